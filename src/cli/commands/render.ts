@@ -1,0 +1,103 @@
+/** `stillmotion render <plan.json>`: renders a plan to one MP4 per format. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { StillmotionError } from '../../errors';
+import { parseFormatList, type FormatId } from '../../plan/formats';
+import { loadPlanFile } from '../../plan/load-plan';
+import { renderPlan, type RenderResult } from '../../render/render-plan';
+import { formatBytes, formatSeconds, warn } from '../output';
+import { createProgressView } from '../progress';
+
+const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
+
+export function parseFrames(v: string): [number, number] | number {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(v.trim());
+  if (!m) throw new StillmotionError(`--frames: expected a frame "120" or a range "0-89" (got "${v}")`);
+  return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+}
+
+export interface RenderCommandOptions {
+  formats?: string;
+  out: string;
+  scale?: string;
+  frames?: string;
+  browserExecutable?: string;
+  name?: string;
+  preset?: string;
+  crf?: string;
+  cache: string;
+}
+
+export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
+  let formats: FormatId[] | undefined;
+  if (o.formats) {
+    try {
+      formats = parseFormatList(o.formats);
+    } catch (err) {
+      throw new StillmotionError(`--formats: ${(err as Error).message}`);
+    }
+  }
+  const scale = o.scale === undefined ? undefined : Number(o.scale);
+  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
+  if (o.preset && !(PRESETS as readonly string[]).includes(o.preset)) {
+    throw new StillmotionError(`--preset: one of ${PRESETS.join(', ')} (got "${o.preset}")`);
+  }
+  const crf = o.crf === undefined ? undefined : Number(o.crf);
+  if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
+
+  const loaded = await loadPlanFile(planPath, { cacheDir: o.cache });
+  const chosen = formats ?? loaded.plan.formats;
+  const view = createProgressView(chosen);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort(new StillmotionError('interrupted'));
+  process.once('SIGINT', onSigint);
+  let result: RenderResult;
+  try {
+    result = await renderPlan(loaded, {
+      formats: chosen,
+      outDir: o.out,
+      name: o.name,
+      scale,
+      frames: o.frames ? parseFrames(o.frames) : undefined,
+      browserExecutable: o.browserExecutable,
+      x264Preset: o.preset as (typeof PRESETS)[number] | undefined,
+      crf,
+      cacheDir: o.cache,
+      signal: abort.signal,
+      onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
+      onProgress: (p) => view.update(p),
+    });
+  } finally {
+    view.stop();
+    process.off('SIGINT', onSigint);
+  }
+  for (const f of result.files) {
+    process.stdout.write(
+      `${path.relative(process.cwd(), f.file) || f.file}  ${f.width}x${f.height}  ${formatSeconds(f.durationSeconds)}  ${formatBytes(f.sizeBytes)}  rendered in ${formatSeconds(f.renderSeconds)}\n`,
+    );
+  }
+  return result;
+}
+
+export function register(program: Command): void {
+  program
+    .command('render')
+    .description('Render a motion plan to one MP4 per format (H.264 + AAC)')
+    .argument('<plan>', 'plan JSON file')
+    .option('--formats <list>', 'comma-separated formats: 16:9,9:16,1:1 (default: the plan\'s formats)')
+    .option('--out <dir>', 'output directory', 'out')
+    .option('--name <stem>', 'output file name stem (default: the plan title as a slug)')
+    .option('--scale <factor>', 'output size factor, e.g. 0.5 for half size')
+    .option('--frames <a-b>', 'render only frames a to b (inclusive), or one frame')
+    .option('--browser-executable <path>', 'Chrome/Chromium to render with (also REMOTION_BROWSER_EXECUTABLE)')
+    .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
+    .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
+    .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
+    .addHelpText(
+      'after',
+      '\nOutputs <out>/<name>-16x9.mp4 (1920x1080), -9x16.mp4 (1080x1920), -1x1.mp4 (1080x1080).\nExits non-zero when the plan is invalid or a render fails.',
+    )
+    .action(async (plan: string, o: RenderCommandOptions) => {
+      await runRenderCommand(plan, o);
+    });
+}

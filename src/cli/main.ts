@@ -1,0 +1,27 @@
+/** The `stillmotion` command line. Each command lives in ./commands/<name>.ts and registers itself. */
+import { Command } from 'commander';
+import { register as registerRender } from './commands/render';
+import { register as registerSchema } from './commands/schema';
+import { register as registerValidate } from './commands/validate';
+import { reportError } from './output';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('stillmotion')
+    .description('Turn still images into video: motion plans rendered by Remotion in 16:9, 9:16 and 1:1')
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true });
+  for (const register of [registerRender, registerValidate, registerSchema]) register(program);
+  return program;
+}
+
+const isMain = process.argv[1] && /stillmotion(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isMain) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      reportError(err);
+      process.exitCode = 1;
+    });
+}

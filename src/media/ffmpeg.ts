@@ -1,0 +1,45 @@
+/**
+ * Remotion ships its own ffmpeg and ffprobe (in @remotion/compositor-<platform>),
+ * so Stillmotion needs no system ffmpeg. This module finds those binaries and runs them.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { RenderInternals } from '@remotion/renderer';
+
+export type FfBinary = 'ffmpeg' | 'ffprobe';
+
+export function ffBinaryPath(bin: FfBinary): string {
+  return RenderInternals.getExecutablePath({
+    type: bin,
+    indent: false,
+    logLevel: 'error',
+    binariesDirectory: null,
+  });
+}
+
+export interface FfResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs Remotion's bundled ffmpeg/ffprobe and collects stdout (binary) and stderr (text). */
+export function runFf(bin: FfBinary, args: string[], opts: { signal?: AbortSignal } = {}): Promise<FfResult> {
+  const exe = ffBinaryPath(bin);
+  return new Promise((resolve, reject) => {
+    const child = spawn(exe, args, {
+      cwd: path.dirname(exe),
+      env: process.platform === 'darwin' ? { ...process.env, DYLD_LIBRARY_PATH: path.dirname(exe) } : process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: opts.signal,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+  });
+}

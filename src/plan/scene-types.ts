@@ -1,0 +1,25 @@
+/**
+ * Custom scene types for template authors. Pure module (browser + Node).
+ *
+ * A scene type is ONE schema entry here plus ONE React component registered in
+ * `remotion/scenes/registry.ts`. A section opts in with `"scene": {"type": "<name>", ...params}`;
+ * the section's `motion` (camera path) and `focus` are still resolved and handed to the component.
+ * See `remotion/scenes/SpotlightScene.tsx` for the example to copy, and README "Adding a scene type".
+ */
+import { z } from 'zod';
+
+export const spotlightSceneSchema = z
+  .strictObject({
+    type: z.literal('spotlight'),
+    /** Darkening of the frame's edges, 0 (none) .. 1 (black). */
+    vignette: z.number().min(0).max(1).default(0.55),
+    /** Radius of the lit area as a fraction of the frame diagonal. */
+    radius: z.number().min(0.1).max(1).default(0.45),
+  })
+  .describe('Ken Burns camera with a soft light following the focal point');
+
+/** Add new scene schemas to this list (each with a unique `type` literal). */
+export const customSceneSchema = z.discriminatedUnion('type', [spotlightSceneSchema]);
+
+export type CustomScene = z.infer<typeof customSceneSchema>;
+export type CustomSceneType = CustomScene['type'];

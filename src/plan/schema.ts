@@ -1,0 +1,188 @@
+/**
+ * The motion plan: the single source of truth for what a video is. Pure module: the Node side
+ * validates plans with it, Remotion Studio edits plans with it, `plan.schema.json` is generated from it.
+ *
+ * Times are in seconds, positions in 0..1 of the image (x to the right, y down).
+ */
+import { z } from 'zod';
+import { FORMAT_IDS } from './formats';
+import { customSceneSchema } from './scene-types';
+
+export const formatSchema = z.enum(FORMAT_IDS).describe('Aspect ratio: 16:9 (1920x1080), 9:16 (1080x1920) or 1:1 (1080x1080)');
+
+const unit = z.number().min(0).max(1);
+
+export const pointSchema = z
+  .strictObject({ x: unit.describe('0 = left edge, 1 = right edge'), y: unit.describe('0 = top edge, 1 = bottom edge') })
+  .describe('A point in the image, in 0..1 of its width and height');
+
+export const rectSchema = z
+  .strictObject({
+    x: unit,
+    y: unit,
+    w: z.number().gt(0).max(1),
+    h: z.number().gt(0).max(1),
+  })
+  .refine((r) => r.x + r.w <= 1 + 1e-9 && r.y + r.h <= 1 + 1e-9, { message: 'rectangle must lie inside the image (x + w <= 1 and y + h <= 1)' })
+  .describe('A rectangle in the image, in 0..1 of its width and height');
+
+export const EASING_NAMES = ['linear', 'ease', 'ease-in', 'ease-out', 'ease-in-out', 'gentle'] as const;
+export const easingSchema = z
+  .union([z.enum(EASING_NAMES), z.tuple([z.number(), z.number(), z.number(), z.number()])])
+  .describe('A named easing, or cubic-bezier control points [x1, y1, x2, y2]');
+
+/** One end of a camera move: a zoom around a focal point, or a rectangle that must be in frame. */
+export const framingSchema = z.union([
+  z.strictObject({ rect: rectSchema.describe('Region that fills the frame (expanded to the frame aspect)') }),
+  z.strictObject({
+    zoom: z.number().min(1).max(10).default(1).describe('1 = the image just covers the frame; never less'),
+    focus: pointSchema.optional().describe('Point the camera centres on (default: the section focus)'),
+  }),
+]);
+
+export const MOTION_PRESETS = ['zoom-in', 'zoom-out', 'pan-left', 'pan-right', 'pan-up', 'pan-down', 'none'] as const;
+export const motionPresetSchema = z.enum(MOTION_PRESETS);
+
+export const motionSchema = z
+  .union([
+    motionPresetSchema,
+    z.strictObject({
+      preset: motionPresetSchema,
+      amount: z.number().min(0).max(1).default(0.15).describe('Strength: zoom added (zoom presets) or share of the frame travelled (pans)'),
+      easing: easingSchema.optional(),
+    }),
+    z.strictObject({ start: framingSchema, end: framingSchema, easing: easingSchema.optional() }),
+  ])
+  .describe('Camera move (tier 1 Ken Burns): a preset name, a preset with amount, or explicit start/end framings');
+
+const transitionDuration = z.number().gt(0).max(10).default(0.8).describe('Seconds the two sections overlap');
+export const SLIDE_DIRECTIONS = ['from-left', 'from-right', 'from-top', 'from-bottom'] as const;
+
+export const transitionSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('cut') }),
+    z.strictObject({ type: z.literal('crossfade'), duration: transitionDuration }),
+    z.strictObject({ type: z.literal('slide'), duration: transitionDuration, direction: z.enum(SLIDE_DIRECTIONS).default('from-right') }),
+    z.strictObject({ type: z.literal('wipe'), duration: transitionDuration, direction: z.enum(SLIDE_DIRECTIONS).default('from-left') }),
+  ])
+  .describe('Transition into the next section, centred on the boundary between the two');
+
+export const holdSchema = z
+  .strictObject({
+    start: z.number().min(0).default(0).describe('Seconds of stillness before the camera moves'),
+    end: z.number().min(0).default(0).describe('Seconds of stillness after the camera stops'),
+  })
+  .describe('Hold frames: stillness at the start and/or end of the section');
+
+export const sectionSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only')
+    .describe('Unique name of the section'),
+  image: z.string().min(1).describe('Image file, relative to the plan file, or an http(s) URL'),
+  narration: z.string().min(1).optional().describe('Narration audio file, relative to the plan file; starts with the section'),
+  text: z.string().optional().describe('The section text (used by the Story Director and captions)'),
+  duration: z
+    .union([z.number().gt(0).max(3600), z.literal('auto')])
+    .default('auto')
+    .describe('Seconds, or "auto" = narration length plus padding'),
+  tier: z.number().int().min(0).max(3).default(1).describe('0 still, 1 Ken Burns, 2 parallax, 3 AI video clip'),
+  motion: motionSchema.optional(),
+  scene: customSceneSchema.optional().describe('A custom scene type instead of the tier\'s own scene'),
+  focus: pointSchema.optional().describe('The subject; kept in frame in every format (default: centre)'),
+  transition: transitionSchema.optional().describe('Transition into the next section (default: plan defaults)'),
+  hold: holdSchema.optional(),
+});
+
+export const musicSchema = z
+  .strictObject({
+    file: z.string().min(1).describe('Music file, relative to the plan file'),
+    volume: z.number().min(0).max(2).default(0.4),
+    ducking: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        db: z.number().min(-60).max(0).default(-12).describe('Gain change while narration plays'),
+        attack: z.number().min(0).max(5).default(0.25).describe('Seconds to duck down before narration'),
+        release: z.number().min(0).max(5).default(0.6).describe('Seconds to come back up after narration'),
+      })
+      .prefault({}),
+    fadeIn: z.number().min(0).default(1.5),
+    fadeOut: z.number().min(0).default(2.5),
+    loop: z.boolean().default(true).describe('Loop the file when the video is longer'),
+    offset: z.number().min(0).default(0).describe('Seconds into the file where the music starts'),
+  })
+  .describe('Music bed under the whole video: looped or trimmed, faded, ducked under narration');
+
+export const defaultsSchema = z
+  .strictObject({
+    transition: transitionSchema.prefault({ type: 'crossfade' }),
+    easing: easingSchema.default('ease-in-out'),
+    motion: motionSchema.optional().describe('Camera move for sections without one (default: varies zoom-in, pan-right, zoom-out, pan-left)'),
+    duration: z.number().gt(0).default(4).describe('Seconds for "auto" sections without narration'),
+    padding: z
+      .strictObject({
+        before: z.number().min(0).default(0.4).describe('Seconds before narration starts'),
+        after: z.number().min(0).default(0.8).describe('Seconds after narration ends'),
+      })
+      .prefault({}),
+    narrationVolume: z.number().min(0).max(2).default(1),
+  })
+  .prefault({});
+
+const planShape = {
+  $schema: z.string().optional(),
+  title: z.string().min(1),
+  fps: z.number().int().min(1).max(120).default(30),
+  formats: z.array(formatSchema).min(1).default([...FORMAT_IDS]),
+  defaults: defaultsSchema,
+  music: musicSchema.optional(),
+  sections: z.array(sectionSchema).min(1),
+};
+
+/** Problems of repeated section ids; works on unvalidated data too (zod skips refinements when other fields fail). */
+export function duplicateIdProblems(data: unknown): { path: (string | number)[]; message: string }[] {
+  const sections = (data as { sections?: unknown } | null)?.sections;
+  if (!Array.isArray(sections)) return [];
+  const seen = new Map<string, number>();
+  const out: { path: (string | number)[]; message: string }[] = [];
+  sections.forEach((s: unknown, i) => {
+    const id = (s as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return;
+    const prev = seen.get(id);
+    if (prev !== undefined) out.push({ path: ['sections', i, 'id'], message: `duplicate id "${id}" (also sections[${prev}])` });
+    else seen.set(id, i);
+  });
+  return out;
+}
+
+function uniqueSectionIds(plan: { sections: { id: string }[] }, ctx: z.RefinementCtx): void {
+  for (const p of duplicateIdProblems(plan)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+}
+
+export const planObjectSchema = z.strictObject(planShape);
+export const planSchema = planObjectSchema.superRefine(uniqueSectionIds);
+
+/** Media the browser needs, resolved by the Node side (URLs, sizes, durations); absent in Studio, where it is probed. */
+export const mediaSchema = z.object({
+  images: z.record(z.string(), z.object({ src: z.string(), width: z.number(), height: z.number() })),
+  audio: z.record(z.string(), z.object({ src: z.string(), duration: z.number() })),
+});
+
+/**
+ * The props of the Remotion compositions: the plan, plus the resolved media when rendering from Node.
+ * The plan is one prop (not spread) because Remotion merges input props over default props key by key.
+ */
+export const compositionPropsSchema = z.object({ plan: planSchema, media: mediaSchema.optional() });
+
+export type Plan = z.output<typeof planSchema>;
+export type PlanInput = z.input<typeof planSchema>;
+export type Section = z.output<typeof sectionSchema>;
+export type Motion = z.output<typeof motionSchema>;
+export type Framing = z.output<typeof framingSchema>;
+export type Transition = z.output<typeof transitionSchema>;
+export type Easing = z.output<typeof easingSchema>;
+export type Point = z.output<typeof pointSchema>;
+export type Rect = z.output<typeof rectSchema>;
+export type Music = z.output<typeof musicSchema>;
+export type Media = z.output<typeof mediaSchema>;
+export type CompositionProps = z.output<typeof compositionPropsSchema>;

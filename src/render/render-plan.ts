@@ -1,0 +1,154 @@
+/**
+ * plan -> prepared assets -> timeline props -> one MP4 per format, in one render session.
+ * Each output is written to a temporary file and renamed into place only when complete.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { makeCancelSignal, type X264Preset } from '@remotion/renderer';
+import { StillmotionError } from '../errors';
+import { produceAtomic } from '../fs/atomic-write';
+import { probeVideo } from '../media/probe-video';
+import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
+import type { LoadedPlan } from '../plan/load-plan';
+import { buildTimeline } from '../timeline/build-timeline';
+import type { Timeline } from '../timeline/types';
+import type { BrowserChoice } from './browser';
+import { planMediaFacts, RenderSession } from './render-session';
+
+export type RenderStage = 'preparing' | 'rendering' | 'encoding' | 'done';
+
+export interface FormatProgress {
+  format: FormatId;
+  stage: RenderStage;
+  renderedFrames: number;
+  encodedFrames: number;
+  totalFrames: number;
+  progress: number;
+}
+
+export interface RenderOptions {
+  formats?: FormatId[];
+  outDir: string;
+  /** Output file name stem; default: the plan title as a slug. */
+  name?: string;
+  /** Output size factor (0.5 = half size). */
+  scale?: number;
+  /** Inclusive frame range, or one frame. */
+  frames?: [number, number] | number;
+  browserExecutable?: string;
+  x264Preset?: X264Preset;
+  crf?: number;
+  concurrency?: number;
+  cacheDir?: string;
+  signal?: AbortSignal;
+  onLog?: (message: string) => void;
+  onProgress?: (p: FormatProgress) => void;
+}
+
+export interface RenderedFile {
+  format: FormatId;
+  file: string;
+  width: number;
+  height: number;
+  frames: number;
+  durationSeconds: number;
+  sizeBytes: number;
+  renderSeconds: number;
+}
+
+export interface RenderResult {
+  files: RenderedFile[];
+  warnings: string[];
+  browser: BrowserChoice;
+}
+
+export function slugify(s: string): string {
+  return s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'video';
+}
+
+/** Builds every format's timeline up front, so layout problems fail the run before rendering starts. */
+export function planTimelines(loaded: LoadedPlan, formats: FormatId[]): Map<FormatId, Timeline> {
+  const facts = planMediaFacts(loaded);
+  return new Map(formats.map((f) => [f, buildTimeline(loaded.plan, facts, f)]));
+}
+
+export function checkFrameRange(frames: RenderOptions['frames'], total: number): [number, number] | null {
+  if (frames === undefined) return null;
+  const [a, b] = typeof frames === 'number' ? [frames, frames] : frames;
+  if (!(a >= 0 && b >= a && b < total)) {
+    throw new StillmotionError(`--frames: ${a}-${b} is outside the video (frames 0-${total - 1})`);
+  }
+  return [a, b];
+}
+
+export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promise<RenderResult> {
+  const formats = opts.formats ?? loaded.plan.formats;
+  const scale = opts.scale ?? 1;
+  if (!(scale > 0 && scale <= 4)) throw new StillmotionError(`--scale: must be > 0 and <= 4 (got ${scale})`);
+  const log = opts.onLog ?? (() => undefined);
+  const timelines = planTimelines(loaded, formats);
+  const warnings = [...new Set([...timelines.values()].flatMap((t) => t.warnings))];
+  for (const w of warnings) log(`warning: ${w}`);
+  for (const t of timelines.values()) checkFrameRange(opts.frames, t.durationInFrames);
+
+  const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log });
+  const { cancelSignal, cancel } = makeCancelSignal();
+  const onAbort = (): void => cancel();
+  opts.signal?.addEventListener('abort', onAbort);
+  const name = opts.name ?? slugify(loaded.plan.title);
+  const files: RenderedFile[] = [];
+  try {
+    for (const format of formats) {
+      opts.signal?.throwIfAborted();
+      const started = performance.now();
+      const report = (p: Omit<FormatProgress, 'format'>): void => opts.onProgress?.({ format, ...p });
+      const total = timelines.get(format)!.durationInFrames;
+      report({ stage: 'preparing', renderedFrames: 0, encodedFrames: 0, totalFrames: total, progress: 0 });
+      const prepared = await session.prepare(loaded, format, scale);
+      const range = checkFrameRange(opts.frames, prepared.composition.durationInFrames);
+      const totalFrames = range ? range[1] - range[0] + 1 : prepared.composition.durationInFrames;
+      const target = path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.mp4`);
+      await produceAtomic(target, (tmp) =>
+        session.renderVideo(prepared, {
+          outputLocation: tmp,
+          scale,
+          frameRange: range,
+          x264Preset: opts.x264Preset ?? 'veryfast',
+          crf: opts.crf ?? 20,
+          concurrency: opts.concurrency ?? 1,
+          cancelSignal,
+          overwrite: true,
+          onProgress: (p) =>
+            report({
+              stage: p.renderedFrames >= totalFrames ? 'encoding' : 'rendering',
+              renderedFrames: p.renderedFrames,
+              encodedFrames: p.encodedFrames,
+              totalFrames,
+              progress: p.progress,
+            }),
+        }),
+      );
+      const renderSeconds = (performance.now() - started) / 1000;
+      const facts = await probeVideo(target);
+      const stat = await fs.stat(target);
+      files.push({
+        format,
+        file: target,
+        width: facts.width,
+        height: facts.height,
+        frames: totalFrames,
+        durationSeconds: facts.duration,
+        sizeBytes: stat.size,
+        renderSeconds,
+      });
+      report({ stage: 'done', renderedFrames: totalFrames, encodedFrames: totalFrames, totalFrames, progress: 1 });
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) throw new StillmotionError('Render interrupted; no partial output was kept.');
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await session.close();
+  }
+  return { files, warnings, browser: session.browser };
+}

@@ -1,0 +1,145 @@
+/**
+ * One render session: one bundle, one browser and one asset server, shared by every format,
+ * video and still rendered in it. Prepares each format's assets (pre-scaled images served over
+ * loopback) and turns a loaded plan into the composition's input props.
+ */
+import path from 'node:path';
+import {
+  openBrowser,
+  renderMedia,
+  renderStill,
+  selectComposition,
+  type ChromiumOptions,
+  type RenderMediaOptions,
+} from '@remotion/renderer';
+import type { VideoConfig } from 'remotion';
+import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
+import type { LoadedPlan } from '../plan/load-plan';
+import type { CompositionProps, Media } from '../plan/schema';
+import { buildTimeline } from '../timeline/build-timeline';
+import type { Timeline } from '../timeline/types';
+import { AssetServer } from './asset-server';
+import { resolveBrowser, type BrowserChoice } from './browser';
+import { bundleProject } from './bundle';
+import { neededWidths, prescaleImage } from './prescale-images';
+
+type Puppeteer = Awaited<ReturnType<typeof openBrowser>>;
+
+export interface SessionOptions {
+  browserExecutable?: string;
+  /** Root of Stillmotion's caches (pre-scaled images live in <cacheDir>/images). */
+  cacheDir?: string;
+  onLog?: (message: string) => void;
+}
+
+export interface PreparedFormat {
+  format: FormatId;
+  timeline: Timeline;
+  inputProps: CompositionProps;
+  composition: VideoConfig;
+}
+
+/** Media facts with original image sizes: enough to lay out the timeline. */
+export function planMediaFacts(loaded: LoadedPlan): Media {
+  const images: Media['images'] = {};
+  for (const [ref, img] of Object.entries(loaded.images)) images[ref] = { src: ref, width: img.width, height: img.height };
+  const audio: Media['audio'] = {};
+  for (const [ref, a] of Object.entries(loaded.audio)) audio[ref] = { src: ref, duration: a.duration };
+  return { images, audio };
+}
+
+export class RenderSession {
+  readonly chromiumOptions: ChromiumOptions = { gl: 'angle' };
+  private constructor(
+    readonly serveUrl: string,
+    readonly browser: BrowserChoice,
+    private readonly puppeteer: Puppeteer,
+    private readonly server: AssetServer,
+    private readonly cacheDir: string,
+  ) {}
+
+  static async open(opts: SessionOptions = {}): Promise<RenderSession> {
+    const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
+    const browser = await resolveBrowser({ executable: opts.browserExecutable, onLog: opts.onLog });
+    opts.onLog?.(`browser: ${browser.executable ?? 'Remotion Chrome Headless Shell'} (${browser.source})`);
+    const serveUrl = await bundleProject({ cacheDir: path.dirname(cacheDir) });
+    const puppeteer = await openBrowser('chrome', {
+      browserExecutable: browser.executable,
+      chromiumOptions: { gl: 'angle' },
+      logLevel: 'error',
+      chromeMode: 'headless-shell',
+    });
+    const server = new AssetServer();
+    try {
+      await server.start();
+    } catch (err) {
+      await puppeteer.close({ silent: true });
+      throw err;
+    }
+    return new RenderSession(serveUrl, browser, puppeteer, server, cacheDir);
+  }
+
+  /** Pre-scales and serves this format's assets, and selects its composition. */
+  async prepare(loaded: LoadedPlan, format: FormatId, scale = 1): Promise<PreparedFormat> {
+    const timeline = buildTimeline(loaded.plan, planMediaFacts(loaded), format);
+    const media: Media = { images: {}, audio: {} };
+    for (const [ref, width] of neededWidths(timeline, scale)) {
+      const scaled = await prescaleImage(loaded.images[ref]!, width, this.cacheDir);
+      media.images[ref] = { src: this.server.url(scaled.file), width: scaled.width, height: scaled.height };
+    }
+    for (const [ref, a] of Object.entries(loaded.audio)) media.audio[ref] = { src: this.server.url(a.file), duration: a.duration };
+    const inputProps: CompositionProps = { plan: loaded.plan, media };
+    const composition = await selectComposition({
+      serveUrl: this.serveUrl,
+      id: OUTPUT_FORMATS[format].compositionId,
+      inputProps,
+      puppeteerInstance: this.puppeteer,
+      chromiumOptions: this.chromiumOptions,
+      logLevel: 'error',
+    });
+    return { format, timeline, inputProps, composition };
+  }
+
+  async renderVideo(
+    prepared: PreparedFormat,
+    options: Omit<RenderMediaOptions, 'serveUrl' | 'composition' | 'inputProps' | 'puppeteerInstance' | 'chromiumOptions' | 'codec'>,
+  ): Promise<void> {
+    await renderMedia({
+      codec: 'h264',
+      audioCodec: 'aac',
+      enforceAudioTrack: true,
+      imageFormat: 'jpeg',
+      jpegQuality: 90,
+      pixelFormat: 'yuv420p',
+      logLevel: 'error',
+      ...options,
+      serveUrl: this.serveUrl,
+      composition: prepared.composition,
+      inputProps: prepared.inputProps,
+      puppeteerInstance: this.puppeteer,
+      chromiumOptions: this.chromiumOptions,
+    });
+  }
+
+  /** Renders one frame to a PNG (for tests, thumbnails and storyboards). */
+  async renderStill(prepared: PreparedFormat, frame: number, output: string, scale = 1): Promise<void> {
+    await renderStill({
+      serveUrl: this.serveUrl,
+      composition: prepared.composition,
+      inputProps: prepared.inputProps,
+      puppeteerInstance: this.puppeteer,
+      chromiumOptions: this.chromiumOptions,
+      frame,
+      output,
+      imageFormat: 'png',
+      scale,
+      logLevel: 'error',
+      overwrite: true,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+    await this.puppeteer.close({ silent: true }).catch(() => undefined);
+  }
+}

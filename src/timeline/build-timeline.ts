@@ -1,0 +1,209 @@
+/**
+ * Plan + media facts -> the frame-exact timeline of one format. Pure module: the Node side uses it
+ * to validate and report, the composition's calculateMetadata uses it to size and draw the video.
+ *
+ * Frame arithmetic: section boundaries are the plan's cumulative times rounded to frames, so the
+ * video is exactly as long as the plan's sections add up to. A transition between two sections is
+ * centred on their boundary: each sequence is extended by its half of the overlap, and
+ * TransitionSeries' overlap subtracts it again.
+ */
+import { StillmotionError, type InputProblem } from '../errors';
+import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
+import type { Media, Plan, Section, Transition } from '../plan/schema';
+import type { CameraPath } from './camera';
+import { DEFAULT_MOTION_CYCLE, resolveMotion, resolveStill } from './motion';
+import type { MusicTrack, NarrationClip, ResolvedTransition, SceneKind, Timeline, TimelineScene } from './types';
+
+const TIER_NAMES = ['still', 'Ken Burns', 'parallax', 'AI video clip'];
+
+/** Tiers this build can render; others fall back to the best available below them. */
+export const AVAILABLE_TIERS: ReadonlySet<number> = new Set([0, 1]);
+
+export interface SectionTiming {
+  id: string;
+  /** Seconds, as planned (after "auto" is resolved). */
+  seconds: number;
+  narrationSeconds: number | null;
+}
+
+/** Resolves "auto" durations: narration length plus padding, or the default duration. */
+export function sectionTimings(plan: Plan, media: Pick<Media, 'audio'>): SectionTiming[] {
+  return plan.sections.map((s) => {
+    const narrationSeconds = s.narration ? (media.audio[s.narration]?.duration ?? null) : null;
+    let seconds: number;
+    if (s.duration !== 'auto') seconds = s.duration;
+    else if (narrationSeconds !== null) seconds = plan.defaults.padding.before + narrationSeconds + plan.defaults.padding.after;
+    else seconds = plan.defaults.duration;
+    return { id: s.id, seconds, narrationSeconds };
+  });
+}
+
+function resolveTransition(t: Transition, fps: number): ResolvedTransition | null {
+  if (t.type === 'cut') return null;
+  const frames = Math.round(t.duration * fps);
+  if (frames < 1) return null;
+  return {
+    type: t.type,
+    durationInFrames: frames,
+    direction: t.type === 'crossfade' ? 'from-right' : t.direction,
+  };
+}
+
+function sceneKind(section: Section): { kind: SceneKind; renderedTier: number; fallback: string | null } {
+  if (section.scene) return { kind: section.scene.type, renderedTier: section.tier, fallback: null };
+  let tier = section.tier;
+  while (!AVAILABLE_TIERS.has(tier)) tier--;
+  const fallback =
+    tier === section.tier
+      ? null
+      : `tier ${section.tier} (${TIER_NAMES[section.tier]}) is not available in this build: rendered as tier ${tier} (${TIER_NAMES[tier]})`;
+  return { kind: tier === 0 ? 'still' : 'kenburns', renderedTier: tier, fallback };
+}
+
+export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timeline {
+  const { width, height } = OUTPUT_FORMATS[format];
+  const fps = plan.fps;
+  const problems: InputProblem[] = [];
+  const warnings: string[] = [];
+
+  const timings = sectionTimings(plan, media);
+  const boundaries: number[] = [0];
+  let seconds = 0;
+  for (const t of timings) {
+    seconds += t.seconds;
+    boundaries.push(Math.round(seconds * fps));
+  }
+  const nominal = timings.map((_, i) => boundaries[i + 1]! - boundaries[i]!);
+  nominal.forEach((frames, i) => {
+    if (frames < 1) problems.push({ path: `sections[${i}].duration`, message: `section is shorter than one frame at ${fps} fps` });
+  });
+
+  // Transition i sits between section i and i + 1.
+  const transitions: (ResolvedTransition | null)[] = plan.sections.map((s, i) => {
+    if (i === plan.sections.length - 1) return null;
+    const t = resolveTransition(s.transition ?? plan.defaults.transition, fps);
+    if (!t) return null;
+    const limit = Math.min(nominal[i]!, nominal[i + 1]!);
+    if (t.durationInFrames > limit) {
+      const path = s.transition ? `sections[${i}].transition.duration` : 'defaults.transition.duration';
+      problems.push({
+        path,
+        message: `a ${(t.durationInFrames / fps).toFixed(2)} s ${t.type} between "${s.id}" and "${plan.sections[i + 1]!.id}" is longer than the shorter of the two sections (${(limit / fps).toFixed(2)} s)`,
+      });
+    }
+    return t;
+  });
+  const before = (t: ResolvedTransition | null | undefined): number => (t ? Math.floor(t.durationInFrames / 2) : 0);
+  const after = (t: ResolvedTransition | null | undefined): number => (t ? t.durationInFrames - before(t) : 0);
+
+  const scenes: TimelineScene[] = [];
+  const narration: NarrationClip[] = [];
+  plan.sections.forEach((s, i) => {
+    const image = media.images[s.image];
+    if (!image) {
+      problems.push({ path: `sections[${i}].image`, message: `no media resolved for "${s.image}"` });
+      return;
+    }
+    const incoming = i > 0 ? transitions[i - 1] : null;
+    const outgoing = transitions[i] ?? null;
+    const from = boundaries[i]! - after(incoming);
+    const durationInFrames = nominal[i]! + after(incoming) + before(outgoing);
+    const { kind, renderedTier, fallback } = sceneKind(s);
+    if (fallback) warnings.push(`sections[${i}] "${s.id}": ${fallback}`);
+
+    const ctx = {
+      focus: s.focus ?? { x: 0.5, y: 0.5 },
+      imageAspect: image.width / image.height,
+      frameAspect: width / height,
+      defaultEasing: plan.defaults.easing,
+    };
+    const fallbackPreset = DEFAULT_MOTION_CYCLE[i % DEFAULT_MOTION_CYCLE.length]!;
+    const motion = kind === 'still' ? resolveStill(s.motion, ctx) : resolveMotion(s.motion ?? plan.defaults.motion, fallbackPreset, ctx);
+
+    const holdStartFrames = Math.round((s.hold?.start ?? 0) * fps);
+    const holdEndFrames = Math.round((s.hold?.end ?? 0) * fps);
+    if (holdStartFrames + holdEndFrames > durationInFrames) {
+      problems.push({ path: `sections[${i}].hold`, message: `holds (${((holdStartFrames + holdEndFrames) / fps).toFixed(2)} s) are longer than the section` });
+    }
+    const camera: CameraPath = {
+      from: motion.from,
+      to: motion.to,
+      easing: motion.easing,
+      holdStartFrames,
+      holdEndFrames,
+      durationInFrames,
+      imageAspect: ctx.imageAspect,
+      frameAspect: ctx.frameAspect,
+    };
+
+    scenes.push({
+      id: s.id,
+      index: i,
+      kind,
+      tier: s.tier,
+      renderedTier,
+      fallback,
+      image,
+      from,
+      durationInFrames,
+      nominalFrom: boundaries[i]!,
+      nominalFrames: nominal[i]!,
+      focus: ctx.focus,
+      camera,
+      motionPreset: motion.preset,
+      transitionOut: outgoing,
+      params: s.scene ?? null,
+      text: s.text ?? null,
+    });
+
+    if (s.narration) {
+      const audio = media.audio[s.narration];
+      if (!audio) {
+        problems.push({ path: `sections[${i}].narration`, message: `no media resolved for "${s.narration}"` });
+        return;
+      }
+      const start = boundaries[i]! + (s.duration === 'auto' ? Math.round(plan.defaults.padding.before * fps) : 0);
+      const frames = Math.max(1, Math.round(audio.duration * fps));
+      if (start + frames > boundaries[i + 1]!) {
+        warnings.push(
+          `sections[${i}] "${s.id}": narration (${audio.duration.toFixed(2)} s) runs ${((start + frames - boundaries[i + 1]!) / fps).toFixed(2)} s past the section's end`,
+        );
+      }
+      narration.push({ sectionId: s.id, src: audio.src, from: start, durationInFrames: frames, volume: plan.defaults.narrationVolume });
+    }
+  });
+
+  if (problems.length) throw new StillmotionError('The plan cannot be laid out on a timeline:', problems);
+
+  const durationInFrames = boundaries[boundaries.length - 1]!;
+  let music: MusicTrack | null = null;
+  if (plan.music) {
+    const m = plan.music;
+    const audio = media.audio[m.file];
+    if (!audio) throw new StillmotionError('The plan cannot be laid out on a timeline:', [{ path: 'music.file', message: `no media resolved for "${m.file}"` }]);
+    const fileFrames = Math.max(1, Math.floor((audio.duration - m.offset) * fps));
+    if (!m.loop && fileFrames < durationInFrames) {
+      warnings.push(`music: "${m.file}" ends ${((durationInFrames - fileFrames) / fps).toFixed(1)} s before the video and loop is off`);
+    }
+    music = {
+      src: audio.src,
+      volume: m.volume,
+      loop: m.loop,
+      offsetFrames: Math.round(m.offset * fps),
+      fileDurationInFrames: Math.max(1, Math.floor(audio.duration * fps)),
+      fadeInFrames: Math.round(m.fadeIn * fps),
+      fadeOutFrames: Math.round(m.fadeOut * fps),
+      duck:
+        m.ducking.enabled && narration.length
+          ? {
+              gain: Math.pow(10, m.ducking.db / 20),
+              attackFrames: Math.round(m.ducking.attack * fps),
+              releaseFrames: Math.round(m.ducking.release * fps),
+              ranges: narration.map((n) => [n.from, n.from + n.durationInFrames] as [number, number]),
+            }
+          : null,
+    };
+  }
+
+  return { format, fps, width, height, durationInFrames, scenes, narration, music, warnings };
+}

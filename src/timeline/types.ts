@@ -1,0 +1,73 @@
+/** The resolved timeline of one format: what the Remotion composition draws, in frames. Pure types. */
+import type { FormatId } from '../plan/formats';
+import type { CustomScene, CustomSceneType } from '../plan/scene-types';
+import type { CameraPath } from './camera';
+
+export type BuiltInSceneKind = 'still' | 'kenburns';
+export type SceneKind = BuiltInSceneKind | CustomSceneType;
+
+export type TransitionKind = 'crossfade' | 'slide' | 'wipe';
+
+export interface ResolvedTransition {
+  type: TransitionKind;
+  durationInFrames: number;
+  direction: 'from-left' | 'from-right' | 'from-top' | 'from-bottom';
+}
+
+export interface TimelineScene {
+  id: string;
+  index: number;
+  kind: SceneKind;
+  /** The tier the plan asked for, and the one rendered (lower when a tier is not available). */
+  tier: number;
+  renderedTier: number;
+  /** Why the rendered tier differs from the planned one. */
+  fallback: string | null;
+  image: { src: string; width: number; height: number };
+  /** First frame of this scene's sequence (including the incoming transition). */
+  from: number;
+  /** Length of its sequence, including the halves of the transitions it shares. */
+  durationInFrames: number;
+  /** The section's own span: from its boundary with the previous section to the next boundary. */
+  nominalFrom: number;
+  nominalFrames: number;
+  /** The subject, in 0..1 of the image. */
+  focus: { x: number; y: number };
+  camera: CameraPath;
+  /** 'custom' or the motion preset used. */
+  motionPreset: string;
+  transitionOut: ResolvedTransition | null;
+  params: CustomScene | null;
+  text: string | null;
+}
+
+export interface NarrationClip {
+  sectionId: string;
+  src: string;
+  from: number;
+  durationInFrames: number;
+  volume: number;
+}
+
+export interface MusicTrack {
+  src: string;
+  volume: number;
+  loop: boolean;
+  offsetFrames: number;
+  fileDurationInFrames: number;
+  fadeInFrames: number;
+  fadeOutFrames: number;
+  duck: { gain: number; attackFrames: number; releaseFrames: number; ranges: [number, number][] } | null;
+}
+
+export interface Timeline {
+  format: FormatId;
+  fps: number;
+  width: number;
+  height: number;
+  durationInFrames: number;
+  scenes: TimelineScene[];
+  narration: NarrationClip[];
+  music: MusicTrack | null;
+  warnings: string[];
+}
