@@ -18,7 +18,7 @@ export const Soundtrack: React.FC<{ timeline: Timeline }> = ({ timeline }) => {
           <Html5Audio
             src={music.src}
             loop={music.loop}
-            trimBefore={music.offsetFrames || undefined}
+            {...(music.offsetFrames > 0 ? { trimBefore: music.offsetFrames } : {})}
             loopVolumeCurveBehavior="extend"
             volume={(f) => musicVolumeAt(music, f, timeline.durationInFrames)}
           />

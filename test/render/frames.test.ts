@@ -104,4 +104,15 @@ describe('rendered frames', () => {
       for (const f of frames) expect(borderMin(f)).toBeGreaterThan(235);
     }
   });
+
+  it('the example Spotlight scene lights the subject and darkens the edges', async () => {
+    await writeSolidImage(path.join(dir, 'grey.png'), 400, 400, [200, 200, 200]);
+    const plan = { title: 'spot', sections: [{ id: 'a', image: 'grey.png', duration: 1, focus: { x: 0.25, y: 0.25 }, motion: 'none', scene: { type: 'spotlight', vignette: 0.8 } }] };
+    const { frames } = await renderFrames(plan, '1:1', [10]);
+    const f = frames[0]!;
+    const at = (x: number, y: number): number => f.data[(Math.round(y * (f.height - 1)) * f.width + Math.round(x * (f.width - 1))) * 3]!;
+    expect(at(0.25, 0.25)).toBeGreaterThan(190);
+    expect(at(1, 1)).toBeLessThan(at(0.25, 0.25) * 0.5);
+    expect(at(0.6, 0.6)).toBeLessThan(at(0.25, 0.25));
+  });
 });
