@@ -4,7 +4,9 @@
  */
 import type React from 'react';
 import type { SceneKind } from '../../src/timeline/types';
+import { ClipScene } from './ClipScene';
 import { KenBurnsScene } from './KenBurnsScene';
+import { ParallaxScene } from './ParallaxScene';
 import type { SceneProps } from './scene-props';
 import { SpotlightScene } from './SpotlightScene';
 import { StillScene } from './StillScene';
@@ -12,5 +14,7 @@ import { StillScene } from './StillScene';
 export const SCENE_COMPONENTS: Record<SceneKind, React.FC<SceneProps>> = {
   still: StillScene,
   kenburns: KenBurnsScene,
+  parallax: ParallaxScene,
+  clip: ClipScene,
   spotlight: SpotlightScene,
 };

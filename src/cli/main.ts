@@ -1,5 +1,11 @@
 /** The `stillmotion` command line. Each command lives in ./commands/<name>.ts and registers itself. */
 import { Command } from 'commander';
+import { register as registerAnalyzeAudio } from './commands/analyze-audio';
+import { register as registerCache } from './commands/cache';
+import { register as registerClips } from './commands/clips';
+import { register as registerDepth } from './commands/depth';
+import { register as registerFocus } from './commands/focus';
+import { register as registerLayers } from './commands/layers';
 import { register as registerRender } from './commands/render';
 import { register as registerSchema } from './commands/schema';
 import { register as registerValidate } from './commands/validate';
@@ -12,7 +18,19 @@ export function buildProgram(): Command {
     .description('Turn still images into video: motion plans rendered by Remotion in 16:9, 9:16 and 1:1')
     .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true });
-  for (const register of [registerRender, registerValidate, registerSchema]) register(program);
+  for (const register of [
+    registerRender,
+    registerValidate,
+    registerSchema,
+    registerAnalyzeAudio,
+    registerDepth,
+    registerLayers,
+    registerFocus,
+    registerClips,
+    registerCache,
+  ]) {
+    register(program);
+  }
   return program;
 }
 

@@ -27,9 +27,16 @@ export interface FfResult {
 export function runFf(bin: FfBinary, args: string[], opts: { signal?: AbortSignal } = {}): Promise<FfResult> {
   const exe = ffBinaryPath(bin);
   return new Promise((resolve, reject) => {
+    // Run in the caller's directory so relative paths work; the libraries sit beside the binary.
+    const libDir = path.dirname(exe);
+    const env =
+      process.platform === 'darwin'
+        ? { ...process.env, DYLD_LIBRARY_PATH: libDir }
+        : process.platform === 'linux'
+          ? { ...process.env, LD_LIBRARY_PATH: [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') }
+          : process.env;
     const child = spawn(exe, args, {
-      cwd: path.dirname(exe),
-      env: process.platform === 'darwin' ? { ...process.env, DYLD_LIBRARY_PATH: path.dirname(exe) } : process.env,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: opts.signal,
     });

@@ -74,6 +74,30 @@ export const holdSchema = z
   })
   .describe('Hold frames: stillness at the start and/or end of the section');
 
+export const PARALLAX_PRESETS = ['orbit', 'pan', 'dolly', 'push'] as const;
+export const parallaxSchema = z
+  .strictObject({
+    preset: z
+      .enum(PARALLAX_PRESETS)
+      .default('orbit')
+      .describe('orbit: near and far layers move opposite ways; pan: all layers slide, near ones faster; dolly: the camera moves in, near layers grow faster; push: dolly plus a zoom'),
+    direction: z.enum(['left', 'right', 'up', 'down']).default('right').describe('Direction the camera travels (orbit, pan)'),
+    amount: z.number().min(0).max(1).default(0.6).describe('Share of the largest hole-free layer movement'),
+    layers: z.number().int().min(2).max(6).default(3).describe('Depth layers to split the image into'),
+    easing: easingSchema.optional(),
+  })
+  .describe('Tier 2 parallax: layers from a depth map move at speeds set by their depth');
+
+export const PROVIDERS = ['luma', 'runway', 'kling', 'haiper'] as const;
+export const clipSchema = z
+  .strictObject({
+    provider: z.enum(PROVIDERS).default('luma').describe('Image-to-video provider (haiper: legacy API)'),
+    model: z.string().min(1).optional().describe('Provider model (default: luma ray-2, runway gen4_turbo, kling kling-v2-1, haiper gen2)'),
+    prompt: z.string().min(1).optional().describe('What should move (default: the section text)'),
+    seed: z.number().int().min(0).optional().describe('Seed, where the provider supports one'),
+  })
+  .describe('Tier 3: an AI image-to-video clip made from the section image');
+
 export const sectionSchema = z.strictObject({
   id: z
     .string()
@@ -92,6 +116,8 @@ export const sectionSchema = z.strictObject({
   focus: pointSchema.optional().describe('The subject; kept in frame in every format (default: centre)'),
   transition: transitionSchema.optional().describe('Transition into the next section (default: plan defaults)'),
   hold: holdSchema.optional(),
+  parallax: parallaxSchema.optional(),
+  clip: clipSchema.optional(),
 });
 
 export const musicSchema = z
@@ -136,6 +162,13 @@ const planShape = {
   formats: z.array(formatSchema).min(1).default([...FORMAT_IDS]),
   defaults: defaultsSchema,
   music: musicSchema.optional(),
+  budget: z.number().min(0).optional().describe('Most USD to spend on AI clips for this plan; sections over it fall back to tier 2 or 1'),
+  depth: z
+    .strictObject({
+      estimator: z.enum(['heuristic', 'onnx', 'hosted']).default('heuristic').describe('heuristic: local and free; onnx: your Depth Anything / MiDaS model; hosted: ~$0.02/image'),
+    })
+    .prefault({})
+    .describe('How tier 2 depth maps are made'),
   sections: z.array(sectionSchema).min(1),
 };
 
@@ -163,9 +196,38 @@ export const planObjectSchema = z.strictObject(planShape);
 export const planSchema = planObjectSchema.superRefine(uniqueSectionIds);
 
 /** Media the browser needs, resolved by the Node side (URLs, sizes, durations); absent in Studio, where it is probed. */
+export const layerSetSchema = z.object({
+  /** Size of the source image the layers were cut from. */
+  width: z.number(),
+  height: z.number(),
+  /** Margin added on every side of each layer image (mirror-extended), in source pixels. */
+  overscanPx: z.number(),
+  /** Largest safe shift, as a share of the image, for a layer with parallax 1. */
+  maxShift: z.object({ x: z.number(), y: z.number() }),
+  /** Back to front. */
+  layers: z.array(z.object({ src: z.string(), parallax: z.number() })),
+});
+
+export const clipMediaSchema = z.object({ src: z.string(), duration: z.number(), width: z.number(), height: z.number() });
+
 export const mediaSchema = z.object({
-  images: z.record(z.string(), z.object({ src: z.string(), width: z.number(), height: z.number() })),
+  images: z.record(
+    z.string(),
+    z.object({
+      src: z.string(),
+      width: z.number(),
+      height: z.number(),
+      /** The detected subject, used when a section gives no `focus`. */
+      focus: z.object({ x: z.number(), y: z.number() }).optional(),
+    }),
+  ),
   audio: z.record(z.string(), z.object({ src: z.string(), duration: z.number() })),
+  /** Depth layers per image reference (tier 2). */
+  layers: z.record(z.string(), layerSetSchema).optional(),
+  /** AI clips per section id (tier 3). */
+  clips: z.record(z.string(), clipMediaSchema).optional(),
+  /** Why a section's tier could not be prepared, per section id (shown as the fallback reason). */
+  notes: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 /**
@@ -185,4 +247,8 @@ export type Point = z.output<typeof pointSchema>;
 export type Rect = z.output<typeof rectSchema>;
 export type Music = z.output<typeof musicSchema>;
 export type Media = z.output<typeof mediaSchema>;
+export type LayerSet = z.output<typeof layerSetSchema>;
+export type ClipMedia = z.output<typeof clipMediaSchema>;
+export type Parallax = z.output<typeof parallaxSchema>;
+export type ClipSpec = z.output<typeof clipSchema>;
 export type CompositionProps = z.output<typeof compositionPropsSchema>;

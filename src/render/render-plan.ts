@@ -13,7 +13,9 @@ import type { LoadedPlan } from '../plan/load-plan';
 import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import type { BrowserChoice } from './browser';
-import { planMediaFacts, RenderSession } from './render-session';
+import { planMediaFacts } from './media-facts';
+import { prepareTiers, type PreparedTiers, type PrepareTiersOptions } from './prepare-tiers';
+import { RenderSession } from './render-session';
 
 export type RenderStage = 'preparing' | 'rendering' | 'encoding' | 'done';
 
@@ -40,6 +42,12 @@ export interface RenderOptions {
   crf?: number;
   concurrency?: number;
   cacheDir?: string;
+  /** USD cap for AI clips (overrides the plan's `budget`). */
+  budgetUsd?: number;
+  /** Render tier-3 sections without generating clips (previews). */
+  skipClips?: boolean;
+  /** Provider settings for tier 3 (keys, base URLs, polling); default: from the environment. */
+  clipOptions?: PrepareTiersOptions['clipOptions'];
   signal?: AbortSignal;
   onLog?: (message: string) => void;
   onProgress?: (p: FormatProgress) => void;
@@ -60,6 +68,7 @@ export interface RenderResult {
   files: RenderedFile[];
   warnings: string[];
   browser: BrowserChoice;
+  tiers: PreparedTiers;
 }
 
 export function slugify(s: string): string {
@@ -67,8 +76,8 @@ export function slugify(s: string): string {
 }
 
 /** Builds every format's timeline up front, so layout problems fail the run before rendering starts. */
-export function planTimelines(loaded: LoadedPlan, formats: FormatId[]): Map<FormatId, Timeline> {
-  const facts = planMediaFacts(loaded);
+export function planTimelines(loaded: LoadedPlan, formats: FormatId[], tiers?: PreparedTiers): Map<FormatId, Timeline> {
+  const facts = planMediaFacts(loaded, tiers);
   return new Map(formats.map((f) => [f, buildTimeline(loaded.plan, facts, f)]));
 }
 
@@ -86,10 +95,19 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const scale = opts.scale ?? 1;
   if (!(scale > 0 && scale <= 4)) throw new StillmotionError(`--scale: must be > 0 and <= 4 (got ${scale})`);
   const log = opts.onLog ?? (() => undefined);
-  const timelines = planTimelines(loaded, formats);
+  // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
+  for (const t of planTimelines(loaded, formats).values()) checkFrameRange(opts.frames, t.durationInFrames);
+  const tiers = await prepareTiers(loaded, {
+    cacheDir: opts.cacheDir,
+    budgetUsd: opts.budgetUsd,
+    skipClips: opts.skipClips,
+    clipOptions: opts.clipOptions,
+    signal: opts.signal,
+    onLog: log,
+  });
+  const timelines = planTimelines(loaded, formats, tiers);
   const warnings = [...new Set([...timelines.values()].flatMap((t) => t.warnings))];
   for (const w of warnings) log(`warning: ${w}`);
-  for (const t of timelines.values()) checkFrameRange(opts.frames, t.durationInFrames);
 
   const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log });
   const { cancelSignal, cancel } = makeCancelSignal();
@@ -104,7 +122,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
       const report = (p: Omit<FormatProgress, 'format'>): void => opts.onProgress?.({ format, ...p });
       const total = timelines.get(format)!.durationInFrames;
       report({ stage: 'preparing', renderedFrames: 0, encodedFrames: 0, totalFrames: total, progress: 0 });
-      const prepared = await session.prepare(loaded, format, scale);
+      const prepared = await session.prepare(loaded, format, scale, tiers);
       const range = checkFrameRange(opts.frames, prepared.composition.durationInFrames);
       const totalFrames = range ? range[1] - range[0] + 1 : prepared.composition.durationInFrames;
       const target = path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.mp4`);
@@ -150,5 +168,5 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
     opts.signal?.removeEventListener('abort', onAbort);
     await session.close();
   }
-  return { files, warnings, browser: session.browser };
+  return { files, warnings, browser: session.browser, tiers };
 }

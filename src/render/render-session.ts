@@ -15,13 +15,15 @@ import {
 import type { VideoConfig } from 'remotion';
 import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
-import type { CompositionProps, Media } from '../plan/schema';
+import type { CompositionProps } from '../plan/schema';
 import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import { AssetServer } from './asset-server';
 import { resolveBrowser, type BrowserChoice } from './browser';
 import { bundleProject } from './bundle';
+import { planMediaFacts } from './media-facts';
 import { neededWidths, prescaleImage } from './prescale-images';
+import type { PreparedTiers } from './prepare-tiers';
 
 type Puppeteer = Awaited<ReturnType<typeof openBrowser>>;
 
@@ -37,15 +39,6 @@ export interface PreparedFormat {
   timeline: Timeline;
   inputProps: CompositionProps;
   composition: VideoConfig;
-}
-
-/** Media facts with original image sizes: enough to lay out the timeline. */
-export function planMediaFacts(loaded: LoadedPlan): Media {
-  const images: Media['images'] = {};
-  for (const [ref, img] of Object.entries(loaded.images)) images[ref] = { src: ref, width: img.width, height: img.height };
-  const audio: Media['audio'] = {};
-  for (const [ref, a] of Object.entries(loaded.audio)) audio[ref] = { src: ref, duration: a.duration };
-  return { images, audio };
 }
 
 export class RenderSession {
@@ -80,14 +73,13 @@ export class RenderSession {
   }
 
   /** Pre-scales and serves this format's assets, and selects its composition. */
-  async prepare(loaded: LoadedPlan, format: FormatId, scale = 1): Promise<PreparedFormat> {
-    const timeline = buildTimeline(loaded.plan, planMediaFacts(loaded), format);
-    const media: Media = { images: {}, audio: {} };
+  async prepare(loaded: LoadedPlan, format: FormatId, scale = 1, tiers?: PreparedTiers): Promise<PreparedFormat> {
+    const timeline = buildTimeline(loaded.plan, planMediaFacts(loaded, tiers), format);
+    const media = planMediaFacts(loaded, tiers, (file) => this.server.url(file));
     for (const [ref, width] of neededWidths(timeline, scale)) {
       const scaled = await prescaleImage(loaded.images[ref]!, width, this.cacheDir);
-      media.images[ref] = { src: this.server.url(scaled.file), width: scaled.width, height: scaled.height };
+      media.images[ref] = { ...media.images[ref]!, src: this.server.url(scaled.file), width: scaled.width, height: scaled.height };
     }
-    for (const [ref, a] of Object.entries(loaded.audio)) media.audio[ref] = { src: this.server.url(a.file), duration: a.duration };
     const inputProps: CompositionProps = { plan: loaded.plan, media };
     const composition = await selectComposition({
       serveUrl: this.serveUrl,

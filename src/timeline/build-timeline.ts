@@ -9,15 +9,14 @@
  */
 import { StillmotionError, type InputProblem } from '../errors';
 import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
-import type { Media, Plan, Section, Transition } from '../plan/schema';
+import type { ClipMedia, LayerSet, Media, Plan, Section, Transition } from '../plan/schema';
 import type { CameraPath } from './camera';
+import { easingToBezier } from './easing';
 import { DEFAULT_MOTION_CYCLE, resolveMotion, resolveStill } from './motion';
+import { resolveParallax } from './parallax';
 import type { MusicTrack, NarrationClip, ResolvedTransition, SceneKind, Timeline, TimelineScene } from './types';
 
 const TIER_NAMES = ['still', 'Ken Burns', 'parallax', 'AI video clip'];
-
-/** Tiers this build can render; others fall back to the best available below them. */
-export const AVAILABLE_TIERS: ReadonlySet<number> = new Set([0, 1]);
 
 export interface SectionTiming {
   id: string;
@@ -49,15 +48,32 @@ function resolveTransition(t: Transition, fps: number): ResolvedTransition | nul
   };
 }
 
-function sceneKind(section: Section): { kind: SceneKind; renderedTier: number; fallback: string | null } {
-  if (section.scene) return { kind: section.scene.type, renderedTier: section.tier, fallback: null };
+interface SceneChoice {
+  kind: SceneKind;
+  renderedTier: number;
+  fallback: string | null;
+  layers: LayerSet | null;
+  clip: ClipMedia | null;
+}
+
+/**
+ * The scene a section gets: its tier's scene when the Node side prepared what it needs (a clip
+ * for tier 3, depth layers for tier 2), else the next tier down, with the reason.
+ */
+function chooseScene(section: Section, media: Media): SceneChoice {
+  const layers = media.layers?.[section.image] ?? null;
+  const clip = media.clips?.[section.id] ?? null;
+  if (section.scene) return { kind: section.scene.type, renderedTier: section.tier, fallback: null, layers: null, clip: null };
+  const notes = media.notes?.[section.id] ?? [];
   let tier = section.tier;
-  while (!AVAILABLE_TIERS.has(tier)) tier--;
+  if (tier === 3 && !clip) tier = 2;
+  if (tier === 2 && !layers) tier = 1;
   const fallback =
     tier === section.tier
       ? null
-      : `tier ${section.tier} (${TIER_NAMES[section.tier]}) is not available in this build: rendered as tier ${tier} (${TIER_NAMES[tier]})`;
-  return { kind: tier === 0 ? 'still' : 'kenburns', renderedTier: tier, fallback };
+      : `tier ${section.tier} (${TIER_NAMES[section.tier]}) ${notes.length ? `not available: ${notes.join('; ')}` : 'was not prepared'}: rendered as tier ${tier} (${TIER_NAMES[tier]})`;
+  const kind: SceneKind = tier === 3 ? 'clip' : tier === 2 ? 'parallax' : tier === 1 ? 'kenburns' : 'still';
+  return { kind, renderedTier: tier, fallback, layers: tier === 2 ? layers : null, clip: tier === 3 ? clip : null };
 }
 
 export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timeline {
@@ -108,17 +124,26 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
     const outgoing = transitions[i] ?? null;
     const from = boundaries[i]! - after(incoming);
     const durationInFrames = nominal[i]! + after(incoming) + before(outgoing);
-    const { kind, renderedTier, fallback } = sceneKind(s);
+    const { kind, renderedTier, fallback, layers, clip } = chooseScene(s, media);
     if (fallback) warnings.push(`sections[${i}] "${s.id}": ${fallback}`);
 
     const ctx = {
-      focus: s.focus ?? { x: 0.5, y: 0.5 },
-      imageAspect: image.width / image.height,
+      focus: s.focus ?? image.focus ?? { x: 0.5, y: 0.5 },
+      // A clip is framed like an image of its own size.
+      imageAspect: clip ? clip.width / clip.height : image.width / image.height,
       frameAspect: width / height,
       defaultEasing: plan.defaults.easing,
     };
-    const fallbackPreset = DEFAULT_MOTION_CYCLE[i % DEFAULT_MOTION_CYCLE.length]!;
-    const motion = kind === 'still' ? resolveStill(s.motion, ctx) : resolveMotion(s.motion ?? plan.defaults.motion, fallbackPreset, ctx);
+    // Parallax and clips carry their own motion: the camera stays put unless the plan moves it
+    // (push adds a gentle zoom-in).
+    const fallbackPreset =
+      kind === 'clip' || kind === 'parallax'
+        ? kind === 'parallax' && s.parallax?.preset === 'push'
+          ? 'zoom-in'
+          : 'none'
+        : DEFAULT_MOTION_CYCLE[i % DEFAULT_MOTION_CYCLE.length]!;
+    const motion =
+      kind === 'still' ? resolveStill(s.motion, ctx) : resolveMotion(kind === 'kenburns' ? (s.motion ?? plan.defaults.motion) : s.motion, fallbackPreset, ctx);
 
     const holdStartFrames = Math.round((s.hold?.start ?? 0) * fps);
     const holdEndFrames = Math.round((s.hold?.end ?? 0) * fps);
@@ -154,6 +179,20 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
       transitionOut: outgoing,
       params: s.scene ?? null,
       text: s.text ?? null,
+      layers,
+      parallax: layers
+        ? resolveParallax(
+            s.parallax ?? { preset: 'orbit', direction: 'right', amount: 0.6, layers: 3 },
+            layers,
+            {
+              easing: easingToBezier(s.parallax?.easing ?? plan.defaults.easing),
+              holdStartFrames,
+              holdEndFrames,
+              durationInFrames,
+            },
+          )
+        : null,
+      clip,
     });
 
     if (s.narration) {

@@ -1,9 +1,11 @@
 /** The resolved timeline of one format: what the Remotion composition draws, in frames. Pure types. */
 import type { FormatId } from '../plan/formats';
 import type { CustomScene, CustomSceneType } from '../plan/scene-types';
+import type { ClipMedia, LayerSet } from '../plan/schema';
 import type { CameraPath } from './camera';
+import type { ParallaxPath } from './parallax';
 
-export type BuiltInSceneKind = 'still' | 'kenburns';
+export type BuiltInSceneKind = 'still' | 'kenburns' | 'parallax' | 'clip';
 export type SceneKind = BuiltInSceneKind | CustomSceneType;
 
 export type TransitionKind = 'crossfade' | 'slide' | 'wipe';
@@ -39,6 +41,11 @@ export interface TimelineScene {
   transitionOut: ResolvedTransition | null;
   params: CustomScene | null;
   text: string | null;
+  /** Tier 2: the image's depth layers and how they move. */
+  layers: LayerSet | null;
+  parallax: ParallaxPath | null;
+  /** Tier 3: the provider clip (the camera then frames the clip, not the image). */
+  clip: ClipMedia | null;
 }
 
 export interface NarrationClip {

@@ -90,7 +90,7 @@ describe('timeline frame math', () => {
     const t = buildTimeline(plan, media, '16:9');
     expect(t.scenes.map((s) => [s.kind, s.renderedTier])).toEqual([['still', 0], ['kenburns', 1], ['kenburns', 1], ['spotlight', 1]]);
     expect(t.warnings).toHaveLength(2);
-    expect(t.warnings[0]).toMatch(/tier 2 \(parallax\) is not available/);
+    expect(t.warnings[0]).toMatch(/tier 2 \(parallax\) was not prepared: rendered as tier 1 \(Ken Burns\)/);
   });
 
   it('ducks the music under narration and fits it to the video', () => {

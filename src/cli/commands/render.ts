@@ -26,6 +26,8 @@ export interface RenderCommandOptions {
   preset?: string;
   crf?: string;
   cache: string;
+  budget?: string;
+  clips: boolean;
 }
 
 export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
@@ -45,6 +47,8 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
   const crf = o.crf === undefined ? undefined : Number(o.crf);
   if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
 
+  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
   const loaded = await loadPlanFile(planPath, { cacheDir: o.cache });
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
@@ -63,6 +67,8 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
       x264Preset: o.preset as (typeof PRESETS)[number] | undefined,
       crf,
       cacheDir: o.cache,
+      budgetUsd,
+      skipClips: !o.clips,
       signal: abort.signal,
       onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
       onProgress: (p) => view.update(p),
@@ -70,6 +76,10 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
   } finally {
     view.stop();
     process.off('SIGINT', onSigint);
+  }
+  for (const c of result.tiers.clipResults) {
+    const what = c.status === 'fallback' ? `fell back to tier ${c.fallbackTier ?? 2}: ${c.reason}` : c.status === 'hit' ? 'cache hit' : `generated ($${c.costUsd.toFixed(2)})`;
+    process.stderr.write(`clip ${c.sectionId} (${c.provider}): ${what}\n`);
   }
   for (const f of result.files) {
     process.stdout.write(
@@ -93,6 +103,8 @@ export function register(program: Command): void {
     .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
     .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
+    .option('--budget <usd>', 'most USD to spend on AI clips (overrides the plan\'s budget)')
+    .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
     .addHelpText(
       'after',
       '\nOutputs <out>/<name>-16x9.mp4 (1920x1080), -9x16.mp4 (1080x1920), -1x1.mp4 (1080x1080).\nExits non-zero when the plan is invalid or a render fails.',

@@ -1,0 +1,95 @@
+/** The whole analysis of decoded mono samples (pure: no I/O). */
+import { detectDownbeats } from './downbeats';
+import { detectDynamics } from './dynamics';
+import { frameRms, melFrames } from './frame-features';
+import { overlapSeconds } from './intervals';
+import { loudnessCurve } from './loudness-curve';
+import { powerPrefix } from './power-prefix';
+import { detectOnsets, refinePeak } from './onset-detection';
+import { onsetEnvelope } from './onset-envelope';
+import { detectSilences, detectSpeechPauses, levelsDb } from './pause-detection';
+import { rhythmicSections, rhythmicWindows, windowPeriodicity } from './rhythmic-sections';
+import { estimateTempo } from './tempo-estimate';
+import { tempogram } from './tempogram';
+import { trackBeats, trimUnsupported } from './beat-tracker';
+import type { AudioAnalysis, Interval } from './types';
+
+export interface SignalAnalysis extends AudioAnalysis {
+  /** Rhythmic sections (where beats may be), for plots and diagnostics. */
+  rhythmicSections: Interval[];
+}
+
+export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceSampleRate = sampleRate): SignalAnalysis {
+  const duration = samples.length / sampleRate;
+  const mel = melFrames(samples, sampleRate);
+  const env = onsetEnvelope(mel);
+  const fs = env.frameSeconds;
+  // Envelope peaks sit on the attacks (click tracks: beat errors within +-10 ms, centred on 0),
+  // so frame times need no latency correction.
+  const clampT = (t: number) => Math.min(duration, Math.max(0, t));
+
+  const tg = tempogram(env.strength, fs);
+  const flags = rhythmicWindows(tg, windowPeriodicity(tg));
+  const tempo = estimateTempo(env.body, tg, flags.flatMap((f, w) => (f ? [w] : [])));
+  let beatFrames: number[][] = [];
+  let sections: Interval[] = [];
+  if (tempo) {
+    // Re-judge rhythm at the chosen tempo (a window may be periodic at some other rate).
+    const atTempo = rhythmicWindows(tg, windowPeriodicity(tg, tempo.period));
+    const spans = rhythmicSections(tg, atTempo, env.strength.length);
+    beatFrames = spans
+      .map((sp) => trimUnsupported(env.strength, trackBeats(env.strength, tempo.period, sp.from, sp.to)))
+      .filter((b) => b.length > 0);
+    sections = spans.map((sp) => ({ start: sp.from * fs, end: sp.to * fs }));
+  }
+  const beats = beatFrames.flat().map((f) => clampT(refinePeak(env.strength, f) * fs));
+  const downFrames = beats.length ? detectDownbeats(beatFrames, env.low, mel) : null;
+  const downbeats = downFrames ? downFrames.flat().map((f) => clampT(refinePeak(env.strength, f) * fs)) : null;
+  const onsets = detectOnsets(env).map(clampT);
+
+  const power = powerPrefix(samples);
+  const rms = frameRms(samples, sampleRate, undefined, undefined, power);
+  const db = levelsDb(rms);
+  const rmsSeconds = rms.hop / sampleRate;
+  const silences = detectSilences(db, rmsSeconds, samples, sampleRate);
+  // Pauses inside music are not speech pauses.
+  const speechPauses = detectSpeechPauses(db, rmsSeconds, samples, sampleRate).filter((p) => overlapSeconds(p, sections) < 0.5 * (p.end - p.start));
+  const loudness = loudnessCurve(samples, sampleRate, undefined, undefined, power);
+  // Smooth over about a bar so the bar's own loud/soft pattern is not taken for a crescendo.
+  const barSeconds = tempo && beats.length ? Math.min(3, Math.max(1, (4 * 60) / tempo.bpm)) : 1;
+  const { crescendos, swells } = detectDynamics(loudnessCurve(samples, sampleRate, barSeconds, undefined, power), silences);
+
+  return {
+    duration,
+    sampleRate: sourceSampleRate,
+    tempo: beats.length && tempo ? refinedTempo(beatFrames, fs, tempo.period) ?? tempo.bpm : null,
+    beats,
+    downbeats,
+    onsets,
+    silences,
+    speechPauses,
+    crescendos,
+    swells,
+    loudness,
+    rhythmicSections: sections,
+  };
+}
+
+/**
+ * Tempo from the tracked beats themselves (mean inter-beat interval over steady runs): finer than
+ * the autocorrelation lag, which is quantised to envelope frames (~1% at 96 BPM).
+ */
+function refinedTempo(beatFrames: number[][], frameSeconds: number, period: number): number | null {
+  let span = 0;
+  let count = 0;
+  for (const section of beatFrames) {
+    for (let i = 1; i < section.length; i++) {
+      const d = section[i]! - section[i - 1]!;
+      if (d >= 0.7 * period && d <= 1.3 * period) {
+        span += d;
+        count++;
+      }
+    }
+  }
+  return count >= 4 ? 60 / ((span / count) * frameSeconds) : null;
+}

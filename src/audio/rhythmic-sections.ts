@@ -1,0 +1,59 @@
+/**
+ * Which stretches of the audio have a steady rhythm. Beats are only ever reported inside these:
+ * a pad-only breakdown, speech or silence get none.
+ */
+import { flagRuns } from './intervals';
+import { MAX_BPM, MIN_BPM, periodicity, type Tempogram } from './tempogram';
+
+/** A window is rhythmic above this periodicity (with hysteresis down to EXIT). */
+const ENTER = 0.42;
+const EXIT = 0.34;
+/** ... and only when its onset energy is at least this fraction of the typical rhythmic window's. */
+const MIN_RELATIVE_ACTIVITY = 0.12;
+
+/** Best periodicity of each window over the tempo range (used before the tempo is known). */
+export function windowPeriodicity(tg: Tempogram, lag?: number): number[] {
+  const fs = tg.frameSeconds;
+  const minLag = Math.max(2, Math.floor(60 / MAX_BPM / fs));
+  const maxLag = Math.ceil(60 / MIN_BPM / fs);
+  return tg.acf.map((_, w) => {
+    if (lag !== undefined) return periodicity(tg, w, lag);
+    let best = 0;
+    for (let l = minLag; l <= maxLag; l++) best = Math.max(best, periodicity(tg, w, l));
+    return best;
+  });
+}
+
+/** Indices of windows that are rhythmic, with hysteresis and an activity gate. */
+export function rhythmicWindows(tg: Tempogram, score: number[]): boolean[] {
+  const strong = tg.mean.filter((_, w) => score[w]! >= ENTER);
+  const typical = strong.length ? strong.sort((a, b) => a - b)[Math.floor(strong.length * 0.75)]! : 0;
+  const active = (w: number) => tg.mean[w]! >= MIN_RELATIVE_ACTIVITY * typical && tg.mean[w]! > 0;
+  const flags: boolean[] = [];
+  let on = false;
+  for (let w = 0; w < score.length; w++) {
+    const s = score[w]!;
+    on = active(w) && (on ? s >= EXIT : s >= ENTER);
+    flags.push(on);
+  }
+  return flags;
+}
+
+/** Rhythmic sections in envelope frames [from, to), merged across short gaps, short ones dropped. */
+export function rhythmicSections(tg: Tempogram, flags: boolean[], envLength: number, minSeconds = 3, mergeSeconds = 1): { from: number; to: number }[] {
+  const half = tg.window >> 1;
+  const spans = flagRuns(flags).map((r) => ({
+    // A window centred at c speaks for frames c - hop/2 .. c + hop/2; extend to the window's
+    // reach at the edges so the beat tracker can find the first and last beat, then trim by onsets.
+    from: Math.max(0, tg.centres[r.from]! - half),
+    to: Math.min(envLength, tg.centres[r.to - 1]! + half),
+  }));
+  const merged: { from: number; to: number }[] = [];
+  const gap = mergeSeconds / tg.frameSeconds;
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.from - last.to <= gap) last.to = Math.max(last.to, s.to);
+    else merged.push({ ...s });
+  }
+  return merged.filter((s) => (s.to - s.from) * tg.frameSeconds >= minSeconds);
+}

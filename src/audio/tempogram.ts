@@ -1,0 +1,75 @@
+/**
+ * Local autocorrelation of the onset envelope in sliding windows (a tempogram), normalised so
+ * lag 0 is 1. Used for the global tempo and to tell rhythmic passages from ones without rhythm.
+ */
+
+export const MIN_BPM = 55;
+export const MAX_BPM = 215;
+
+export interface Tempogram {
+  frameSeconds: number;
+  /** Window length and hop, in envelope frames. */
+  window: number;
+  hop: number;
+  /** Centre frame of each window. */
+  centres: number[];
+  /** acf[w][lag] for lag 0..maxLag (lag 0 = 1 unless the window is silent, then all 0). */
+  acf: Float32Array[];
+  /** Mean envelope value in each window (to gate out near-silent windows). */
+  mean: number[];
+  maxLag: number;
+}
+
+export function tempogram(env: Float32Array, frameSeconds: number, windowSeconds = 6, hopSeconds = 0.5): Tempogram {
+  const window = Math.max(8, Math.round(windowSeconds / frameSeconds));
+  const hop = Math.max(1, Math.round(hopSeconds / frameSeconds));
+  // Two beat periods at the slowest tempo, for the 2P check.
+  const maxLag = Math.min(window - 1, Math.ceil((2 * 60) / MIN_BPM / frameSeconds) + 2);
+  const centres: number[] = [];
+  const acf: Float32Array[] = [];
+  const mean: number[] = [];
+  const n = env.length;
+  for (let c = 0; c < Math.max(n, 1); c += hop) {
+    const a = Math.max(0, c - (window >> 1));
+    const b = Math.min(n, a + window);
+    const r = new Float32Array(maxLag + 1);
+    let e0 = 0;
+    let sum = 0;
+    for (let t = a; t < b; t++) {
+      e0 += env[t]! * env[t]!;
+      sum += env[t]!;
+    }
+    if (e0 > 0) {
+      for (let lag = 0; lag <= maxLag; lag++) {
+        let s = 0;
+        for (let t = a; t + lag < b; t++) s += env[t]! * env[t + lag]!;
+        r[lag] = s / e0;
+      }
+    }
+    centres.push(c);
+    acf.push(r);
+    mean.push(b > a ? sum / (b - a) : 0);
+  }
+  return { frameSeconds, window, hop, centres, acf, mean, maxLag };
+}
+
+/** Max of r over lag +-1 around a fractional lag (tolerates tempo drift and jitter). */
+export function acfAt(r: Float32Array, lag: number): number {
+  const l = Math.round(lag);
+  let best = 0;
+  for (let d = -1; d <= 1; d++) {
+    const v = r[l + d];
+    if (v !== undefined && l + d > 0 && v > best) best = v;
+  }
+  return best;
+}
+
+/**
+ * How periodic window w is at period `lag` (frames): mean of the normalised ACF at one and two
+ * periods. ~0.7-0.9 for drums, well under 0.4 for speech, pads and noise.
+ */
+export function periodicity(tg: Tempogram, w: number, lag: number): number {
+  const r = tg.acf[w]!;
+  const two = 2 * lag <= tg.maxLag ? acfAt(r, 2 * lag) : acfAt(r, lag);
+  return (acfAt(r, lag) + two) / 2;
+}

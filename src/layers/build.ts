@@ -1,0 +1,387 @@
+/**
+ * 2.5D layers from a depth map: N layers split at natural depth gaps, feathered alpha, each layer's area hidden
+ * by nearer layers filled (push-pull edge extension) so no hole shows when layers move, an opaque background,
+ * and an overscan margin (mirror-extended) around every layer so camera moves never expose an edge.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { contentHash } from '../cache/content-hash';
+import { StillmotionError } from '../errors';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { cacheDirFor, exists, readCached } from '../depth/cache';
+import { createEstimator, depthForImage, type DepthOptions, type DepthResult } from '../depth/depth-map';
+import { loadImage, planeToPng, type RgbImage } from '../depth/image-io';
+import { dilateMask, gaussBlur, rankFilter } from '../depth/ops';
+import { contactSheet } from './contact-sheet';
+import { pushPullFill } from './inpaint';
+import { chooseThresholds } from './split';
+
+const LAYERS_VERSION = 'layers-v1';
+
+export interface LayerInfo {
+  /** 0 = farthest (draw first). */
+  index: number;
+  name: string;
+  /** PNG file name, relative to the manifest's `dir`. */
+  file: string;
+  /** Nearness range [lo, hi) of the pixels this layer owns (0 = far, 1 = near). */
+  depthRange: [number, number];
+  meanDepth: number;
+  /** Share of image pixels this layer owns. */
+  coverage: number;
+  /** Suggested parallax speed relative to the nearest layer (background smallest, foreground 1). */
+  parallax: number;
+  /** True for the background: alpha is 255 everywhere. */
+  opaque: boolean;
+}
+
+export interface LayersManifest {
+  version: 1;
+  /** Absolute directory holding the files below. */
+  dir: string;
+  source: { path: string; width: number; height: number; hash: string };
+  /** Size of the image area inside each layer PNG (px). */
+  width: number;
+  height: number;
+  /** Margin added on every side of each layer PNG, as a share of max(width, height), and in px. */
+  overscan: number;
+  overscanPx: number;
+  /** Size of each layer PNG: width + 2 * overscanPx by height + 2 * overscanPx. */
+  layerWidth: number;
+  layerHeight: number;
+  /**
+   * Largest safe camera shift for a layer with parallax 1, as a share of the image width / height:
+   * a layer moved by shift * parallax never shows its edge.
+   */
+  maxShift: { x: number; y: number };
+  /** Back to front. */
+  layers: LayerInfo[];
+  thresholds: number[];
+  splitMethod: 'otsu' | 'quantile';
+  depth: string;
+  contactSheet: string;
+  estimator: string;
+  flat: boolean;
+  notes: string[];
+  warnings: string[];
+  cached: boolean;
+}
+
+export interface LayersOptions extends DepthOptions {
+  /** Number of layers (2..6), default 3. */
+  count?: number;
+  /** Copy the layers, depth.png, contact-sheet.png and layers.json here (else they stay in the cache). */
+  outDir?: string;
+  /** Margin on every side as a share of the long side (default 0.06). */
+  overscan?: number;
+}
+
+function layerNames(n: number): string[] {
+  if (n === 1) return ['background'];
+  if (n === 2) return ['background', 'foreground'];
+  if (n === 3) return ['background', 'midground', 'foreground'];
+  return Array.from({ length: n }, (_, i) => (i === 0 ? 'background' : i === n - 1 ? 'foreground' : `midground-${i}`));
+}
+
+export interface BuiltLayer {
+  info: Omit<LayerInfo, 'file'>;
+  /** RGBA at width x height (no margin). */
+  rgba: Uint8Array;
+}
+
+/**
+ * Pure layer construction (no I/O): image RGB + nearness -> RGBA layers (image size, back to front).
+ */
+export function buildLayers(
+  img: RgbImage,
+  depth: Float32Array,
+  count: number,
+  opts: { flat?: boolean; overscan?: number } = {},
+): { layers: BuiltLayer[]; thresholds: number[]; method: 'otsu' | 'quantile' } {
+  const { width: w, height: h } = img;
+  const n = w * h;
+  const long = Math.max(w, h);
+  const K = Math.max(1, Math.min(6, Math.round(count)));
+  // Slightly dilate near depth so mixed edge pixels go with the nearer object (hides halos).
+  const dd = rankFilter(depth, w, h, Math.max(1, Math.round(long / 500)), 'max');
+  const { thresholds, method } = chooseThresholds(dd, K);
+  const cls = classify(dd, thresholds);
+  const rgbF = new Float32Array(img.rgb);
+  const feather = Math.max(0.7, long / 700);
+  // Hidden areas are filled this far from a layer's own pixels (beyond that, a farther layer shows through).
+  const extend = Math.max(2, Math.round(long * Math.max(0.04, (opts.overscan ?? 0.06) * 1.25)));
+  const names = layerNames(K);
+  const cnt = new Float64Array(K);
+  const sum = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    const c = cls[i]!;
+    cnt[c]! += 1;
+    sum[c]! += depth[i]!;
+  }
+  const means = Array.from({ length: K }, (_, k) => (cnt[k]! ? sum[k]! / cnt[k]! : (k + 0.5) / K));
+  const m0 = means[0]!;
+  const m1 = means[K - 1]!;
+  const layers: BuiltLayer[] = [];
+  const own = new Uint8Array(n);
+  const region = new Float32Array(n);
+  for (let k = 0; k < K; k++) {
+    maskEquals(cls, k, own);
+    let alpha: Float32Array | undefined;
+    let need: Uint8Array | undefined;
+    if (k > 0) {
+      const near = dilateCoarse(own, w, h, extend);
+      regionMask(cls, k, near, region);
+      alpha = gaussBlur(region, w, h, feather, 2);
+      need = near; // reused as the "needs colour" mask
+      finishAlpha(alpha, region, cls, k, need);
+    }
+    const filled = pushPullFill(rgbF, 3, own, w, h, need);
+    const rgba = packRgba(filled, alpha, n);
+    const rel = K > 1 && m1 > m0 ? (means[k]! - m0) / (m1 - m0) : k / Math.max(1, K - 1);
+    const speed = (0.15 + 0.85 * rel) * (opts.flat ? 0.5 : 1);
+    layers.push({
+      info: {
+        index: k,
+        name: names[k]!,
+        depthRange: [k === 0 ? 0 : round3(thresholds[k - 1]!), k === K - 1 ? 1 : round3(thresholds[k]!)],
+        meanDepth: round3(means[k]!),
+        coverage: round3(cnt[k]! / n),
+        parallax: round3(speed),
+        opaque: k === 0,
+      },
+      rgba,
+    });
+  }
+  return { layers, thresholds: thresholds.map(round3), method };
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+// Small single-purpose loops (kept out of buildLayers so each gets optimised on its own).
+
+/** Class per pixel through a lookup table on the depth (0 = farthest). */
+function classify(dd: Float32Array, thresholds: number[]): Uint8Array {
+  const LUT = 4096;
+  const lut = new Uint8Array(LUT + 1);
+  for (let q = 0; q <= LUT; q++) {
+    const v = q / LUT;
+    let k = 0;
+    while (k < thresholds.length && v >= thresholds[k]! - 1e-9) k++;
+    lut[q] = k;
+  }
+  const cls = new Uint8Array(dd.length);
+  for (let i = 0; i < dd.length; i++) {
+    const v = dd[i]!;
+    cls[i] = lut[((v <= 0 ? 0 : v >= 1 ? 1 : v) * LUT + 0.5) | 0]!;
+  }
+  return cls;
+}
+
+/** Dilation by a large radius computed on a 2x/4x max-pooled mask (the radius only needs to be roughly right). */
+function dilateCoarse(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const f = r >= 48 ? 4 : r >= 12 ? 2 : 1;
+  if (f === 1) return dilateMask(mask, w, h, r);
+  const cw = Math.ceil(w / f);
+  const ch = Math.ceil(h / f);
+  const small = new Uint8Array(cw * ch);
+  for (let y = 0; y < h; y++) {
+    const row = ((y / f) | 0) * cw;
+    for (let x = 0; x < w; x++) if (mask[y * w + x]) small[row + ((x / f) | 0)] = 1;
+  }
+  const d = dilateMask(small, cw, ch, Math.ceil(r / f));
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = ((y / f) | 0) * cw;
+    for (let x = 0; x < w; x++) out[y * w + x] = d[row + ((x / f) | 0)]!;
+  }
+  return out;
+}
+
+function maskEquals(cls: Uint8Array, k: number, out: Uint8Array): void {
+  for (let i = 0; i < cls.length; i++) out[i] = cls[i] === k ? 1 : 0;
+}
+
+/** This layer's own pixels plus the nearer-layer pixels within reach of them (filled behind the nearer layers). */
+function regionMask(cls: Uint8Array, k: number, near: Uint8Array, out: Float32Array): void {
+  for (let i = 0; i < cls.length; i++) {
+    const c = cls[i]!;
+    out[i] = c === k || (c > k && near[i] === 1) ? 1 : 0;
+  }
+}
+
+/** Hidden-and-filled pixels stay fully opaque; `need` (overwritten) marks pixels with any alpha. */
+function finishAlpha(alpha: Float32Array, region: Float32Array, cls: Uint8Array, k: number, need: Uint8Array): void {
+  for (let i = 0; i < alpha.length; i++) {
+    if (region[i] === 1 && cls[i]! > k) alpha[i] = 1;
+    need[i] = alpha[i]! > 0.002 ? 1 : 0;
+  }
+}
+
+/** Interleaved RGB floats + alpha (undefined = opaque) -> RGBA bytes. */
+function packRgba(rgb: Float32Array, alpha: Float32Array | undefined, n: number): Uint8Array {
+  const rgba = new Uint8Array(n * 4);
+  for (let i = 0, j = 0, q = 0; i < n; i++, j += 4, q += 3) {
+    // Filled colours are weighted means of 0..255 inputs, so +0.5 then truncation rounds without wrapping.
+    rgba[j] = rgb[q]! + 0.5;
+    rgba[j + 1] = rgb[q + 1]! + 0.5;
+    rgba[j + 2] = rgb[q + 2]! + 0.5;
+    if (alpha === undefined) rgba[j + 3] = 255;
+    else {
+      const a = alpha[i]!;
+      rgba[j + 3] = (a > 1 ? 1 : a < 0 ? 0 : a) * 255 + 0.5;
+    }
+  }
+  return rgba;
+}
+
+/** RGBA (w x h) + margin m (mirror-extended colours and alpha) -> PNG. */
+async function layerPng(rgba: Uint8Array, w: number, h: number, m: number): Promise<Buffer> {
+  let img = sharp(rgba, { raw: { width: w, height: h, channels: 4 } });
+  if (m > 0) {
+    // Mirror needs the source to be at least as large as the margin: repeat (copy) edges otherwise.
+    const extendWith = m < w && m < h ? 'mirror' : 'copy';
+    img = sharp(await img.extend({ top: m, bottom: m, left: m, right: m, extendWith }).raw().toBuffer(), {
+      raw: { width: w + 2 * m, height: h + 2 * m, channels: 4 },
+    });
+  }
+  // Low zlib effort: these are intermediate, cached files; encoding speed matters more than size.
+  return img.png({ compressionLevel: 2 }).toBuffer();
+}
+
+/**
+ * Depth + layers for an image file. Files live in the layers cache (`<cacheDir>/layers/<key>/`) and are copied
+ * to `outDir` when given. Returns the manifest (also written as layers.json).
+ */
+export async function prepareLayers(imagePath: string, opts: LayersOptions = {}): Promise<LayersManifest> {
+  const label = opts.label ?? imagePath;
+  const count = opts.count ?? 3;
+  if (!Number.isInteger(count) || count < 2 || count > 6) throw new StillmotionError(`layer count must be a whole number from 2 to 6 (got ${count})`);
+  const overscan = opts.overscan ?? 0.06;
+  if (!(overscan >= 0 && overscan <= 0.5)) throw new StillmotionError(`overscan must be between 0 and 0.5 (got ${overscan})`);
+  const estimator = createEstimator(opts.estimator ?? 'heuristic', opts);
+  const image = await loadImage(imagePath, { maxSide: opts.maxSide, maxInputPixels: opts.maxInputPixels, label });
+  const key = contentHash(LAYERS_VERSION, image.bytes, estimator.id, await estimator.tag(), image.width, image.height, count, overscan);
+  const cacheDir = path.join(cacheDirFor('layers', opts), key);
+
+  const fromCache = async (): Promise<LayersManifest | undefined> => {
+    const m = await readEntry(cacheDir, opts);
+    return m && { ...m, source: { ...m.source, path: path.resolve(imagePath) }, cached: true, warnings: image.warnings };
+  };
+  let manifest = await fromCache();
+  if (!manifest) {
+    const depth = await depthForImage(image, estimator, { ...opts, label });
+    const useCache = opts.cache !== false;
+    // Build in a private temp dir, then move into place: no half-written cache entry or output.
+    const baseTmp = useCache ? cacheDirFor('layers', opts) : os.tmpdir();
+    await fs.mkdir(baseTmp, { recursive: true });
+    const tmp = path.join(baseTmp, `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await fs.mkdir(tmp, { recursive: true });
+    let built: LayersManifest;
+    try {
+      built = await writeLayerFiles(tmp, imagePath, image, depth, count, overscan);
+    } catch (err) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    built.dir = path.resolve(tmp);
+    if (useCache) {
+      if (await moveInto(tmp, cacheDir)) built.dir = path.resolve(cacheDir);
+      else {
+        // Something is in the way: a valid entry another process just finished (use it), or a damaged one.
+        const other = await fromCache();
+        if (other) {
+          await fs.rm(tmp, { recursive: true, force: true });
+          built = other;
+        } else {
+          await fs.rm(cacheDir, { recursive: true, force: true });
+          if (await moveInto(tmp, cacheDir)) built.dir = path.resolve(cacheDir);
+        }
+      }
+    }
+    manifest = built;
+  }
+  if (opts.outDir) {
+    const out = path.resolve(opts.outDir);
+    const files = [...manifest.layers.map((l) => l.file), manifest.depth, manifest.contactSheet];
+    for (const f of files) await writeFileAtomic(path.join(out, f), await fs.readFile(path.join(manifest.dir, f)));
+    manifest = { ...manifest, dir: out };
+    await writeFileAtomic(path.join(out, 'layers.json'), `${JSON.stringify(manifestForDisk(manifest), null, 2)}\n`);
+  }
+  return manifest;
+}
+
+async function moveInto(from: string, to: string): Promise<boolean> {
+  try {
+    await fs.rename(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A complete cache entry (manifest parses, every file it names exists), or undefined. */
+async function readEntry(dir: string, opts: LayersOptions): Promise<LayersManifest | undefined> {
+  const json = await readCached(path.join(dir, 'layers.json'), opts);
+  if (!json) return undefined;
+  try {
+    const m = JSON.parse(json.toString('utf8')) as LayersManifest;
+    const files = [...m.layers.map((l) => l.file), m.depth, m.contactSheet];
+    const ok = (await Promise.all(files.map((f) => exists(path.join(dir, f))))).every(Boolean);
+    return ok ? { ...m, dir: path.resolve(dir) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function manifestForDisk(m: LayersManifest): Omit<LayersManifest, 'dir' | 'cached' | 'warnings'> & { dir: string } {
+  const { cached: _c, warnings: _w, ...rest } = m;
+  return { ...rest, dir: '.' };
+}
+
+async function writeLayerFiles(
+  dir: string,
+  imagePath: string,
+  image: RgbImage & { bytes: Uint8Array; warnings: string[] },
+  depth: DepthResult,
+  count: number,
+  overscan: number,
+): Promise<LayersManifest> {
+  const { width: w, height: h } = image;
+  const built = buildLayers(image, depth.data, count, { flat: depth.flat, overscan });
+  const m = Math.round(overscan * Math.max(w, h));
+  const pngs = await Promise.all(built.layers.map((l) => layerPng(l.rgba, w, h, m)));
+  const layers: LayerInfo[] = built.layers.map((l) => ({ ...l.info, file: `layer-${l.info.index}-${l.info.name}.png` }));
+  await Promise.all(layers.map((l, i) => fs.writeFile(path.join(dir, l.file), pngs[i]!)));
+  await fs.writeFile(path.join(dir, 'depth.png'), await planeToPng(depth.data, w, h));
+  await fs.writeFile(
+    path.join(dir, 'contact-sheet.png'),
+    await contactSheet(image, depth, built.layers.map((l) => ({ rgba: l.rgba, label: `${l.info.index} ${l.info.name}  x${l.info.parallax.toFixed(2)}` }))),
+  );
+  const manifest: LayersManifest = {
+    version: 1,
+    dir,
+    source: { path: path.resolve(imagePath), width: image.width, height: image.height, hash: contentHash(image.bytes).slice(0, 16) },
+    width: w,
+    height: h,
+    overscan,
+    overscanPx: m,
+    layerWidth: w + 2 * m,
+    layerHeight: h + 2 * m,
+    maxShift: { x: round3(m / w), y: round3(m / h) },
+    layers,
+    thresholds: built.thresholds,
+    splitMethod: built.method,
+    depth: 'depth.png',
+    contactSheet: 'contact-sheet.png',
+    estimator: depth.estimator,
+    flat: depth.flat,
+    notes: depth.notes,
+    warnings: depth.warnings,
+    cached: false,
+  };
+  await fs.writeFile(path.join(dir, 'layers.json'), `${JSON.stringify(manifestForDisk(manifest), null, 2)}\n`);
+  return manifest;
+}

@@ -1,0 +1,138 @@
+/** Shared plumbing for providers: options, env keys, base URLs, HTTP client, runner settings. */
+import { HttpClient } from './http';
+import { imageForProvider, uploaderFromEnv, type ImageAcceptance, type ImageUploader } from './image-source';
+import { RateGate } from './limiter';
+import { runTask, type TaskSpec } from './task-runner';
+import { ProviderError } from './errors';
+import type { ClipProvider, ClipRequest, GenerateContext, GenerateResult, PollSchedule, ProviderId, RetryPolicy } from './types';
+
+export interface ProviderOptions {
+  /** API key (Luma, Runway, Haiper); default from the provider's env var. */
+  apiKey?: string;
+  /** Kling access + secret key; default KLING_ACCESS_KEY / KLING_SECRET_KEY. */
+  accessKey?: string;
+  secretKey?: string;
+  /** API base URL; default from <PROVIDER>_BASE_URL, else the real one. */
+  baseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  poll?: Partial<PollSchedule>;
+  retry?: Partial<RetryPolicy>;
+  /** Whole generation (create to verified file), default 15 min. */
+  totalTimeoutMs?: number;
+  /** One download, default 5 min. */
+  downloadTimeoutMs?: number;
+  /** One API call, default 60 s. */
+  requestTimeoutMs?: number;
+  maxConcurrency?: number;
+  /** Spacing between creates (ms); Luma defaults to 3000 (20 creates/min). */
+  minCreateIntervalMs?: number;
+  /** Where local images go for providers that need a URL; null disables; default from env. */
+  uploader?: ImageUploader | null;
+  /** Luma resolution (default 720p); Kling mode (default std). */
+  resolution?: string;
+  mode?: 'std' | 'pro';
+}
+
+export interface ProviderDefaults {
+  id: ProviderId;
+  label: string;
+  baseUrl: string;
+  baseUrlEnv: string;
+  defaultModel: string;
+  maxConcurrency: number;
+  poll: PollSchedule;
+  supportsSeed: boolean;
+  legacy?: boolean;
+  durations: Record<string, number[]> & { default: number[] };
+  image: ImageAcceptance;
+}
+
+export function snap(durations: number[], seconds: number): number {
+  const sorted = [...durations].sort((a, b) => a - b);
+  return sorted.find((d) => d >= seconds - 1e-6) ?? sorted[sorted.length - 1]!;
+}
+
+export abstract class BaseProvider implements ClipProvider {
+  readonly id: ProviderId;
+  readonly label: string;
+  readonly defaultModel: string;
+  readonly maxConcurrency: number;
+  readonly supportsSeed: boolean;
+  readonly legacy: boolean;
+  protected readonly baseUrl: string;
+  protected readonly env: NodeJS.ProcessEnv;
+  protected readonly poll: PollSchedule;
+  protected readonly uploader: ImageUploader | undefined;
+  protected readonly createGate: RateGate | undefined;
+
+  constructor(
+    protected readonly defaults: ProviderDefaults,
+    protected readonly opts: ProviderOptions,
+  ) {
+    this.id = defaults.id;
+    this.label = defaults.label;
+    this.defaultModel = defaults.defaultModel;
+    this.supportsSeed = defaults.supportsSeed;
+    this.legacy = !!defaults.legacy;
+    this.env = opts.env ?? process.env;
+    this.baseUrl = opts.baseUrl ?? (this.env[defaults.baseUrlEnv] || defaults.baseUrl);
+    this.maxConcurrency = opts.maxConcurrency ?? defaults.maxConcurrency;
+    this.poll = { ...defaults.poll, ...opts.poll };
+    this.uploader = opts.uploader === null ? undefined : (opts.uploader ?? uploaderFromEnv(this.env));
+    this.createGate = opts.minCreateIntervalMs ? new RateGate(opts.minCreateIntervalMs) : undefined;
+  }
+
+  snapDuration(seconds: number, model?: string): number {
+    const d = this.defaults.durations[model ?? this.defaultModel] ?? this.defaults.durations.default;
+    return snap(d, seconds);
+  }
+
+  /** Secrets to scrub from every message. */
+  protected abstract secrets(): (string | undefined)[];
+  /** Throws a 'config' error when keys are missing. */
+  protected abstract checkKeys(): void;
+  protected abstract spec(req: ClipRequest & { model: string; durationSec: number }, image: string, onRetry?: (message: string) => void): TaskSpec;
+
+  protected http(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> & { headers: () => Record<string, string> }): HttpClient {
+    return new HttpClient({
+      provider: this.id,
+      baseUrl: this.baseUrl,
+      secrets: this.secrets(),
+      retry: this.opts.retry,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+      ...extra,
+    });
+  }
+
+  async generate(req: ClipRequest, ctx: GenerateContext): Promise<GenerateResult> {
+    this.checkKeys();
+    const model = req.model ?? this.defaultModel;
+    const durationSec = this.snapDuration(req.durationSec, model);
+    const started = Date.now();
+    ctx.onProgress?.({ provider: this.id, phase: 'upload' });
+    const image = await imageForProvider(this.id, req.image, this.defaults.image, this.uploader, ctx.signal).catch((err: unknown) => {
+      if (ctx.signal?.aborted) throw new ProviderError(this.id, 'aborted', 'cancelled');
+      throw err;
+    });
+    const spec = this.spec({ ...req, model, durationSec }, image, (message) => ctx.onProgress?.({ provider: this.id, phase: 'retry', message }));
+    if (this.createGate) {
+      const create = spec.create.bind(spec);
+      spec.create = async (signal) => {
+        await this.createGate!.wait(signal);
+        return create(signal);
+      };
+    }
+    const r = await runTask(spec, ctx, {
+      poll: this.poll,
+      totalTimeoutMs: this.opts.totalTimeoutMs ?? 15 * 60_000,
+      downloadTimeoutMs: this.opts.downloadTimeoutMs ?? 5 * 60_000,
+      retry: this.opts.retry,
+    });
+    return { file: ctx.outFile, taskId: r.taskId, model, durationSec, secondsWaited: (Date.now() - started) / 1000 };
+  }
+}
+
+/** Cancels with its own short timeout (the run's signal is already aborted then). */
+export function cancelSignal(): AbortSignal {
+  return AbortSignal.timeout(10_000);
+}

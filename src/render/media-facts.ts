@@ -1,0 +1,36 @@
+/**
+ * The media a plan's timeline is laid out with, from what the Node side has prepared: image
+ * sizes, audio durations, and (when prepared) depth layers, clips and fallback notes. `url`
+ * turns a local file into what the browser loads (the asset server), or keeps the path.
+ */
+import path from 'node:path';
+import type { LoadedPlan } from '../plan/load-plan';
+import type { Media } from '../plan/schema';
+import type { PreparedTiers } from './prepare-tiers';
+
+export function planMediaFacts(loaded: LoadedPlan, tiers?: PreparedTiers, url: (file: string) => string = (f) => f): Media {
+  const images: Media['images'] = {};
+  for (const [ref, img] of Object.entries(loaded.images)) {
+    const focus = tiers?.focus[ref];
+    images[ref] = { src: ref, width: img.width, height: img.height, ...(focus ? { focus } : {}) };
+  }
+  const audio: Media['audio'] = {};
+  for (const [ref, a] of Object.entries(loaded.audio)) audio[ref] = { src: url(a.file), duration: a.duration };
+  const media: Media = { images, audio };
+  if (tiers) {
+    media.layers = {};
+    for (const [ref, m] of Object.entries(tiers.layers)) {
+      media.layers[ref] = {
+        width: m.width,
+        height: m.height,
+        overscanPx: m.overscanPx,
+        maxShift: m.maxShift,
+        layers: m.layers.map((l) => ({ src: url(path.join(m.dir, l.file)), parallax: l.parallax })),
+      };
+    }
+    media.clips = {};
+    for (const [id, c] of Object.entries(tiers.clips)) media.clips[id] = { src: url(c.file), duration: c.duration, width: c.width, height: c.height };
+    media.notes = tiers.notes;
+  }
+  return media;
+}

@@ -1,0 +1,157 @@
+/**
+ * Prepares what tiers 2 and 3 need before rendering, once for all formats:
+ *   tier 3 - a provider clip per section (cache, budget, keys; else a fallback with its reason);
+ *   tier 2 - depth layers per image (also for tier-3 sections that fell back to tier 2).
+ * A section whose tier cannot be prepared renders one tier lower, with the reason in `notes`.
+ */
+import path from 'node:path';
+import { Ledger } from '../cost/ledger';
+import { formatUsd } from '../cost/prices';
+import { detectFocus } from '../focus';
+import { prepareLayers, type LayersManifest } from '../layers';
+import { probeVideo } from '../media/probe-video';
+import type { FormatId } from '../plan/formats';
+import type { LoadedPlan } from '../plan/load-plan';
+import type { Section } from '../plan/schema';
+import { collectClips, estimateClips, type ClipEvent, type ClipJob, type ClipResult, type CollectOptions } from '../providers/collect-clips';
+import { sectionTimings } from '../timeline/build-timeline';
+import { planMediaFacts } from './media-facts';
+
+export interface PreparedClip {
+  file: string;
+  duration: number;
+  width: number;
+  height: number;
+}
+
+export interface PreparedTiers {
+  /** Depth layers per image reference. */
+  layers: Record<string, LayersManifest>;
+  /** Provider clips per section id. */
+  clips: Record<string, PreparedClip>;
+  /** Why a section's tier could not be prepared, per section id. */
+  notes: Record<string, string[]>;
+  /** One result per tier-3 section, in plan order (for reports). */
+  clipResults: (ClipResult & { sectionId: string })[];
+  /** Detected subject per image reference, for sections that give no `focus`. */
+  focus: Record<string, { x: number; y: number }>;
+}
+
+export interface PrepareTiersOptions {
+  cacheDir?: string;
+  /** USD cap for clips (overrides the plan's `budget`). */
+  budgetUsd?: number;
+  /** Plan the clips without generating (estimate only). */
+  dryRun?: boolean;
+  /** Skip tier 3 entirely (e.g. previews). */
+  skipClips?: boolean;
+  clipOptions?: Omit<CollectOptions, 'budgetUsd' | 'cacheDir' | 'signal' | 'onEvent' | 'dryRun'>;
+  signal?: AbortSignal;
+  onLog?: (message: string) => void;
+  onClipEvent?: (e: ClipEvent) => void;
+}
+
+/** The aspect a section's clip is generated in: the plan's first format (one clip serves every format). */
+function clipAspect(formats: FormatId[]): '16:9' | '9:16' | '1:1' {
+  return formats[0] ?? '16:9';
+}
+
+export function clipJobs(loaded: LoadedPlan): { section: Section; job: ClipJob }[] {
+  const timings = sectionTimings(loaded.plan, planMediaFacts(loaded));
+  return loaded.plan.sections.flatMap((s, i) => {
+    if (s.tier !== 3 || s.scene) return [];
+    const prompt = s.clip?.prompt ?? s.text ?? `Subtle, natural motion of the scene; camera steady.`;
+    const job: ClipJob = {
+      id: s.id,
+      image: loaded.images[s.image]!.file,
+      prompt,
+      durationSec: timings[i]!.seconds,
+      aspect: clipAspect(loaded.plan.formats),
+      provider: s.clip?.provider ?? 'luma',
+      ...(s.clip?.model ? { model: s.clip.model } : {}),
+      ...(s.clip?.seed !== undefined ? { seed: s.clip.seed } : {}),
+      tier: 3,
+      fallbackTier: 2,
+    };
+    return [{ section: s, job }];
+  });
+}
+
+export async function prepareTiers(loaded: LoadedPlan, opts: PrepareTiersOptions = {}): Promise<PreparedTiers> {
+  const log = opts.onLog ?? (() => undefined);
+  const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
+  const out: PreparedTiers = { layers: {}, clips: {}, notes: {}, clipResults: [], focus: {} };
+  const note = (id: string, message: string): void => {
+    (out.notes[id] ??= []).push(message);
+  };
+
+  // The subject of every image some section leaves without a focus (smartcrop-style saliency).
+  for (const ref of new Set(loaded.plan.sections.filter((s) => !s.focus).map((s) => s.image))) {
+    try {
+      const f = await detectFocus(loaded.images[ref]!.file, { label: ref });
+      if (!f.fallback) out.focus[ref] = { x: f.x, y: f.y };
+    } catch (err) {
+      log(`warning: ${ref}: no subject detected (${(err as Error).message}); centring`);
+    }
+  }
+
+  // Tier 3: clips.
+  const jobs = clipJobs(loaded);
+  const fellBack = new Set<string>();
+  if (jobs.length && opts.skipClips) {
+    for (const { section } of jobs) {
+      note(section.id, 'AI clips skipped for this render');
+      fellBack.add(section.id);
+    }
+  } else if (jobs.length) {
+    const collect = opts.dryRun ? async (j: ClipJob[], o: CollectOptions) => (await estimateClips(j, o)).results : collectClips;
+    const results = await collect(
+      jobs.map((j) => j.job),
+      {
+        ...opts.clipOptions,
+        cacheDir,
+        ledger: path.join(path.dirname(cacheDir), 'ledger.json'),
+        budgetUsd: opts.budgetUsd ?? loaded.plan.budget,
+        signal: opts.signal,
+        onEvent: opts.onClipEvent,
+      },
+    );
+    for (const r of results) {
+      const sectionId = jobs[r.index]!.section.id;
+      out.clipResults.push({ ...r, sectionId });
+      if (r.status === 'fallback' || !r.file) {
+        note(sectionId, r.reason ?? 'no clip');
+        fellBack.add(sectionId);
+        continue;
+      }
+      const facts = await probeVideo(r.file);
+      out.clips[sectionId] = { file: r.file, duration: facts.duration, width: facts.width, height: facts.height };
+      log(`clip ${sectionId}: ${r.status === 'hit' ? 'cache hit' : `generated by ${r.provider} (${formatUsd(r.costUsd)})`}`);
+    }
+  }
+
+  // Tier 2: depth layers, per image.
+  const ledger = new Ledger(path.join(path.dirname(cacheDir), 'ledger.json'));
+  const needLayers = loaded.plan.sections.filter((s) => !s.scene && (s.tier === 2 || (s.tier === 3 && fellBack.has(s.id))));
+  const byImage = new Map<string, Section[]>();
+  for (const s of needLayers) byImage.set(s.image, [...(byImage.get(s.image) ?? []), s]);
+  for (const [ref, sections] of byImage) {
+    const count = Math.max(...sections.map((s) => s.parallax?.layers ?? 3));
+    try {
+      const manifest = await prepareLayers(loaded.images[ref]!.file, {
+        count,
+        estimator: loaded.plan.depth.estimator,
+        cacheDir,
+        label: ref,
+        // Hosted depth is paid: it goes into the same ledger as provider clips.
+        onCost: (usd, label) =>
+          void ledger.append({ provider: 'depth', model: loaded.plan.depth.estimator, key: label, durationSec: 0, costUsd: usd, status: 'generated', note: ref }),
+      });
+      for (const w of manifest.warnings) log(`warning: ${ref}: ${w}`);
+      out.layers[ref] = manifest;
+    } catch (err) {
+      for (const s of sections) note(s.id, `depth layers failed: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}

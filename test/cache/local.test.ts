@@ -1,0 +1,132 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LocalClipCache, pruneCache } from '../../src/cache/clip-cache';
+import { clipCacheKey } from '../../src/cache/clip-key';
+import { register } from '../../src/cli/commands/cache';
+import { tempDir } from '../helpers/fixtures';
+import { makeMp4 } from '../providers/helpers';
+
+const meta = { provider: 'runway', model: 'gen4_turbo', durationSec: 5, aspect: '16:9', costUsd: 0.25 };
+const key = (n: number) => n.toString(16).padStart(64, '0');
+
+let dir: string;
+let clip: { file: string; bytes: Buffer };
+
+beforeAll(async () => {
+  dir = await tempDir('sm-localcache-');
+  clip = await makeMp4(dir);
+});
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('clip cache key', () => {
+  const base = { imageBytes: new Uint8Array([1, 2, 3]), prompt: 'p', seed: 1, tier: 3, provider: 'luma', model: 'ray-2', durationSec: 5, aspect: '16:9' };
+  it('changes with every part and is stable otherwise', () => {
+    const k = clipCacheKey(base);
+    expect(clipCacheKey({ ...base })).toBe(k);
+    const variants = [
+      { imageBytes: new Uint8Array([1, 2, 4]) },
+      { prompt: 'q' },
+      { seed: 2 },
+      { seed: undefined },
+      { tier: 2 },
+      { provider: 'runway' },
+      { model: 'ray-flash-2' },
+      { durationSec: 9 },
+      { aspect: '9:16' },
+    ];
+    const keys = new Set(variants.map((v) => clipCacheKey({ ...base, ...v })));
+    expect(keys.size).toBe(variants.length);
+    expect(keys.has(k)).toBe(false);
+  });
+});
+
+describe('local clip cache', () => {
+  it('misses, stores, hits', async () => {
+    const cache = new LocalClipCache(path.join(dir, 'c1'));
+    expect(await cache.get(key(1))).toBeNull();
+    const stored = await cache.put(key(1), clip.file, meta);
+    expect(stored).toBe(path.join(dir, 'c1', 'clips', `${key(1)}.mp4`));
+    expect(await cache.get(key(1))).toBe(stored);
+    expect(await fs.readFile(stored)).toEqual(clip.bytes);
+    expect((await cache.list()).map((e) => e.key)).toEqual([key(1)]);
+    // No temp files left behind.
+    expect((await fs.readdir(path.join(dir, 'c1', 'clips'))).sort()).toEqual([`${key(1)}.json`, `${key(1)}.mp4`]);
+  });
+
+  it('discards a corrupt clip, a truncated clip and unreadable metadata', async () => {
+    const cache = new LocalClipCache(path.join(dir, 'c2'));
+    for (const n of [2, 3, 4]) await cache.put(key(n), clip.file, meta);
+    const f = (n: number) => path.join(dir, 'c2', 'clips', `${key(n)}`);
+    const flipped = Buffer.from(clip.bytes);
+    const at = flipped.length - 10;
+    flipped[at] = flipped[at]! ^ 0xff;
+    await fs.writeFile(`${f(2)}.mp4`, flipped);
+    await fs.truncate(`${f(3)}.mp4`, 100);
+    await fs.writeFile(`${f(4)}.json`, '{"key": "trunc');
+    for (const n of [2, 3, 4]) expect(await cache.get(key(n))).toBeNull();
+    expect(await fs.readdir(path.join(dir, 'c2', 'clips'))).toEqual([]);
+  });
+
+  it('treats a clip without metadata (interrupted write) as absent', async () => {
+    const cache = new LocalClipCache(path.join(dir, 'c3'));
+    await fs.mkdir(cache.clipsDir, { recursive: true });
+    await fs.copyFile(clip.file, cache.fileFor(key(5)));
+    expect(await cache.get(key(5))).toBeNull();
+    expect(await cache.list()).toEqual([]);
+  });
+
+  it('prunes by age and by size, oldest first', async () => {
+    const cache = new LocalClipCache(path.join(dir, 'c4'));
+    for (const n of [10, 11, 12]) await cache.put(key(n), clip.file, meta);
+    // Age the first two entries.
+    for (const [n, days] of [[10, 30], [11, 10]] as const) {
+      const mf = path.join(cache.clipsDir, `${key(n)}.json`);
+      const e = JSON.parse(await fs.readFile(mf, 'utf8')) as { createdAt: string };
+      e.createdAt = new Date(Date.now() - days * 86_400_000).toISOString();
+      await fs.writeFile(mf, JSON.stringify(e));
+    }
+    expect((await pruneCache(cache, { olderThanDays: 20, dryRun: true })).map((e) => e.key)).toEqual([key(10)]);
+    expect(await cache.list()).toHaveLength(3);
+    expect((await pruneCache(cache, { olderThanDays: 20 })).map((e) => e.key)).toEqual([key(10)]);
+    expect((await pruneCache(cache, { maxBytes: clip.bytes.length })).map((e) => e.key)).toEqual([key(11)]);
+    expect((await cache.list()).map((e) => e.key)).toEqual([key(12)]);
+  });
+});
+
+describe('stillmotion cache ls|stats|prune', () => {
+  async function run(args: string[]): Promise<string> {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    try {
+      const program = new Command().exitOverride();
+      register(program);
+      await program.parseAsync(args, { from: 'user' });
+    } finally {
+      spy.mockRestore();
+    }
+    return out.join('');
+  }
+
+  it('lists, summarises and prunes', async () => {
+    const d = path.join(dir, 'cli');
+    const cache = new LocalClipCache(d);
+    await cache.put(key(20), clip.file, meta);
+    await cache.put(key(21), clip.file, { ...meta, provider: 'luma', model: 'ray-2', costUsd: 0.71 });
+    const ls = JSON.parse(await run(['cache', 'ls', '--dir', d, '--json', '--backend', 'local'])) as { key: string }[];
+    expect(ls.map((e) => e.key).sort()).toEqual([key(20), key(21)]);
+    expect(await run(['cache', 'ls', '--dir', d, '--backend', 'local'])).toContain('runway/gen4_turbo');
+    const stats = JSON.parse(await run(['cache', 'stats', '--dir', d, '--json', '--backend', 'local'])) as { entries: number; costUsd: number; byProvider: Record<string, unknown> };
+    expect(stats).toMatchObject({ entries: 2, costUsd: 0.96 });
+    expect(Object.keys(stats.byProvider).sort()).toEqual(['luma', 'runway']);
+    expect(await run(['cache', 'stats', '--dir', d, '--backend', 'local'])).toMatch(/2 clips, .* \$0\.96/);
+    expect(await run(['cache', 'prune', '--all', '--dry-run', '--dir', d, '--backend', 'local'])).toMatch(/Would remove 2 clips/);
+    expect(await cache.list()).toHaveLength(2);
+    expect(await run(['cache', 'prune', '--max-size', '1KB', '--dir', d, '--backend', 'local'])).toMatch(/Removed 2 clips/);
+    expect(await cache.list()).toHaveLength(0);
+    await expect(run(['cache', 'prune', '--dir', d, '--backend', 'local'])).rejects.toThrow(/--older-than/);
+  });
+});
