@@ -98,6 +98,28 @@ export const clipSchema = z
   })
   .describe('Tier 3: an AI image-to-video clip made from the section image');
 
+export const syncSchema = z
+  .strictObject({
+    beats: z.boolean().default(false).describe('Snap cuts (and transition starts) to the music beat, never cutting narration'),
+    tolerance: z.number().min(0).max(1).default(0.25).describe('Largest move, in seconds, when snapping to a beat'),
+    pulse: z.boolean().default(false).describe('A small zoom pulse on strong beats'),
+    silence: z.boolean().default(false).describe('Slow the camera to a near hold during silences'),
+    crescendo: z.boolean().default(false).describe('Speed the camera up through crescendos'),
+    speechPauses: z.boolean().default(true).describe('Move transitions that would cross narration into a speech pause'),
+    swell: z.boolean().default(false).describe('Deepen parallax (and speed) while the music swells'),
+  })
+  .describe('Audio-driven motion, from an analysis of the music and narration');
+
+/** Per-section switches over the plan's `sync`. */
+export const sectionSyncSchema = z.strictObject({
+  beats: z.boolean().optional(),
+  pulse: z.boolean().optional(),
+  silence: z.boolean().optional(),
+  crescendo: z.boolean().optional(),
+  speechPauses: z.boolean().optional(),
+  swell: z.boolean().optional(),
+});
+
 export const sectionSchema = z.strictObject({
   id: z
     .string()
@@ -118,6 +140,7 @@ export const sectionSchema = z.strictObject({
   hold: holdSchema.optional(),
   parallax: parallaxSchema.optional(),
   clip: clipSchema.optional(),
+  sync: sectionSyncSchema.optional().describe('Turn audio-driven motion on or off for this section'),
 });
 
 export const musicSchema = z
@@ -162,6 +185,7 @@ const planShape = {
   formats: z.array(formatSchema).min(1).default([...FORMAT_IDS]),
   defaults: defaultsSchema,
   music: musicSchema.optional(),
+  sync: syncSchema.prefault({}),
   budget: z.number().min(0).optional().describe('Most USD to spend on AI clips for this plan; sections over it fall back to tier 2 or 1'),
   depth: z
     .strictObject({
@@ -208,6 +232,17 @@ export const layerSetSchema = z.object({
   layers: z.array(z.object({ src: z.string(), parallax: z.number() })),
 });
 
+const span = z.object({ start: z.number(), end: z.number() });
+export const audioEventsSchema = z.object({
+  duration: z.number(),
+  beats: z.array(z.number()),
+  downbeats: z.array(z.number()).nullable(),
+  silences: z.array(span),
+  speechPauses: z.array(span),
+  crescendos: z.array(span.extend({ riseDb: z.number() })),
+  swells: z.array(span.extend({ peakDb: z.number() })),
+});
+
 export const clipMediaSchema = z.object({ src: z.string(), duration: z.number(), width: z.number(), height: z.number() });
 
 export const mediaSchema = z.object({
@@ -226,6 +261,13 @@ export const mediaSchema = z.object({
   layers: z.record(z.string(), layerSetSchema).optional(),
   /** AI clips per section id (tier 3). */
   clips: z.record(z.string(), clipMediaSchema).optional(),
+  /** Audio analysis (events only, in seconds of each file) for audio-driven motion. */
+  analysis: z
+    .object({
+      music: audioEventsSchema.optional(),
+      narration: z.record(z.string(), audioEventsSchema).optional(),
+    })
+    .optional(),
   /** Why a section's tier could not be prepared, per section id (shown as the fallback reason). */
   notes: z.record(z.string(), z.array(z.string())).optional(),
 });
@@ -251,4 +293,6 @@ export type LayerSet = z.output<typeof layerSetSchema>;
 export type ClipMedia = z.output<typeof clipMediaSchema>;
 export type Parallax = z.output<typeof parallaxSchema>;
 export type ClipSpec = z.output<typeof clipSchema>;
+export type AudioEvents = z.output<typeof audioEventsSchema>;
+export type Sync = z.output<typeof syncSchema>;
 export type CompositionProps = z.output<typeof compositionPropsSchema>;

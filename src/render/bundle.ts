@@ -11,7 +11,7 @@ import { contentHash } from '../cache/content-hash';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Everything the browser bundle is built from. Keep in sync with what remotion/ imports. */
-const BUNDLE_INPUTS = ['remotion', 'src/plan', 'src/timeline', 'src/errors.ts', 'examples/launch-day/plan.json', 'package.json'];
+const BUNDLE_INPUTS = ['remotion', 'src/plan', 'src/timeline', 'src/audio', 'src/errors.ts', 'examples/launch-day/plan.json', 'package.json'];
 
 async function listFiles(p: string): Promise<string[]> {
   const stat = await fs.stat(p).catch(() => null);

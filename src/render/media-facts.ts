@@ -31,6 +31,7 @@ export function planMediaFacts(loaded: LoadedPlan, tiers?: PreparedTiers, url: (
     media.clips = {};
     for (const [id, c] of Object.entries(tiers.clips)) media.clips[id] = { src: url(c.file), duration: c.duration, width: c.width, height: c.height };
     media.notes = tiers.notes;
+    media.analysis = tiers.analysis;
   }
   return media;
 }

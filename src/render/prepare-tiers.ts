@@ -5,6 +5,8 @@
  * A section whose tier cannot be prepared renders one tier lower, with the reason in `notes`.
  */
 import path from 'node:path';
+import { analyzeAudioFile } from '../audio/analyze-audio-file';
+import type { AudioAnalysis } from '../audio/types';
 import { Ledger } from '../cost/ledger';
 import { formatUsd } from '../cost/prices';
 import { detectFocus } from '../focus';
@@ -12,7 +14,7 @@ import { prepareLayers, type LayersManifest } from '../layers';
 import { probeVideo } from '../media/probe-video';
 import type { FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
-import type { Section } from '../plan/schema';
+import type { AudioEvents, Section } from '../plan/schema';
 import { collectClips, estimateClips, type ClipEvent, type ClipJob, type ClipResult, type CollectOptions } from '../providers/collect-clips';
 import { sectionTimings } from '../timeline/build-timeline';
 import { planMediaFacts } from './media-facts';
@@ -35,6 +37,8 @@ export interface PreparedTiers {
   clipResults: (ClipResult & { sectionId: string })[];
   /** Detected subject per image reference, for sections that give no `focus`. */
   focus: Record<string, { x: number; y: number }>;
+  /** Audio events for audio-driven motion (music, and narration for speech pauses). */
+  analysis: { music?: AudioEvents; narration: Record<string, AudioEvents> };
 }
 
 export interface PrepareTiersOptions {
@@ -49,6 +53,19 @@ export interface PrepareTiersOptions {
   signal?: AbortSignal;
   onLog?: (message: string) => void;
   onClipEvent?: (e: ClipEvent) => void;
+}
+
+/** The parts of an analysis the timeline uses (no loudness curve: it would bloat the props). */
+export function audioEvents(a: AudioAnalysis): AudioEvents {
+  return {
+    duration: a.duration,
+    beats: a.beats,
+    downbeats: a.downbeats,
+    silences: a.silences,
+    speechPauses: a.speechPauses,
+    crescendos: a.crescendos,
+    swells: a.swells,
+  };
 }
 
 /** The aspect a section's clip is generated in: the plan's first format (one clip serves every format). */
@@ -80,10 +97,22 @@ export function clipJobs(loaded: LoadedPlan): { section: Section; job: ClipJob }
 export async function prepareTiers(loaded: LoadedPlan, opts: PrepareTiersOptions = {}): Promise<PreparedTiers> {
   const log = opts.onLog ?? (() => undefined);
   const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
-  const out: PreparedTiers = { layers: {}, clips: {}, notes: {}, clipResults: [], focus: {} };
+  const out: PreparedTiers = { layers: {}, clips: {}, notes: {}, clipResults: [], focus: {}, analysis: { narration: {} } };
   const note = (id: string, message: string): void => {
     (out.notes[id] ??= []).push(message);
   };
+
+  // Audio analysis, when any audio-driven motion is on.
+  const plan = loaded.plan;
+  const wantsMusic = plan.music && (['beats', 'pulse', 'silence', 'crescendo', 'swell'] as const).some((f) => plan.sync[f] || plan.sections.some((s) => s.sync?.[f]));
+  if (wantsMusic && plan.music) {
+    out.analysis.music = audioEvents(await analyzeAudioFile(loaded.audio[plan.music.file]!.file, { cacheDir }));
+  }
+  for (const s of plan.sections) {
+    if (s.narration && (s.sync?.speechPauses ?? plan.sync.speechPauses) && !out.analysis.narration[s.narration]) {
+      out.analysis.narration[s.narration] = audioEvents(await analyzeAudioFile(loaded.audio[s.narration]!.file, { cacheDir }));
+    }
+  }
 
   // The subject of every image some section leaves without a focus (smartcrop-style saliency).
   for (const ref of new Set(loaded.plan.sections.filter((s) => !s.focus).map((s) => s.image))) {

@@ -51,6 +51,8 @@ export interface RenderOptions {
   signal?: AbortSignal;
   onLog?: (message: string) => void;
   onProgress?: (p: FormatProgress) => void;
+  /** Called with the resolved timelines once tiers are prepared, before rendering starts. */
+  onTimelines?: (timelines: Map<FormatId, Timeline>) => void | Promise<void>;
 }
 
 export interface RenderedFile {
@@ -106,6 +108,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
     onLog: log,
   });
   const timelines = planTimelines(loaded, formats, tiers);
+  await opts.onTimelines?.(timelines);
   const warnings = [...new Set([...timelines.values()].flatMap((t) => t.warnings))];
   for (const w of warnings) log(`warning: ${w}`);
 

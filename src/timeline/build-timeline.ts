@@ -14,6 +14,8 @@ import type { CameraPath } from './camera';
 import { easingToBezier } from './easing';
 import { DEFAULT_MOTION_CYCLE, resolveMotion, resolveStill } from './motion';
 import { resolveParallax } from './parallax';
+import { motionMultiplierAt } from '../audio/motion-envelope';
+import { beatPulse, musicOnTimeline, narrationSpan, placeCut, speedMultipliers, syncOn, warpFromSpeeds, type CutExplanation } from './audio-sync';
 import type { MusicTrack, NarrationClip, ResolvedTransition, SceneKind, Timeline, TimelineScene } from './types';
 
 const TIER_NAMES = ['still', 'Ken Burns', 'parallax', 'AI video clip'];
@@ -83,21 +85,64 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
   const warnings: string[] = [];
 
   const timings = sectionTimings(plan, media);
-  const boundaries: number[] = [0];
-  let seconds = 0;
-  for (const t of timings) {
-    seconds += t.seconds;
-    boundaries.push(Math.round(seconds * fps));
+  // Transition i sits between section i and i + 1.
+  const resolved = plan.sections.map((s, i) => (i === plan.sections.length - 1 ? null : resolveTransition(s.transition ?? plan.defaults.transition, fps)));
+  const before = (t: ResolvedTransition | null | undefined): number => (t ? Math.floor(t.durationInFrames / 2) : 0);
+  const after = (t: ResolvedTransition | null | undefined): number => (t ? t.durationInFrames - before(t) : 0);
+
+  const planned: number[] = [0];
+  for (const t of timings) planned.push(planned[planned.length - 1]! + t.seconds);
+  const videoSeconds = planned[planned.length - 1]!;
+  const music = plan.music && media.analysis?.music ? musicOnTimeline(media.analysis.music, plan.music.offset, plan.music.loop, videoSeconds) : null;
+  const leadIn = (i: number): number => (plan.sections[i]!.duration === 'auto' ? plan.defaults.padding.before : 0);
+
+  // Cuts: as planned, or moved onto a beat / into a speech pause, each with its reason.
+  const finalSeconds = [...planned];
+  const cuts: CutExplanation[] = [];
+  for (let i = 1; i < plan.sections.length; i++) {
+    const prev = plan.sections[i - 1]!;
+    const next = plan.sections[i]!;
+    const tr = resolved[i - 1] ?? null;
+    const len = (t: ResolvedTransition | null | undefined): number => (t ? t.durationInFrames / fps : 0);
+    const speech: { start: number; end: number }[] = [];
+    if (prev.narration && media.audio[prev.narration]) {
+      const start = finalSeconds[i - 1]! + leadIn(i - 1);
+      speech.push(...narrationSpan(i - 1, start, media.audio[prev.narration]!.duration, media.analysis?.narration?.[prev.narration]).speech);
+    }
+    const place = placeCut(
+      {
+        index: i,
+        planned: planned[i]!,
+        before: before(tr) / fps,
+        length: len(tr),
+        min: finalSeconds[i - 1]! + Math.max(0.5, len(resolved[i - 2]), len(tr)),
+        max: planned[i + 1]! - Math.max(0.5, len(tr), len(resolved[i])),
+        beats: Boolean(music) && syncOn(plan, prev, 'beats') && syncOn(plan, next, 'beats'),
+        speechPauses: syncOn(plan, prev, 'speechPauses'),
+      },
+      music?.beats ?? [],
+      speech,
+      plan.sync.tolerance,
+    );
+    finalSeconds[i] = place.seconds;
+    cuts.push({
+      index: i,
+      from: prev.id,
+      to: next.id,
+      plannedSeconds: planned[i]!,
+      seconds: place.seconds,
+      transition: tr ? `${tr.type} ${(tr.durationInFrames / fps).toFixed(2)} s` : 'cut',
+      reason: place.reason,
+    });
   }
+  const boundaries = finalSeconds.map((t) => Math.round(t * fps));
   const nominal = timings.map((_, i) => boundaries[i + 1]! - boundaries[i]!);
   nominal.forEach((frames, i) => {
     if (frames < 1) problems.push({ path: `sections[${i}].duration`, message: `section is shorter than one frame at ${fps} fps` });
   });
 
-  // Transition i sits between section i and i + 1.
   const transitions: (ResolvedTransition | null)[] = plan.sections.map((s, i) => {
-    if (i === plan.sections.length - 1) return null;
-    const t = resolveTransition(s.transition ?? plan.defaults.transition, fps);
+    const t = resolved[i] ?? null;
     if (!t) return null;
     const limit = Math.min(nominal[i]!, nominal[i + 1]!);
     if (t.durationInFrames > limit) {
@@ -109,9 +154,6 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
     }
     return t;
   });
-  const before = (t: ResolvedTransition | null | undefined): number => (t ? Math.floor(t.durationInFrames / 2) : 0);
-  const after = (t: ResolvedTransition | null | undefined): number => (t ? t.durationInFrames - before(t) : 0);
-
   const scenes: TimelineScene[] = [];
   const narration: NarrationClip[] = [];
   plan.sections.forEach((s, i) => {
@@ -150,6 +192,19 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
     if (holdStartFrames + holdEndFrames > durationInFrames) {
       problems.push({ path: `sections[${i}].hold`, message: `holds (${((holdStartFrames + holdEndFrames) / fps).toFixed(2)} s) are longer than the section` });
     }
+    const speeds = music
+      ? speedMultipliers(music, from, durationInFrames, fps, {
+          silence: syncOn(plan, s, 'silence'),
+          crescendo: syncOn(plan, s, 'crescendo'),
+          swell: syncOn(plan, s, 'swell'),
+        })
+      : null;
+    const warp = speeds ? warpFromSpeeds(speeds) : null;
+    const pulse = music && syncOn(plan, s, 'pulse') && kind !== 'still' ? beatPulse(music.strongBeats.length ? music.strongBeats : music.beats, from, durationInFrames, fps) : null;
+    const amplitude =
+      music && syncOn(plan, s, 'swell') && music.swells.length
+        ? Array.from({ length: durationInFrames }, (_, f) => motionMultiplierAt((from + f) / fps, { crescendos: [], swells: music.swells, silences: [] }))
+        : null;
     const camera: CameraPath = {
       from: motion.from,
       to: motion.to,
@@ -159,6 +214,8 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
       durationInFrames,
       imageAspect: ctx.imageAspect,
       frameAspect: ctx.frameAspect,
+      warp,
+      pulse,
     };
 
     scenes.push({
@@ -189,6 +246,8 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
               holdStartFrames,
               holdEndFrames,
               durationInFrames,
+              warp,
+              amplitude,
             },
           )
         : null,
@@ -215,7 +274,7 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
   if (problems.length) throw new StillmotionError('The plan cannot be laid out on a timeline:', problems);
 
   const durationInFrames = boundaries[boundaries.length - 1]!;
-  let music: MusicTrack | null = null;
+  let musicTrack: MusicTrack | null = null;
   if (plan.music) {
     const m = plan.music;
     const audio = media.audio[m.file];
@@ -224,7 +283,7 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
     if (!m.loop && fileFrames < durationInFrames) {
       warnings.push(`music: "${m.file}" ends ${((durationInFrames - fileFrames) / fps).toFixed(1)} s before the video and loop is off`);
     }
-    music = {
+    musicTrack = {
       src: audio.src,
       volume: m.volume,
       loop: m.loop,
@@ -244,5 +303,5 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
     };
   }
 
-  return { format, fps, width, height, durationInFrames, scenes, narration, music, warnings };
+  return { format, fps, width, height, durationInFrames, scenes, narration, music: musicTrack, warnings, cuts };
 }

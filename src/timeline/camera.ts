@@ -32,6 +32,10 @@ export interface CameraPath {
   /** Image width / height and frame width / height. */
   imageAspect: number;
   frameAspect: number;
+  /** Audio-driven time warp: normalised progress per frame (silences slow, crescendos speed up). */
+  warp?: number[] | null;
+  /** Audio-driven zoom multipliers per frame (>= 1): a pulse on strong beats. */
+  pulse?: number[] | null;
 }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
@@ -66,10 +70,20 @@ export function keyForRect(rect: Crop, imageAspect: number, frameAspect: number)
 }
 
 /** Camera progress 0..1 at a frame of the section, with holds and easing (motion ramping). */
-export function cameraProgress(path: Pick<CameraPath, 'easing' | 'holdStartFrames' | 'holdEndFrames' | 'durationInFrames'>, frame: number): number {
+export function cameraProgress(
+  path: Pick<CameraPath, 'easing' | 'holdStartFrames' | 'holdEndFrames' | 'durationInFrames' | 'warp'>,
+  frame: number,
+): number {
   const moving = path.durationInFrames - path.holdStartFrames - path.holdEndFrames;
   if (moving <= 1) return frame < path.holdStartFrames ? 0 : 1;
-  const t = clamp((frame - path.holdStartFrames) / (moving - 1), 0, 1);
+  let t = clamp((frame - path.holdStartFrames) / (moving - 1), 0, 1);
+  const w = path.warp;
+  if (w && w.length === path.durationInFrames) {
+    const a = w[path.holdStartFrames]!;
+    const b = w[path.holdStartFrames + moving - 1]!;
+    const at = w[clamp(Math.round(frame), 0, w.length - 1)]!;
+    t = b > a ? clamp((at - a) / (b - a), 0, 1) : t;
+  }
   return bezierFunction(path.easing)(t);
 }
 
@@ -84,7 +98,8 @@ export function interpolateKey(a: CameraKey, b: CameraKey, p: number): CameraKey
 
 export function cropAtFrame(path: CameraPath, frame: number): Crop {
   const key = interpolateKey(path.from, path.to, cameraProgress(path, frame));
-  return cropAt(key, path.imageAspect, path.frameAspect);
+  const pulse = path.pulse?.[Math.round(frame)] ?? 1;
+  return cropAt({ zoom: key.zoom * pulse, center: key.center }, path.imageAspect, path.frameAspect);
 }
 
 /** Where an image point appears in the frame (0..1 of the frame), for a crop. */

@@ -20,6 +20,10 @@ export interface ParallaxPath {
   factors: number[];
   /** Orbit pivot: the factor that stays still. */
   pivot: number;
+  /** Audio-driven time warp (see CameraPath.warp). */
+  warp?: number[] | null;
+  /** Audio-driven amount multipliers per frame (music swells deepen the parallax). */
+  amplitude?: number[] | null;
 }
 
 /** Where a layer is drawn, relative to its rest position: shift in share of the image, scale about `origin`. */
@@ -35,7 +39,7 @@ export const DOLLY_MAX_SCALE = 0.12;
 export function resolveParallax(
   p: Parallax,
   layers: LayerSet,
-  timing: { easing: Bezier; holdStartFrames: number; holdEndFrames: number; durationInFrames: number },
+  timing: { easing: Bezier; holdStartFrames: number; holdEndFrames: number; durationInFrames: number; warp?: number[] | null; amplitude?: number[] | null },
 ): ParallaxPath {
   const factors = layers.layers.map((l) => l.parallax);
   const sorted = [...factors].sort((a, b) => a - b);
@@ -53,15 +57,17 @@ export function resolveParallax(
 export function layerTransformAt(path: ParallaxPath, layer: number, frame: number): LayerTransform {
   const p = cameraProgress(path, frame);
   const f = path.factors[layer] ?? 0;
+  // Never more than the hole-free maximum, however much the music swells.
+  const amount = Math.min(1, path.amount * (path.amplitude?.[Math.round(frame)] ?? 1));
   if (path.preset === 'dolly' || path.preset === 'push') {
-    return { dx: 0, dy: 0, scale: 1 + path.amount * DOLLY_MAX_SCALE * f * p };
+    return { dx: 0, dy: 0, scale: 1 + amount * DOLLY_MAX_SCALE * f * p };
   }
   // Camera travel from -1 to +1; content moves against the camera.
   const u = 2 * p - 1;
   const weight = path.preset === 'orbit' ? f - path.pivot : f;
   const horizontal = path.direction === 'left' || path.direction === 'right';
   const sign = path.direction === 'right' || path.direction === 'down' ? -1 : 1;
-  const shift = sign * path.amount * weight * u;
+  const shift = sign * amount * weight * u;
   return horizontal ? { dx: shift * path.maxShift.x, dy: 0, scale: 1 } : { dx: 0, dy: shift * path.maxShift.y, scale: 1 };
 }
 

@@ -2,6 +2,7 @@
 import type { FormatId } from '../plan/formats';
 import type { CustomScene, CustomSceneType } from '../plan/scene-types';
 import type { ClipMedia, LayerSet } from '../plan/schema';
+import type { CutExplanation } from './audio-sync';
 import type { CameraPath } from './camera';
 import type { ParallaxPath } from './parallax';
 
@@ -77,4 +78,6 @@ export interface Timeline {
   narration: NarrationClip[];
   music: MusicTrack | null;
   warnings: string[];
+  /** Where each cut between sections landed, and why (`render --explain`). */
+  cuts: CutExplanation[];
 }

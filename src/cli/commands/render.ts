@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { StillmotionError } from '../../errors';
 import { parseFormatList, type FormatId } from '../../plan/formats';
 import { loadPlanFile } from '../../plan/load-plan';
-import { renderPlan, type RenderResult } from '../../render/render-plan';
+import { writeFileAtomic } from '../../fs/atomic-write';
+import { explainTimeline, explanationText } from '../../render/explain';
+import { renderPlan, slugify, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
 
@@ -28,6 +30,7 @@ export interface RenderCommandOptions {
   cache: string;
   budget?: string;
   clips: boolean;
+  explain?: boolean;
 }
 
 export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
@@ -72,6 +75,15 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
       signal: abort.signal,
       onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
       onProgress: (p) => view.update(p),
+      onTimelines: o.explain
+        ? async (timelines) => {
+            const first = timelines.values().next().value!;
+            const explanation = explainTimeline(first);
+            const file = path.resolve(o.out, `${o.name ?? slugify(loaded.plan.title)}.timeline.json`);
+            await writeFileAtomic(file, `${JSON.stringify(explanation, null, 2)}\n`);
+            view.log(`${explanationText(explanation)}written: ${path.relative(process.cwd(), file)}`);
+          }
+        : undefined,
     });
   } finally {
     view.stop();
@@ -105,6 +117,7 @@ export function register(program: Command): void {
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
     .option('--budget <usd>', 'most USD to spend on AI clips (overrides the plan\'s budget)')
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
+    .option('--explain', 'print the resolved timeline (where each cut landed and why) and write it to <out>/<name>.timeline.json')
     .addHelpText(
       'after',
       '\nOutputs <out>/<name>-16x9.mp4 (1920x1080), -9x16.mp4 (1080x1920), -1x1.mp4 (1080x1080).\nExits non-zero when the plan is invalid or a render fails.',
