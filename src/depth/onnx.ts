@@ -83,14 +83,31 @@ export function fromModelOutput(
   return { data: out, width, height, flat: !ok };
 }
 
-type Ort = typeof import('onnxruntime-node');
-type Session = import('onnxruntime-node').InferenceSession;
+/**
+ * The slice of onnxruntime-node's API used here. Declared locally so the project type-checks and
+ * runs without the optional package installed; it is loaded at run time only for `--estimator onnx`.
+ */
+interface OrtTensor {
+  data: unknown;
+  dims: readonly number[];
+}
+interface Session {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata?: readonly ({ isTensor: true; type: string; shape: readonly (number | string)[] } | { isTensor: false })[];
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+}
+interface Ort {
+  InferenceSession: { create(path: string, options?: Record<string, unknown>): Promise<Session> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
+}
+const ORT_PACKAGE = 'onnxruntime-node';
 
 let ortPromise: Promise<Ort> | undefined;
 const sessions = new Map<string, Promise<Session>>();
 
 /** Imports onnxruntime-node (or what `importer` gives), with a clear message when it is not installed. */
-export async function importOrt(importer: () => Promise<unknown> = () => import('onnxruntime-node')): Promise<Ort> {
+export async function importOrt(importer: () => Promise<unknown> = () => import(/* @vite-ignore */ ORT_PACKAGE)): Promise<Ort> {
   let m: unknown;
   try {
     m = await importer();
@@ -152,9 +169,9 @@ export async function onnxDepth(img: RgbImage, opts: OnnxDepthOptions = {}): Pro
   const size = modelInputSize(shape, img.width, img.height, opts.inputSize ?? 518);
   const resized = await resizeRgb(img, size.width, size.height);
   const input = new ort.Tensor('float32', toNchw(resized), [1, 3, size.height, size.width]);
-  let result: Record<string, import('onnxruntime-node').Tensor>;
+  let result: Record<string, OrtTensor>;
   try {
-    result = (await session.run({ [inName]: input })) as Record<string, import('onnxruntime-node').Tensor>;
+    result = await session.run({ [inName]: input });
   } catch (err) {
     throw new StillmotionError(`${modelPath}: inference failed (${(err as Error).message.split('\n')[0]})`);
   }
