@@ -29,20 +29,20 @@ export function createProgressView(formats: string[]): ProgressView {
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
-      format: ' {format} |{bar}| {percentage}% | {stage} | {rendered}/{total} frames | {eta_formatted}',
+      format: ' {format} |{bar}| {percentage}% | {stage} | {rendered}/{frames} frames | {eta_formatted}',
       hideCursor: true,
       clearOnComplete: false,
       barsize: 30,
     },
     cliProgress.Presets.shades_classic,
   );
-  const bars = new Map(formats.map((f) => [f, multi.create(100, 0, { format: f.padEnd(4), stage: 'waiting', rendered: 0, total: '?' })]));
+  const bars = new Map(formats.map((f) => [f, multi.create(100, 0, { format: f.padEnd(4), stage: 'waiting', rendered: 0, frames: '?' })]));
   return {
     update(p) {
       bars.get(p.format)?.update(Math.round(p.progress * 100), {
         stage: p.stage,
         rendered: p.renderedFrames,
-        total: p.totalFrames,
+        frames: p.totalFrames,
       });
     },
     log: (m) => multi.log(`${m}\n`),
