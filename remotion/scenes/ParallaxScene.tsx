@@ -7,6 +7,7 @@ import React from 'react';
 import { AbsoluteFill, useCurrentFrame } from 'remotion';
 import { cropAtFrame } from '../../src/timeline/camera';
 import { layerRect, layerTransformAt } from '../../src/timeline/parallax';
+import { DepthDisplacement } from './DepthDisplacement';
 import { FramedImage, PlacedImage } from './FramedImage';
 import type { SceneProps } from './scene-props';
 
@@ -18,6 +19,13 @@ export const ParallaxScene: React.FC<SceneProps> = ({ scene }) => {
     return (
       <AbsoluteFill style={{ backgroundColor: 'black', overflow: 'hidden' }}>
         <FramedImage src={scene.image.src} crop={crop} imageWidth={scene.image.width} imageHeight={scene.image.height} />
+      </AbsoluteFill>
+    );
+  }
+  if (parallax.mode === 'webgl' && layers.depth) {
+    return (
+      <AbsoluteFill style={{ backgroundColor: 'black', overflow: 'hidden' }}>
+        <DepthDisplacement scene={scene} depthSrc={layers.depth} crop={crop} />
       </AbsoluteFill>
     );
   }

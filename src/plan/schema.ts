@@ -84,6 +84,10 @@ export const parallaxSchema = z
     direction: z.enum(['left', 'right', 'up', 'down']).default('right').describe('Direction the camera travels (orbit, pan)'),
     amount: z.number().min(0).max(1).default(0.6).describe('Share of the largest hole-free layer movement'),
     layers: z.number().int().min(2).max(6).default(3).describe('Depth layers to split the image into'),
+    mode: z
+      .enum(['css', 'webgl'])
+      .default('css')
+      .describe('css: layers moved with transforms (fast, works on Lambda); webgl: per-pixel displacement from the depth map (smoother depth, renders with the software GL, slower)'),
     easing: easingSchema.optional(),
   })
   .describe('Tier 2 parallax: layers from a depth map move at speeds set by their depth');
@@ -230,6 +234,8 @@ export const layerSetSchema = z.object({
   maxShift: z.object({ x: z.number(), y: z.number() }),
   /** Back to front. */
   layers: z.array(z.object({ src: z.string(), parallax: z.number() })),
+  /** The depth map (grey, near = bright), for the WebGL mode. */
+  depth: z.string().optional(),
 });
 
 const span = z.object({ start: z.number(), end: z.number() });

@@ -26,6 +26,7 @@ export function planMediaFacts(loaded: LoadedPlan, tiers?: PreparedTiers, url: (
         overscanPx: m.overscanPx,
         maxShift: m.maxShift,
         layers: m.layers.map((l) => ({ src: url(path.join(m.dir, l.file)), parallax: l.parallax })),
+        depth: url(path.join(m.dir, m.depth)),
       };
     }
     media.clips = {};

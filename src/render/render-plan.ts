@@ -15,7 +15,7 @@ import type { Timeline } from '../timeline/types';
 import type { BrowserChoice } from './browser';
 import { planMediaFacts } from './media-facts';
 import { prepareTiers, type PreparedTiers, type PrepareTiersOptions } from './prepare-tiers';
-import { RenderSession } from './render-session';
+import { glForPlan, RenderSession } from './render-session';
 
 export type RenderStage = 'preparing' | 'rendering' | 'encoding' | 'done';
 
@@ -112,7 +112,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const warnings = [...new Set([...timelines.values()].flatMap((t) => t.warnings))];
   for (const w of warnings) log(`warning: ${w}`);
 
-  const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log });
+  const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log, gl: glForPlan(loaded.plan) });
   const { cancelSignal, cancel } = makeCancelSignal();
   const onAbort = (): void => cancel();
   opts.signal?.addEventListener('abort', onAbort);

@@ -29,6 +29,11 @@ type Puppeteer = Awaited<ReturnType<typeof openBrowser>>;
 
 export interface SessionOptions {
   browserExecutable?: string;
+  /**
+   * Chromium's GL: 'angle' is fastest for CSS scenes; 'swangle' (software) is the one with WebGL,
+   * needed by parallax mode "webgl". Default: chosen by `glForPlan` where a plan is known, else angle.
+   */
+  gl?: 'angle' | 'swangle';
   /** Root of Stillmotion's caches (pre-scaled images live in <cacheDir>/images). */
   cacheDir?: string;
   onLog?: (message: string) => void;
@@ -41,24 +46,33 @@ export interface PreparedFormat {
   composition: VideoConfig;
 }
 
+/** The GL a plan needs: software GL (with WebGL) only when a section asks for WebGL parallax. */
+export function glForPlan(plan: LoadedPlan['plan']): 'angle' | 'swangle' {
+  return plan.sections.some((s) => s.tier >= 2 && s.parallax?.mode === 'webgl') ? 'swangle' : 'angle';
+}
+
 export class RenderSession {
-  readonly chromiumOptions: ChromiumOptions = { gl: 'angle' };
+  readonly chromiumOptions: ChromiumOptions;
   private constructor(
+    gl: 'angle' | 'swangle',
     readonly serveUrl: string,
     readonly browser: BrowserChoice,
     private readonly puppeteer: Puppeteer,
     private readonly server: AssetServer,
     private readonly cacheDir: string,
-  ) {}
+  ) {
+    this.chromiumOptions = { gl };
+  }
 
   static async open(opts: SessionOptions = {}): Promise<RenderSession> {
     const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
     const browser = await resolveBrowser({ executable: opts.browserExecutable, onLog: opts.onLog });
     opts.onLog?.(`browser: ${browser.executable ?? 'Remotion Chrome Headless Shell'} (${browser.source})`);
     const serveUrl = await bundleProject({ cacheDir: path.dirname(cacheDir) });
+    const gl = opts.gl ?? 'angle';
     const puppeteer = await openBrowser('chrome', {
       browserExecutable: browser.executable,
-      chromiumOptions: { gl: 'angle' },
+      chromiumOptions: { gl },
       logLevel: 'error',
       chromeMode: 'headless-shell',
     });
@@ -69,7 +83,7 @@ export class RenderSession {
       await puppeteer.close({ silent: true });
       throw err;
     }
-    return new RenderSession(serveUrl, browser, puppeteer, server, cacheDir);
+    return new RenderSession(gl, serveUrl, browser, puppeteer, server, cacheDir);
   }
 
   /** Pre-scales and serves this format's assets, and selects its composition. */

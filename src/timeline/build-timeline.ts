@@ -239,7 +239,7 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
       layers,
       parallax: layers
         ? resolveParallax(
-            s.parallax ?? { preset: 'orbit', direction: 'right', amount: 0.6, layers: 3 },
+            s.parallax ?? { preset: 'orbit', direction: 'right', amount: 0.6, layers: 3, mode: 'css' },
             layers,
             {
               easing: easingToBezier(s.parallax?.easing ?? plan.defaults.easing),

@@ -9,6 +9,7 @@ import type { Bezier } from './easing';
 
 export interface ParallaxPath {
   preset: Parallax['preset'];
+  mode: Parallax['mode'];
   direction: Parallax['direction'];
   amount: number;
   easing: Bezier;
@@ -45,6 +46,7 @@ export function resolveParallax(
   const sorted = [...factors].sort((a, b) => a - b);
   return {
     preset: p.preset,
+    mode: p.mode,
     direction: p.direction,
     amount: p.amount,
     ...timing,
@@ -55,8 +57,15 @@ export function resolveParallax(
 }
 
 export function layerTransformAt(path: ParallaxPath, layer: number, frame: number): LayerTransform {
+  return transformForNearness(path, path.factors[layer] ?? 0, frame);
+}
+
+/**
+ * The movement of a point of nearness `f` (0 far .. 1 near): what a layer of that parallax factor
+ * does, and what the WebGL mode applies per pixel with the depth map's value as `f`.
+ */
+export function transformForNearness(path: ParallaxPath, f: number, frame: number): LayerTransform {
   const p = cameraProgress(path, frame);
-  const f = path.factors[layer] ?? 0;
   // Never more than the hole-free maximum, however much the music swells.
   const amount = Math.min(1, path.amount * (path.amplitude?.[Math.round(frame)] ?? 1));
   if (path.preset === 'dolly' || path.preset === 'push') {

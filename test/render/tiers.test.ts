@@ -73,6 +73,33 @@ describe('tier 2 parallax render', () => {
   });
 });
 
+describe('tier 2 parallax, WebGL mode', () => {
+  it('displaces every pixel by its depth with no edge showing, and really moves', async () => {
+    const planFile = await writePlan(dir, {
+      title: 'webgl',
+      formats: ['16:9', '9:16'],
+      defaults: { transition: { type: 'cut' } },
+      sections: [
+        { id: 'orbit', image: 'scene.png', tier: 2, duration: 1, parallax: { preset: 'orbit', amount: 1, mode: 'webgl' } },
+        { id: 'dolly', image: 'scene.png', tier: 2, duration: 1, parallax: { preset: 'dolly', amount: 1, mode: 'webgl' } },
+      ],
+    }, 'webgl.json');
+    const result = await renderPlan(await loadPlanFile(planFile), { outDir: path.join(dir, 'out-webgl'), scale: 0.2, x264Preset: 'ultrafast' });
+    expect(result.warnings).toEqual([]);
+    for (const file of result.files) {
+      const first = await frameAt(file.file, 0);
+      const last = await frameAt(file.file, 0.96);
+      for (const f of [first, last, await frameAt(file.file, 1.5), await frameAt(file.file, 1.96)]) expect(darkBorderPixels(f)).toBe(0);
+      // The picture is the scene (sky blue on top, red object below), not a blank canvas...
+      expect(mean(first)[2]).toBeGreaterThan(100);
+      // ...and the near object moved between the first and last frame of the orbit.
+      let changed = 0;
+      for (let i = 0; i < first.data.length; i++) if (Math.abs(first.data[i]! - last.data[i]!) > 40) changed++;
+      expect(changed / first.data.length).toBeGreaterThan(0.01);
+    }
+  });
+});
+
 describe('tier 3 clips in a render', () => {
   it('generates the clip once through the provider, shows it, and takes it from the cache next time', async () => {
     const clip = await makeMp4(dir, 'provider.mp4', [20, 200, 40]);
