@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadPlanFile } from '../src/plan/load-plan';
-import { prepareTiers } from '../src/render/prepare-tiers';
+import { prepareAssets } from '../src/render/prepare-assets';
 import { RenderSession } from '../src/render/render-session';
 
 const framesArg = process.argv.indexOf('--frames');
@@ -31,8 +31,8 @@ await fs.writeFile(
 const session = await RenderSession.open({ cacheDir: path.join(dir, 'cache') });
 try {
   const loaded = await loadPlanFile(planFile);
-  const tiers = await prepareTiers(loaded, { cacheDir: path.join(dir, 'cache') });
-  const prepared = await session.prepare(loaded, '16:9', 1, tiers);
+  const assets = await prepareAssets(loaded, { cacheDir: path.join(dir, 'cache') });
+  const prepared = await session.prepare(loaded, '16:9', 1, assets);
   const fps: Record<string, number> = {};
   for (const [name, range] of [
     ['kenburns', [0, frames - 1]],
@@ -44,7 +44,7 @@ try {
   }
   console.log(`1920x1080, ${frames} frames each, x264 veryfast, one browser, load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`);
   console.log(`  Ken Burns  ${fps.kenburns!.toFixed(2)} frames/s`);
-  console.log(`  parallax   ${fps.parallax!.toFixed(2)} frames/s (${tiers.layers[image] ? tiers.layers[image]!.layers.length : '?'} layers)`);
+  console.log(`  parallax   ${fps.parallax!.toFixed(2)} frames/s (${assets.layers[image] ? assets.layers[image]!.layers.length : '?'} layers)`);
   console.log(`  ratio parallax / Ken Burns ${(fps.parallax! / fps.kenburns!).toFixed(2)}`);
 } finally {
   await session.close();

@@ -6,20 +6,20 @@
 import path from 'node:path';
 import type { LoadedPlan } from '../plan/load-plan';
 import type { Media } from '../plan/schema';
-import type { PreparedTiers } from './prepare-tiers';
+import type { PreparedAssets } from './prepare-assets';
 
-export function planMediaFacts(loaded: LoadedPlan, tiers?: PreparedTiers, url: (file: string) => string = (f) => f): Media {
+export function planMediaFacts(loaded: LoadedPlan, assets?: PreparedAssets, url: (file: string) => string = (f) => f): Media {
   const images: Media['images'] = {};
   for (const [ref, img] of Object.entries(loaded.images)) {
-    const focus = tiers?.focus[ref];
+    const focus = assets?.focus[ref];
     images[ref] = { src: ref, width: img.width, height: img.height, ...(focus ? { focus } : {}) };
   }
   const audio: Media['audio'] = {};
   for (const [ref, a] of Object.entries(loaded.audio)) audio[ref] = { src: url(a.file), duration: a.duration };
   const media: Media = { images, audio };
-  if (tiers) {
+  if (assets) {
     media.layers = {};
-    for (const [ref, m] of Object.entries(tiers.layers)) {
+    for (const [ref, m] of Object.entries(assets.layers)) {
       media.layers[ref] = {
         width: m.width,
         height: m.height,
@@ -30,9 +30,9 @@ export function planMediaFacts(loaded: LoadedPlan, tiers?: PreparedTiers, url: (
       };
     }
     media.clips = {};
-    for (const [id, c] of Object.entries(tiers.clips)) media.clips[id] = { src: url(c.file), duration: c.duration, width: c.width, height: c.height };
-    media.notes = tiers.notes;
-    media.analysis = tiers.analysis;
+    for (const [id, c] of Object.entries(assets.clips)) media.clips[id] = { src: url(c.file), duration: c.duration, width: c.width, height: c.height };
+    media.notes = assets.notes;
+    media.analysis = assets.analysis;
   }
   return media;
 }

@@ -14,7 +14,7 @@ import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import type { BrowserChoice } from './browser';
 import { planMediaFacts } from './media-facts';
-import { prepareTiers, type PreparedTiers, type PrepareTiersOptions } from './prepare-tiers';
+import { prepareAssets, type PreparedAssets, type PrepareAssetsOptions } from './prepare-assets';
 import { glForPlan, RenderSession } from './render-session';
 
 export type RenderStage = 'preparing' | 'rendering' | 'encoding' | 'done';
@@ -47,11 +47,11 @@ export interface RenderOptions {
   /** Render tier-3 sections without generating clips (previews). */
   skipClips?: boolean;
   /** Provider settings for tier 3 (keys, base URLs, polling); default: from the environment. */
-  clipOptions?: PrepareTiersOptions['clipOptions'];
+  clipOptions?: PrepareAssetsOptions['clipOptions'];
   signal?: AbortSignal;
   onLog?: (message: string) => void;
   onProgress?: (p: FormatProgress) => void;
-  /** Called with the resolved timelines once tiers are prepared, before rendering starts. */
+  /** Called with the resolved timelines once assets are prepared, before rendering starts. */
   onTimelines?: (timelines: Map<FormatId, Timeline>) => void | Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export interface RenderResult {
   files: RenderedFile[];
   warnings: string[];
   browser: BrowserChoice;
-  tiers: PreparedTiers;
+  assets: PreparedAssets;
 }
 
 export function slugify(s: string): string {
@@ -78,8 +78,8 @@ export function slugify(s: string): string {
 }
 
 /** Builds every format's timeline up front, so layout problems fail the run before rendering starts. */
-export function planTimelines(loaded: LoadedPlan, formats: FormatId[], tiers?: PreparedTiers): Map<FormatId, Timeline> {
-  const facts = planMediaFacts(loaded, tiers);
+export function planTimelines(loaded: LoadedPlan, formats: FormatId[], assets?: PreparedAssets): Map<FormatId, Timeline> {
+  const facts = planMediaFacts(loaded, assets);
   return new Map(formats.map((f) => [f, buildTimeline(loaded.plan, facts, f)]));
 }
 
@@ -99,7 +99,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const log = opts.onLog ?? (() => undefined);
   // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
   for (const t of planTimelines(loaded, formats).values()) checkFrameRange(opts.frames, t.durationInFrames);
-  const tiers = await prepareTiers(loaded, {
+  const assets = await prepareAssets(loaded, {
     cacheDir: opts.cacheDir,
     budgetUsd: opts.budgetUsd,
     skipClips: opts.skipClips,
@@ -107,7 +107,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
     signal: opts.signal,
     onLog: log,
   });
-  const timelines = planTimelines(loaded, formats, tiers);
+  const timelines = planTimelines(loaded, formats, assets);
   await opts.onTimelines?.(timelines);
   const warnings = [...new Set([...timelines.values()].flatMap((t) => t.warnings))];
   for (const w of warnings) log(`warning: ${w}`);
@@ -125,7 +125,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
       const report = (p: Omit<FormatProgress, 'format'>): void => opts.onProgress?.({ format, ...p });
       const total = timelines.get(format)!.durationInFrames;
       report({ stage: 'preparing', renderedFrames: 0, encodedFrames: 0, totalFrames: total, progress: 0 });
-      const prepared = await session.prepare(loaded, format, scale, tiers);
+      const prepared = await session.prepare(loaded, format, scale, assets);
       const range = checkFrameRange(opts.frames, prepared.composition.durationInFrames);
       const totalFrames = range ? range[1] - range[0] + 1 : prepared.composition.durationInFrames;
       const target = path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.mp4`);
@@ -171,5 +171,5 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
     opts.signal?.removeEventListener('abort', onAbort);
     await session.close();
   }
-  return { files, warnings, browser: session.browser, tiers };
+  return { files, warnings, browser: session.browser, assets };
 }

@@ -23,7 +23,7 @@ import { resolveBrowser, type BrowserChoice } from './browser';
 import { bundleProject } from './bundle';
 import { planMediaFacts } from './media-facts';
 import { neededWidths, prescaleImage } from './prescale-images';
-import type { PreparedTiers } from './prepare-tiers';
+import type { PreparedAssets } from './prepare-assets';
 
 type Puppeteer = Awaited<ReturnType<typeof openBrowser>>;
 
@@ -87,9 +87,9 @@ export class RenderSession {
   }
 
   /** Pre-scales and serves this format's assets, and selects its composition. */
-  async prepare(loaded: LoadedPlan, format: FormatId, scale = 1, tiers?: PreparedTiers): Promise<PreparedFormat> {
-    const timeline = buildTimeline(loaded.plan, planMediaFacts(loaded, tiers), format);
-    const media = planMediaFacts(loaded, tiers, (file) => this.server.url(file));
+  async prepare(loaded: LoadedPlan, format: FormatId, scale = 1, assets?: PreparedAssets): Promise<PreparedFormat> {
+    const timeline = buildTimeline(loaded.plan, planMediaFacts(loaded, assets), format);
+    const media = planMediaFacts(loaded, assets, (file) => this.server.url(file));
     for (const [ref, width] of neededWidths(timeline, scale)) {
       const scaled = await prescaleImage(loaded.images[ref]!, width, this.cacheDir);
       media.images[ref] = { ...media.images[ref]!, src: this.server.url(scaled.file), width: scaled.width, height: scaled.height };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFf } from '../../src/media/ffmpeg';
 import { loadPlanFile } from '../../src/plan/load-plan';
 import { planTimelines, renderPlan } from '../../src/render/render-plan';
-import { prepareTiers } from '../../src/render/prepare-tiers';
+import { prepareAssets } from '../../src/render/prepare-assets';
 import { cropAtFrame } from '../../src/timeline/camera';
 import { tempDir, writePlan, writeSolidImage } from '../helpers/fixtures';
 import { FAST, makeMp4, sendJson, startServer, type MockServer } from '../providers/helpers';
@@ -64,7 +64,7 @@ describe('tier 2 parallax render', () => {
     const loaded = await loadPlanFile(planFile);
     const result = await renderPlan(loaded, { outDir: path.join(dir, 'out-parallax'), scale: 0.2, x264Preset: 'ultrafast' });
     expect(result.warnings).toEqual([]);
-    expect(Object.keys(result.tiers.layers)).toEqual(['scene.png']);
+    expect(Object.keys(result.assets.layers)).toEqual(['scene.png']);
     for (const file of result.files) {
       for (const t of [0, 0.5, 0.96, 1.0, 1.5, 1.96, 2.0, 2.5, 2.96, 3.0, 3.5, 3.9]) {
         expect(darkBorderPixels(await frameAt(file.file, t)), `${file.format} at ${t} s`).toBe(0);
@@ -132,7 +132,7 @@ describe('tier 3 clips in a render', () => {
       renderPlan(await loadPlanFile(planFile), { outDir: path.join(dir, 'out-clip'), scale: 0.2, cacheDir, clipOptions, x264Preset: 'ultrafast' });
 
     const first = await render();
-    expect(first.tiers.clipResults.map((c) => c.status)).toEqual(['generated']);
+    expect(first.assets.clipResults.map((c) => c.status)).toEqual(['generated']);
     expect(creates).toBe(1);
     const video = first.files[0]!.file;
     const [r, g] = mean(await frameAt(video, 2.0));
@@ -143,7 +143,7 @@ describe('tier 3 clips in a render', () => {
     expect(mean(await frameAt(video, 2.95))[1]).toBeGreaterThan(150);
 
     const second = await render();
-    expect(second.tiers.clipResults.map((c) => c.status)).toEqual(['hit']);
+    expect(second.assets.clipResults.map((c) => c.status)).toEqual(['hit']);
     expect(creates).toBe(1);
   });
 
@@ -160,7 +160,7 @@ describe('tier 3 clips in a render', () => {
       clipOptions: { env: {} },
       cacheDir: path.join(dir, 'cache2', 'cache'),
     });
-    expect(result.tiers.clipResults[0]).toMatchObject({ status: 'fallback', reason: expect.stringMatching(/KLING_ACCESS_KEY/) });
+    expect(result.assets.clipResults[0]).toMatchObject({ status: 'fallback', reason: expect.stringMatching(/KLING_ACCESS_KEY/) });
     expect(result.warnings.join('\n')).toMatch(/tier 3 \(AI video clip\) not available: .*KLING_ACCESS_KEY.*rendered as tier 2 \(parallax\)/);
   });
 });
@@ -173,10 +173,10 @@ describe('automatic focal point', () => {
     await sharp(Buffer.from(svg)).png().toFile(path.join(dir, 'subject.png'));
     const planFile = await writePlan(dir, { title: 'focus', sections: [{ id: 'a', image: 'subject.png', duration: 2, motion: 'zoom-in' }] }, 'focus.json');
     const loaded = await loadPlanFile(planFile);
-    const tiers = await prepareTiers(loaded, { cacheDir: path.join(dir, 'cache3', 'cache') });
-    expect(tiers.focus['subject.png']!.x).toBeCloseTo(0.8, 1);
-    expect(tiers.focus['subject.png']!.y).toBeCloseTo(0.3, 1);
-    for (const [format, t] of planTimelines(loaded, ['16:9', '9:16', '1:1'], tiers)) {
+    const assets = await prepareAssets(loaded, { cacheDir: path.join(dir, 'cache3', 'cache') });
+    expect(assets.focus['subject.png']!.x).toBeCloseTo(0.8, 1);
+    expect(assets.focus['subject.png']!.y).toBeCloseTo(0.3, 1);
+    for (const [format, t] of planTimelines(loaded, ['16:9', '9:16', '1:1'], assets)) {
       const scene = t.scenes[0]!;
       for (const f of [0, scene.durationInFrames - 1]) {
         const c = cropAtFrame(scene.camera, f);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatUsd } from '../../cost/prices';
 import { StillmotionError } from '../../errors';
 import { loadPlanFile } from '../../plan/load-plan';
-import { prepareTiers } from '../../render/prepare-tiers';
+import { prepareAssets } from '../../render/prepare-assets';
 
 export interface ClipsRow {
   section: string;
@@ -39,7 +39,7 @@ export function register(program: Command): void {
       const onSigint = (): void => abort.abort();
       process.once('SIGINT', onSigint);
       try {
-        const tiers = await prepareTiers(loaded, {
+        const assets = await prepareAssets(loaded, {
           cacheDir: o.cache,
           budgetUsd,
           dryRun: o.dryRun,
@@ -49,7 +49,7 @@ export function register(program: Command): void {
             if (e.phase === 'create' || e.phase === 'download') process.stderr.write(`${e.id ?? e.index}: ${e.phase}\n`);
           },
         });
-        const rows: ClipsRow[] = tiers.clipResults.map((r) => ({
+        const rows: ClipsRow[] = assets.clipResults.map((r) => ({
           section: r.sectionId,
           provider: `${r.provider}/${r.model}`,
           status: r.status === 'hit' ? 'hit' : r.status === 'generated' ? 'miss' : o.dryRun && !r.reason ? 'miss' : 'fallback',
@@ -62,7 +62,7 @@ export function register(program: Command): void {
           return;
         }
         process.stdout.write(`${clipsTable(rows)}\n`);
-        const total = tiers.clipResults.reduce((s, r) => s + (o.dryRun ? r.estimateUsd : r.costUsd), 0);
+        const total = assets.clipResults.reduce((s, r) => s + (o.dryRun ? r.estimateUsd : r.costUsd), 0);
         process.stdout.write(`${o.dryRun ? 'estimated' : 'spent'}: ${formatUsd(total)}\n`);
       } finally {
         process.off('SIGINT', onSigint);

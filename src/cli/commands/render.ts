@@ -89,7 +89,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
     view.stop();
     process.off('SIGINT', onSigint);
   }
-  for (const c of result.tiers.clipResults) {
+  for (const c of result.assets.clipResults) {
     const what = c.status === 'fallback' ? `fell back to tier ${c.fallbackTier ?? 2}: ${c.reason}` : c.status === 'hit' ? 'cache hit' : `generated ($${c.costUsd.toFixed(2)})`;
     process.stderr.write(`clip ${c.sectionId} (${c.provider}): ${what}\n`);
   }

@@ -1,7 +1,9 @@
 /**
- * Prepares what tiers 2 and 3 need before rendering, once for all formats:
- *   tier 3 - a provider clip per section (cache, budget, keys; else a fallback with its reason);
- *   tier 2 - depth layers per image (also for tier-3 sections that fell back to tier 2).
+ * Prepares, once for all formats, the assets a plan needs beyond its own files:
+ *   - the audio analysis, when audio-driven motion is on;
+ *   - the detected subject of images whose sections give no focus;
+ *   - tier 3: a provider clip per section (cache, budget, keys; else a fallback with its reason);
+ *   - tier 2: depth layers per image (also for tier-3 sections that fell back to tier 2).
  * A section whose tier cannot be prepared renders one tier lower, with the reason in `notes`.
  */
 import path from 'node:path';
@@ -26,7 +28,7 @@ export interface PreparedClip {
   height: number;
 }
 
-export interface PreparedTiers {
+export interface PreparedAssets {
   /** Depth layers per image reference. */
   layers: Record<string, LayersManifest>;
   /** Provider clips per section id. */
@@ -41,7 +43,7 @@ export interface PreparedTiers {
   analysis: { music?: AudioEvents; narration: Record<string, AudioEvents> };
 }
 
-export interface PrepareTiersOptions {
+export interface PrepareAssetsOptions {
   cacheDir?: string;
   /** USD cap for clips (overrides the plan's `budget`). */
   budgetUsd?: number;
@@ -94,10 +96,10 @@ export function clipJobs(loaded: LoadedPlan): { section: Section; job: ClipJob }
   });
 }
 
-export async function prepareTiers(loaded: LoadedPlan, opts: PrepareTiersOptions = {}): Promise<PreparedTiers> {
+export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptions = {}): Promise<PreparedAssets> {
   const log = opts.onLog ?? (() => undefined);
   const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
-  const out: PreparedTiers = { layers: {}, clips: {}, notes: {}, clipResults: [], focus: {}, analysis: { narration: {} } };
+  const out: PreparedAssets = { layers: {}, clips: {}, notes: {}, clipResults: [], focus: {}, analysis: { narration: {} } };
   const note = (id: string, message: string): void => {
     (out.notes[id] ??= []).push(message);
   };
