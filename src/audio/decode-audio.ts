@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import { StillmotionError } from '../errors';
 import { runFf } from '../media/ffmpeg';
+import { ffprobe, firstLine } from '../media/ffprobe';
 import { parseWav } from './wav-codec';
 
 /** Every analysis runs at this rate, so meyda's globally cached filter banks never go stale. */
@@ -20,11 +21,6 @@ export interface DecodedAudio {
   sampleRate: number;
   /** Facts about the source file. */
   source: { sampleRate: number; channels: number; codec: string; duration: number };
-}
-
-interface ProbeJson {
-  streams?: { codec_type?: string; codec_name?: string; sample_rate?: string; channels?: number; duration?: string }[];
-  format?: { duration?: string; format_name?: string };
 }
 
 export async function decodeAudio(file: string): Promise<DecodedAudio> {
@@ -41,16 +37,9 @@ export async function decodeAudio(file: string): Promise<DecodedAudio> {
   }
   if (size === 0) throw new StillmotionError(`${file}: audio file is empty (0 bytes)`);
 
-  const probe = await runFf('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
-  if (probe.code !== 0) {
-    throw new StillmotionError(`${file}: not a readable audio file (${firstLine(probe.stderr) || `ffprobe exited with ${probe.code}`})`);
-  }
-  let info: ProbeJson;
-  try {
-    info = JSON.parse(probe.stdout.toString('utf8')) as ProbeJson;
-  } catch {
-    throw new StillmotionError(`${file}: not a readable audio file (ffprobe gave no answer)`);
-  }
+  const probe = await ffprobe(file);
+  if (!probe.ok) throw new StillmotionError(`${file}: not a readable audio file (${probe.reason})`);
+  const info = probe.info;
   const stream = info.streams?.find((s) => s.codec_type === 'audio');
   if (!stream) {
     const kinds = (info.streams ?? []).map((s) => s.codec_type ?? '?').join(', ');
@@ -85,8 +74,4 @@ export async function decodeAudio(file: string): Promise<DecodedAudio> {
       duration: samples.length / ANALYSIS_SAMPLE_RATE,
     },
   };
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
 }

@@ -1,6 +1,7 @@
 /** Audio facts (duration, stream) with Remotion's bundled ffprobe, plus a decode pass to catch corrupt files. */
 import { StillmotionError } from '../errors';
 import { runFf } from './ffmpeg';
+import { ffprobe, firstLine } from './ffprobe';
 
 export interface AudioFacts {
   duration: number;
@@ -9,22 +10,10 @@ export interface AudioFacts {
   codec: string;
 }
 
-interface FfprobeJson {
-  streams?: { codec_type?: string; codec_name?: string; sample_rate?: string; channels?: number; duration?: string }[];
-  format?: { duration?: string };
-}
-
 export async function probeAudio(file: string, label = file): Promise<AudioFacts> {
-  const probe = await runFf('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
-  if (probe.code !== 0) {
-    throw new StillmotionError(`${label}: cannot read audio: ${firstLine(probe.stderr) || `ffprobe exited with ${probe.code}`}`);
-  }
-  let info: FfprobeJson;
-  try {
-    info = JSON.parse(probe.stdout.toString('utf8')) as FfprobeJson;
-  } catch {
-    throw new StillmotionError(`${label}: cannot read audio: ffprobe gave no readable answer`);
-  }
+  const probe = await ffprobe(file);
+  if (!probe.ok) throw new StillmotionError(`${label}: cannot read audio: ${probe.reason}`);
+  const info = probe.info;
   const stream = info.streams?.find((s) => s.codec_type === 'audio');
   if (!stream) throw new StillmotionError(`${label}: no audio stream in the file`);
   // Decode it all: headers can be fine while the data is not.
@@ -40,8 +29,4 @@ export async function probeAudio(file: string, label = file): Promise<AudioFacts
     channels: stream.channels ?? 0,
     codec: stream.codec_name ?? 'unknown',
   };
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
 }

@@ -1,6 +1,6 @@
 /** Facts about a rendered video (streams, size, duration, frame count) from the bundled ffprobe. */
 import { StillmotionError } from '../errors';
-import { runFf } from './ffmpeg';
+import { ffprobe } from './ffprobe';
 
 export interface VideoFacts {
   duration: number;
@@ -13,26 +13,10 @@ export interface VideoFacts {
   audioDuration: number | null;
 }
 
-interface ProbeJson {
-  streams?: {
-    codec_type?: string;
-    codec_name?: string;
-    width?: number;
-    height?: number;
-    r_frame_rate?: string;
-    nb_frames?: string;
-    nb_read_frames?: string;
-    duration?: string;
-  }[];
-  format?: { duration?: string };
-}
-
 export async function probeVideo(file: string, opts: { countFrames?: boolean } = {}): Promise<VideoFacts> {
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'];
-  if (opts.countFrames) args.push('-count_frames');
-  const r = await runFf('ffprobe', [...args, file]);
-  if (r.code !== 0) throw new StillmotionError(`${file}: cannot read video: ${r.stderr.trim().split('\n')[0]}`);
-  const info = JSON.parse(r.stdout.toString('utf8')) as ProbeJson;
+  const probe = await ffprobe(file, opts);
+  if (!probe.ok) throw new StillmotionError(`${file}: cannot read video: ${probe.reason}`);
+  const info = probe.info;
   const v = info.streams?.find((s) => s.codec_type === 'video');
   if (!v) throw new StillmotionError(`${file}: no video stream`);
   const a = info.streams?.find((s) => s.codec_type === 'audio');

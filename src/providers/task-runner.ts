@@ -3,7 +3,7 @@
  * cancellation of the remote task on abort/timeout (where the API allows), and progress events.
  */
 import { promises as fs } from 'node:fs';
-import { runFf } from '../media/ffmpeg';
+import { ffprobe } from '../media/ffprobe';
 import { ProviderError, redact } from './errors';
 import { downloadFile, sleep } from './http';
 import type { GenerateContext, PollSchedule, ProviderId, RetryPolicy } from './types';
@@ -31,9 +31,9 @@ export interface RunnerOptions {
 
 /** Checks with ffprobe that a file holds a decodable video stream; returns its duration. */
 export async function verifyPlayable(provider: ProviderId, file: string, signal?: AbortSignal): Promise<number> {
-  const r = await runFf('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { signal });
-  if (r.code !== 0) throw new ProviderError(provider, 'not_playable', `the downloaded clip is not a playable video (${r.stderr.trim().split('\n')[0] ?? 'ffprobe failed'})`);
-  const info = JSON.parse(r.stdout.toString('utf8')) as { streams?: { codec_type?: string }[]; format?: { duration?: string } };
+  const probe = await ffprobe(file, { signal });
+  if (!probe.ok) throw new ProviderError(provider, 'not_playable', `the downloaded clip is not a playable video (${probe.reason})`);
+  const info = probe.info;
   if (!info.streams?.some((s) => s.codec_type === 'video')) throw new ProviderError(provider, 'not_playable', 'the downloaded clip has no video stream');
   return Number(info.format?.duration ?? 0);
 }
