@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import type { RgbImage } from './image-io';
 import { gaussBlur } from './ops';
+import { mulberry32 } from '../random/mulberry32';
 
 export interface SceneObject {
   /** Lateral position in metres (0 = centre line). */
@@ -33,17 +34,6 @@ export interface SceneOptions {
 export interface Scene extends RgbImage {
   /** True nearness per pixel: 1 / distance in metres (sky = 0). */
   nearness: Float32Array;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hash2(ix: number, iy: number, seed: number): number {
