@@ -7,28 +7,14 @@
 import React from 'react';
 import { Img, useVideoConfig } from 'remotion';
 import type { Crop } from '../../src/timeline/camera';
+import { FULL_RECT as FULL, placement, type ImageRect } from '../../src/timeline/placement';
 
-/** Scale-up about the frame centre that hides sub-pixel seams at the frame edges (about 1 px). */
-const SEAM_OVERSCAN_PX = 1;
-
-export interface ImageRect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-const FULL: ImageRect = { x: 0, y: 0, w: 1, h: 1 };
+export type { ImageRect } from '../../src/timeline/placement';
 
 /** CSS that places an element of natural size (pw x ph) at `rect` of image space, seen through `crop`. */
 export function usePlacement(crop: Crop, rect: ImageRect, pw: number, ph: number): React.CSSProperties {
   const { width, height } = useVideoConfig();
-  const overscan = 1 + (2 * SEAM_OVERSCAN_PX) / Math.min(width, height);
-  // Size of the whole image (0..1) on screen.
-  const imageW = (width / crop.w) * overscan;
-  const imageH = (height / crop.h) * overscan;
-  const tx = (rect.x - crop.x) * imageW - (width * (overscan - 1)) / 2;
-  const ty = (rect.y - crop.y) * imageH - (height * (overscan - 1)) / 2;
+  const p = placement(crop, rect, pw, ph, width, height);
   return {
     position: 'absolute',
     left: 0,
@@ -37,7 +23,7 @@ export function usePlacement(crop: Crop, rect: ImageRect, pw: number, ph: number
     height: ph,
     maxWidth: 'none',
     transformOrigin: '0 0',
-    transform: `translate(${tx}px, ${ty}px) scale(${(rect.w * imageW) / pw}, ${(rect.h * imageH) / ph})`,
+    transform: `translate(${p.tx}px, ${p.ty}px) scale(${p.sx}, ${p.sy})`,
   };
 }
 

@@ -23,20 +23,21 @@ export interface FfResult {
   stderr: string;
 }
 
+/** The environment the bundled binaries need (their shared libraries sit beside them). */
+export function ffEnv(exe: string): NodeJS.ProcessEnv {
+  const libDir = path.dirname(exe);
+  if (process.platform === 'darwin') return { ...process.env, DYLD_LIBRARY_PATH: libDir };
+  if (process.platform === 'linux') return { ...process.env, LD_LIBRARY_PATH: [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+  return process.env;
+}
+
 /** Runs Remotion's bundled ffmpeg/ffprobe and collects stdout (binary) and stderr (text). */
 export function runFf(bin: FfBinary, args: string[], opts: { signal?: AbortSignal } = {}): Promise<FfResult> {
   const exe = ffBinaryPath(bin);
   return new Promise((resolve, reject) => {
-    // Run in the caller's directory so relative paths work; the libraries sit beside the binary.
-    const libDir = path.dirname(exe);
-    const env =
-      process.platform === 'darwin'
-        ? { ...process.env, DYLD_LIBRARY_PATH: libDir }
-        : process.platform === 'linux'
-          ? { ...process.env, LD_LIBRARY_PATH: [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') }
-          : process.env;
+    // Run in the caller's directory so relative paths work.
     const child = spawn(exe, args, {
-      env,
+      env: ffEnv(exe),
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: opts.signal,
     });

@@ -18,8 +18,12 @@ export const OUTPUT_FORMATS: Record<FormatId, OutputFormat> = {
   '1:1': { id: '1:1', compositionId: 'Square', width: 1080, height: 1080, suffix: '1x1' },
 };
 
+/** Suffix of the audio-only composition of each format (`LandscapeSoundtrack` ...), used by segmented renders. */
+export const SOUNDTRACK_SUFFIX = 'Soundtrack';
+
 export function formatByCompositionId(compositionId: string): OutputFormat {
-  const f = Object.values(OUTPUT_FORMATS).find((x) => x.compositionId === compositionId);
+  const base = compositionId.endsWith(SOUNDTRACK_SUFFIX) ? compositionId.slice(0, -SOUNDTRACK_SUFFIX.length) : compositionId;
+  const f = Object.values(OUTPUT_FORMATS).find((x) => x.compositionId === base);
   if (!f) throw new Error(`Unknown composition "${compositionId}" (expected Landscape, Portrait or Square)`);
   return f;
 }

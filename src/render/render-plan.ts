@@ -16,6 +16,7 @@ import type { BrowserChoice } from './browser';
 import { planMediaFacts } from './media-facts';
 import { prepareAssets, type PreparedAssets, type PrepareAssetsOptions } from './prepare-assets';
 import { glForPlan, RenderSession } from './render-session';
+import { renderSegmented, type SegmentStats } from './segments/render-segmented';
 
 export type RenderStage = 'preparing' | 'rendering' | 'encoding' | 'done';
 
@@ -40,7 +41,11 @@ export interface RenderOptions {
   browserExecutable?: string;
   x264Preset?: X264Preset;
   crf?: number;
+  /** Preview settings: half size (unless `scale` is given) and x264 ultrafast (unless `x264Preset` is). */
+  draft?: boolean;
   concurrency?: number;
+  /** Reuse unchanged segments from earlier renders (default true). */
+  reuseSegments?: boolean;
   cacheDir?: string;
   /** USD cap for AI clips (overrides the plan's `budget`). */
   budgetUsd?: number;
@@ -64,6 +69,8 @@ export interface RenderedFile {
   durationSeconds: number;
   sizeBytes: number;
   renderSeconds: number;
+  /** How the video was put together: null for a single pass (a `frames` range). */
+  segments: SegmentStats | null;
 }
 
 export interface RenderResult {
@@ -94,7 +101,9 @@ export function checkFrameRange(frames: RenderOptions['frames'], total: number):
 
 export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promise<RenderResult> {
   const formats = opts.formats ?? loaded.plan.formats;
-  const scale = opts.scale ?? 1;
+  const scale = opts.scale ?? (opts.draft ? 0.5 : 1);
+  const x264Preset: X264Preset = opts.x264Preset ?? (opts.draft ? 'ultrafast' : 'veryfast');
+  const crf = opts.crf ?? (opts.draft ? 23 : 20);
   if (!(scale > 0 && scale <= 4)) throw new StillmotionError(`--scale: must be > 0 and <= 4 (got ${scale})`);
   const log = opts.onLog ?? (() => undefined);
   // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
@@ -129,26 +138,54 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
       const range = checkFrameRange(opts.frames, prepared.composition.durationInFrames);
       const totalFrames = range ? range[1] - range[0] + 1 : prepared.composition.durationInFrames;
       const target = path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.mp4`);
-      await produceAtomic(target, (tmp) =>
-        session.renderVideo(prepared, {
+      let segments: SegmentStats | null = null;
+      await produceAtomic(target, async (tmp) => {
+        if (range) {
+          // A frame range is a preview of part of the video: one pass, nothing cached.
+          await session.renderVideo(prepared, {
+            outputLocation: tmp,
+            scale,
+            frameRange: range,
+            x264Preset,
+            crf,
+            concurrency: opts.concurrency ?? 1,
+            cancelSignal,
+            overwrite: true,
+            onProgress: (p) =>
+              report({
+                stage: p.renderedFrames >= totalFrames ? 'encoding' : 'rendering',
+                renderedFrames: p.renderedFrames,
+                encodedFrames: p.encodedFrames,
+                totalFrames,
+                progress: p.progress,
+              }),
+          });
+          return;
+        }
+        segments = await renderSegmented(session, prepared, {
           outputLocation: tmp,
+          segmentDir: path.join(session.cacheDir, 'segments'),
           scale,
-          frameRange: range,
-          x264Preset: opts.x264Preset ?? 'veryfast',
-          crf: opts.crf ?? 20,
+          x264Preset,
+          crf,
           concurrency: opts.concurrency ?? 1,
+          reuse: opts.reuseSegments,
+          signal: opts.signal,
           cancelSignal,
-          overwrite: true,
           onProgress: (p) =>
             report({
               stage: p.renderedFrames >= totalFrames ? 'encoding' : 'rendering',
               renderedFrames: p.renderedFrames,
-              encodedFrames: p.encodedFrames,
+              encodedFrames: p.renderedFrames,
               totalFrames,
-              progress: p.progress,
+              progress: p.renderedFrames / totalFrames,
             }),
-        }),
-      );
+        });
+      });
+      if (segments) {
+        const st: SegmentStats = segments;
+        log(`${format}: ${st.segments} segments, ${st.reused} reused, ${st.direct} drawn directly, ${st.browser} in Chromium`);
+      }
       const renderSeconds = (performance.now() - started) / 1000;
       const facts = await probeVideo(target);
       const stat = await fs.stat(target);
@@ -161,6 +198,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         durationSeconds: facts.duration,
         sizeBytes: stat.size,
         renderSeconds,
+        segments,
       });
       report({ stage: 'done', renderedFrames: totalFrames, encodedFrames: totalFrames, totalFrames, progress: 1 });
     }

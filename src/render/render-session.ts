@@ -13,7 +13,7 @@ import {
   type RenderMediaOptions,
 } from '@remotion/renderer';
 import type { VideoConfig } from 'remotion';
-import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
+import { OUTPUT_FORMATS, SOUNDTRACK_SUFFIX, type FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
 import type { CompositionProps } from '../plan/schema';
 import { buildTimeline } from '../timeline/build-timeline';
@@ -41,9 +41,12 @@ export interface SessionOptions {
 
 export interface PreparedFormat {
   format: FormatId;
+  /** The timeline as the composition lays it out (from the input props: URLs, pre-scaled sizes). */
   timeline: Timeline;
   inputProps: CompositionProps;
   composition: VideoConfig;
+  /** Local file behind each asset URL in the input props. */
+  assetFiles: Map<string, string>;
 }
 
 /** The GL a plan needs: software GL (with WebGL) only when a section asks for WebGL parallax. */
@@ -59,7 +62,7 @@ export class RenderSession {
     readonly browser: BrowserChoice,
     private readonly puppeteer: Puppeteer,
     private readonly server: AssetServer,
-    private readonly cacheDir: string,
+    readonly cacheDir: string,
   ) {
     this.chromiumOptions = { gl };
   }
@@ -88,13 +91,20 @@ export class RenderSession {
 
   /** Pre-scales and serves this format's assets, and selects its composition. */
   async prepare(loaded: LoadedPlan, format: FormatId, scale = 1, assets?: PreparedAssets): Promise<PreparedFormat> {
-    const timeline = buildTimeline(loaded.plan, planMediaFacts(loaded, assets), format);
-    const media = planMediaFacts(loaded, assets, (file) => this.server.url(file));
-    for (const [ref, width] of neededWidths(timeline, scale)) {
+    const layout = buildTimeline(loaded.plan, planMediaFacts(loaded, assets), format);
+    const assetFiles = new Map<string, string>();
+    const url = (file: string): string => {
+      const u = this.server.url(file);
+      assetFiles.set(u, path.resolve(file));
+      return u;
+    };
+    const media = planMediaFacts(loaded, assets, url);
+    for (const [ref, width] of neededWidths(layout, scale)) {
       const scaled = await prescaleImage(loaded.images[ref]!, width, this.cacheDir);
-      media.images[ref] = { ...media.images[ref]!, src: this.server.url(scaled.file), width: scaled.width, height: scaled.height };
+      media.images[ref] = { ...media.images[ref]!, src: url(scaled.file), width: scaled.width, height: scaled.height };
     }
     const inputProps: CompositionProps = { plan: loaded.plan, media };
+    const timeline = buildTimeline(loaded.plan, media, format);
     const composition = await selectComposition({
       serveUrl: this.serveUrl,
       id: OUTPUT_FORMATS[format].compositionId,
@@ -103,7 +113,7 @@ export class RenderSession {
       chromiumOptions: this.chromiumOptions,
       logLevel: 'error',
     });
-    return { format, timeline, inputProps, composition };
+    return { format, timeline, inputProps, composition, assetFiles };
   }
 
   async renderVideo(
@@ -124,6 +134,34 @@ export class RenderSession {
       inputProps: prepared.inputProps,
       puppeteerInstance: this.puppeteer,
       chromiumOptions: this.chromiumOptions,
+    });
+  }
+
+  /** Renders the soundtrack alone (AAC in an M4A), the whole video's length. */
+  async renderAudio(prepared: PreparedFormat, outputLocation: string, cancelSignal?: RenderMediaOptions['cancelSignal']): Promise<void> {
+    const composition = await selectComposition({
+      serveUrl: this.serveUrl,
+      id: `${OUTPUT_FORMATS[prepared.format].compositionId}${SOUNDTRACK_SUFFIX}`,
+      inputProps: prepared.inputProps,
+      puppeteerInstance: this.puppeteer,
+      chromiumOptions: this.chromiumOptions,
+      logLevel: 'error',
+    });
+    if (composition.durationInFrames !== prepared.composition.durationInFrames) {
+      throw new Error(`soundtrack is ${composition.durationInFrames} frames, the video ${prepared.composition.durationInFrames}`);
+    }
+    await renderMedia({
+      codec: 'aac',
+      enforceAudioTrack: true,
+      logLevel: 'error',
+      serveUrl: this.serveUrl,
+      composition,
+      inputProps: prepared.inputProps,
+      puppeteerInstance: this.puppeteer,
+      chromiumOptions: this.chromiumOptions,
+      outputLocation,
+      overwrite: true,
+      cancelSignal,
     });
   }
 

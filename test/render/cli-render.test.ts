@@ -87,6 +87,16 @@ describe('stillmotion render (CLI)', () => {
     expect(v.frames).toBe(15);
   });
 
+  it('--draft renders at half size with the fast preset and prints the time per format', async () => {
+    const planFile = await writePlan(dir, { title: 'Draft', sections: [{ id: 'a', image: 'img/one.png', duration: 1 }] }, 'draft.json');
+    const out = path.join(dir, 'out-draft');
+    const r = await cli(['render', planFile, '--formats', '1:1', '--draft', '--out', out, '--cache', path.join(dir, 'cache')]);
+    expect(r.code).toBe(0);
+    const v = await probeVideo(path.join(out, 'draft-1x1.mp4'), { countFrames: true });
+    expect([v.width, v.height, v.frames]).toEqual([540, 540, 30]);
+    expect(r.stdout).toMatch(/540x540 .* rendered in [\d.]+ s {2}\(1 segments: 0 reused, 1 drawn directly, 0 in Chromium\)/);
+  });
+
   it('rejects an invalid plan before rendering, naming each field, and writes nothing', async () => {
     const planFile = await writePlan(
       dir,

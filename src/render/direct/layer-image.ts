@@ -1,0 +1,158 @@
+/**
+ * Depth layers (RGBA PNGs) as premultiplied 4:2:0 planes with alpha, and "over" compositing in
+ * Y'CbCr (exact: the RGB -> Y'CbCr conversion is affine, so blending commutes with it). Layers
+ * are resampled premultiplied, as a browser does, so edges carry no dark or bright fringes.
+ * Premultiplied planes keep the video offsets: Y = a * (Y' - 16), U = 128 + a * (Cb - 128).
+ */
+import sharp from 'sharp';
+import type { Placement } from '../../timeline/placement';
+import type { Plane, Resampler } from './resample';
+import { planeRegion, type YuvImage } from './yuv-image';
+
+export interface LayerImage {
+  width: number;
+  height: number;
+  y: Plane;
+  u: Plane;
+  v: Plane;
+  /** Alpha at full and at chroma resolution. */
+  a: Plane;
+  ac: Plane;
+  /** Every pixel opaque: drawn like a plain image, no blending. */
+  opaque: boolean;
+  /** Bounding box of the pixels that are not fully transparent (source px, end exclusive). */
+  box: { x0: number; y0: number; x1: number; y1: number };
+}
+
+const plane = (width: number, height: number): Plane => ({ width, height, stride: width, data: new Uint8Array(width * height) });
+const byte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
+
+export function rgbaToLayer(rgba: Uint8Array, width: number, height: number): LayerImage {
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  const y = plane(width, height);
+  const a = plane(width, height);
+  const u = plane(cw, ch);
+  const v = plane(cw, ch);
+  const ac = plane(cw, ch);
+  let opaque = true;
+  const box = { x0: width, y0: height, x1: 0, y1: 0 };
+  for (let py = 0; py < height; py++) {
+    for (let px = 0; px < width; px++) {
+      const i = py * width + px;
+      const al = rgba[i * 4 + 3]!;
+      const f = al / 255;
+      y.data[i] = byte(f * (0.256788 * rgba[i * 4]! + 0.504129 * rgba[i * 4 + 1]! + 0.097906 * rgba[i * 4 + 2]!));
+      a.data[i] = al;
+      if (al < 255) opaque = false;
+      if (al > 0) {
+        if (px < box.x0) box.x0 = px;
+        if (py < box.y0) box.y0 = py;
+        if (px + 1 > box.x1) box.x1 = px + 1;
+        if (py + 1 > box.y1) box.y1 = py + 1;
+      }
+    }
+  }
+  for (let cy = 0; cy < ch; cy++) {
+    for (let cx = 0; cx < cw; cx++) {
+      // Means of premultiplied R, G, B and of alpha over the 2x2 block.
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let al = 0;
+      let n = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        for (let dx = 0; dx < 2; dx++) {
+          const xx = 2 * cx + dx;
+          const yy = 2 * cy + dy;
+          if (xx >= width || yy >= height) continue;
+          const p = (yy * width + xx) * 4;
+          const f = rgba[p + 3]! / 255;
+          r += rgba[p]! * f;
+          g += rgba[p + 1]! * f;
+          b += rgba[p + 2]! * f;
+          al += rgba[p + 3]!;
+          n++;
+        }
+      }
+      u.data[cy * cw + cx] = byte(128 + (-0.148223 * r - 0.290993 * g + 0.439216 * b) / n);
+      v.data[cy * cw + cx] = byte(128 + (0.439216 * r - 0.367788 * g - 0.071427 * b) / n);
+      ac.data[cy * cw + cx] = byte(al / n);
+    }
+  }
+  if (box.x1 <= box.x0) Object.assign(box, { x0: 0, y0: 0, x1: 0, y1: 0 });
+  return { width, height, y, u, v, a, ac, opaque, box };
+}
+
+export async function loadLayerImage(file: string): Promise<LayerImage> {
+  const { data, info } = await sharp(file, { failOn: 'error' }).ensureAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return rgbaToLayer(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+}
+
+/** Scratch planes for one frame size (a layer is resampled here, then blended into the frame). */
+export class LayerScratch {
+  readonly frame: YuvImage & { a: Plane; ac: Plane };
+  constructor(width: number, height: number) {
+    const y = plane(width, height);
+    this.frame = { width, height, y, u: plane(width / 2, height / 2), v: plane(width / 2, height / 2), a: plane(width, height), ac: plane(width / 2, height / 2) };
+  }
+}
+
+/**
+ * "Over" on offset planes: dst = base + src + (1 - alpha) * (dst - base), where src is
+ * premultiplied (a * (Y' - 16) for luma with base 16, 128 + a * (C - 128) for chroma with base 128).
+ */
+function blend(dst: Plane, src: Plane, alpha: Plane, base: 16 | 128): void {
+  const add = base === 16 ? 16.5 : 0.5; // chroma planes already carry their offset; +0.5 rounds
+  for (let y = 0; y < dst.height; y++) {
+    const d0 = y * dst.stride;
+    const s0 = y * src.stride;
+    const a0 = y * alpha.stride;
+    for (let x = 0; x < dst.width; x++) {
+      const inv = 255 - alpha.data[a0 + x]!;
+      if (inv === 255) continue;
+      const v = src.data[s0 + x]! + add + ((dst.data[d0 + x]! - base) * inv) / 255;
+      dst.data[d0 + x] = v < 0 ? 0 : v > 255 ? 255 : v | 0;
+    }
+  }
+}
+
+/**
+ * Draws a layer placed by `p` over `frame`: only the screen area its visible pixels can reach
+ * is resampled and blended.
+ */
+export function drawLayer(r: Resampler, layer: LayerImage, p: Placement, frame: YuvImage, scratch: LayerScratch): void {
+  const W = frame.width;
+  const H = frame.height;
+  if (layer.box.x1 <= layer.box.x0) return;
+  // Screen box of the visible pixels (filters reach one source pixel further), on even coordinates.
+  const sx0 = Math.max(0, Math.floor((p.tx + (layer.box.x0 - 2) * p.sx) / 2) * 2);
+  const sy0 = Math.max(0, Math.floor((p.ty + (layer.box.y0 - 2) * p.sy) / 2) * 2);
+  const sx1 = Math.min(W, Math.ceil((p.tx + (layer.box.x1 + 2) * p.sx) / 2) * 2);
+  const sy1 = Math.min(H, Math.ceil((p.ty + (layer.box.y1 + 2) * p.sy) / 2) * 2);
+  if (sx1 <= sx0 || sy1 <= sy0) return;
+  const rw = sx1 - sx0;
+  const rh = sy1 - sy0;
+  const at: Placement = { tx: p.tx - sx0, ty: p.ty - sy0, sx: p.sx, sy: p.sy };
+  const atC: Placement = { tx: at.tx / 2, ty: at.ty / 2, sx: p.sx, sy: p.sy };
+  const s = scratch.frame;
+  const region = (pl: Plane, chroma: boolean): Plane => (chroma ? planeRegion(pl, sx0 / 2, sy0 / 2, rw / 2, rh / 2) : planeRegion(pl, sx0, sy0, rw, rh));
+  if (layer.opaque) {
+    // Premultiplied Y' of an opaque layer is Y' - 16.
+    r.drawPlane(layer.y, at, region(s.y, false));
+    const dy = region(frame.y, false);
+    const sy = region(s.y, false);
+    for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) dy.data[y * dy.stride + x] = sy.data[y * sy.stride + x]! + 16;
+    r.drawPlane(layer.u, atC, region(frame.u, true));
+    r.drawPlane(layer.v, atC, region(frame.v, true));
+    return;
+  }
+  r.drawPlane(layer.y, at, region(s.y, false));
+  r.drawPlane(layer.a, at, region(s.a, false));
+  r.drawPlane(layer.u, atC, region(s.u, true));
+  r.drawPlane(layer.v, atC, region(s.v, true));
+  r.drawPlane(layer.ac, atC, region(s.ac, true));
+  blend(region(frame.y, false), region(s.y, false), region(s.a, false), 16);
+  blend(region(frame.u, true), region(s.u, true), region(s.ac, true), 128);
+  blend(region(frame.v, true), region(s.v, true), region(s.ac, true), 128);
+}

@@ -1,0 +1,31 @@
+/**
+ * Joins rendered segments (H.264, same encoder settings) and the soundtrack into one MP4 without
+ * re-encoding: ffmpeg's concat demuxer for the video, the audio stream copied beside it.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StillmotionError } from '../../errors';
+import { runFf } from '../../media/ffmpeg';
+
+function concatLine(file: string): string {
+  return `file '${path.resolve(file).replace(/'/g, "'\\''")}'`;
+}
+
+export async function joinSegments(videoFiles: string[], audioFile: string | null, outputLocation: string, signal?: AbortSignal): Promise<void> {
+  if (videoFiles.length === 0) throw new StillmotionError('nothing to join: no video segments');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stillmotion-join-'));
+  try {
+    const list = path.join(dir, 'segments.txt');
+    await fs.writeFile(list, `ffconcat version 1.0\n${videoFiles.map(concatLine).join('\n')}\n`);
+    const args = ['-hide_banner', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list];
+    if (audioFile) args.push('-i', audioFile);
+    args.push('-map', '0:v:0');
+    if (audioFile) args.push('-map', '1:a:0');
+    args.push('-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', outputLocation);
+    const r = await runFf('ffmpeg', args, { signal });
+    if (r.code !== 0) throw new StillmotionError(`could not join ${videoFiles.length} segments into ${outputLocation}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Renders one format as segments (see plan-segments.ts), each cached under a hash of everything
+ * that affects its pixels, plus the soundtrack rendered in one pass (so the audio is exactly a
+ * single-pass render's), then joins them without re-encoding. Unchanged segments are reused:
+ * after an edit only the changed sections and the transitions beside them render again.
+ * Still and Ken Burns segments are drawn in Node (direct/); the rest by Remotion in Chromium.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { CancelSignal, X264Preset } from '@remotion/renderer';
+import { contentHash } from '../../cache/content-hash';
+import { sha256File } from '../../cache/clip-key';
+import { produceAtomic } from '../../fs/atomic-write';
+import { canDrawDirect, DIRECT_RENDERER_VERSION, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
+import type { PreparedFormat, RenderSession } from '../render-session';
+import { joinSegments } from './join-segments';
+import { planSegments, type Segment } from './plan-segments';
+import { segmentKey, sceneIdentity } from './segment-key';
+
+export interface SegmentedRenderOptions {
+  outputLocation: string;
+  /** Where segments are kept (default: <cacheDir>/segments). */
+  segmentDir: string;
+  scale: number;
+  x264Preset: X264Preset;
+  crf: number;
+  concurrency: number;
+  /** Reuse segments rendered before (default true; false renders every segment again). */
+  reuse?: boolean;
+  signal?: AbortSignal;
+  cancelSignal?: CancelSignal;
+  onProgress?: (p: { renderedFrames: number; totalFrames: number }) => void;
+}
+
+export interface SegmentStats {
+  segments: number;
+  reused: number;
+  /** Rendered in Node (still and Ken Burns). */
+  direct: number;
+  /** Rendered by Remotion in Chromium. */
+  browser: number;
+}
+
+const fileHashes = new Map<string, { size: number; mtimeMs: number; hash: string }>();
+
+/** Content hash of a file, remembered while its size and mtime stay the same. */
+async function fileHash(file: string): Promise<string> {
+  const st = await fs.stat(file);
+  const known = fileHashes.get(file);
+  if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.hash;
+  const hash = await sha256File(file);
+  fileHashes.set(file, { size: st.size, mtimeMs: st.mtimeMs, hash });
+  return hash;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return (await fs.stat(file).catch(() => null))?.isFile() ?? false;
+}
+
+export interface SegmentJob {
+  seg: Segment;
+  /** Where it is kept (its cache key as the name). */
+  file: string;
+  direct: boolean;
+}
+
+/** Plans the segments of a prepared format and names each by its cache key. */
+export async function segmentJobs(session: RenderSession, prepared: PreparedFormat, o: Pick<SegmentedRenderOptions, 'segmentDir' | 'scale' | 'x264Preset' | 'crf'>): Promise<{ jobs: SegmentJob[]; audioFile: string }> {
+  const t = prepared.timeline;
+  const outW = Math.round(t.width * o.scale);
+  const outH = Math.round(t.height * o.scale);
+  const ids = new Map<string, string>();
+  for (const [url, file] of prepared.assetFiles) ids.set(url, `file:${await fileHash(file)}`);
+  const assetId = (s: string): string | null => ids.get(s) ?? null;
+  const encoder = { x264Preset: o.x264Preset, crf: o.crf, scale: o.scale, pixelFormat: 'yuv420p' };
+  const browserRenderer = `browser:${path.basename(session.serveUrl)}:${session.browser.executable ?? 'remotion'}:${session.chromiumOptions.gl}:jpeg90`;
+  const jobs = planSegments(t).map((seg) => {
+    const direct = seg.kind === 'scene' && canDrawDirect(t.scenes[seg.scenes[0]!]!, outW, outH);
+    const key = segmentKey(seg, t, { renderer: direct ? DIRECT_RENDERER_VERSION : browserRenderer, encoder, assetId });
+    return { seg, direct, file: path.join(o.segmentDir, `${key}.mp4`) };
+  });
+  const audioKey = contentHash(
+    'soundtrack-v1',
+    path.basename(session.serveUrl),
+    t.fps,
+    t.durationInFrames,
+    sceneIdentity({ narration: t.narration, music: t.music } as never, assetId),
+  );
+  return { jobs, audioFile: path.join(o.segmentDir, `audio-${audioKey}.m4a`) };
+}
+
+/** Renders one segment to `job.file` (atomically): drawn in Node, or by Remotion in Chromium. */
+export async function renderSegment(
+  session: RenderSession,
+  prepared: PreparedFormat,
+  job: SegmentJob,
+  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress'> & { images?: DirectImages; onFrames?: (n: number) => void },
+): Promise<void> {
+  const t = prepared.timeline;
+  const { seg } = job;
+  if (job.direct) {
+    const scene = t.scenes[seg.scenes[0]!]!;
+    const fileFor = (url: string): string => {
+      const file = prepared.assetFiles.get(url);
+      if (!file) throw new Error(`no local file for ${url}`);
+      return file;
+    };
+    await produceAtomic(job.file, (tmp) =>
+      renderDirectSegment({
+        scene,
+        fileFor,
+        images: o.images ?? new DirectImages(),
+        localFrom: seg.from - scene.from,
+        frames: seg.to - seg.from,
+        width: t.width,
+        height: t.height,
+        scale: o.scale,
+        fps: t.fps,
+        x264Preset: o.x264Preset,
+        crf: o.crf,
+        outputLocation: tmp,
+        signal: o.signal,
+        onFrame: o.onFrames,
+      }),
+    );
+    return;
+  }
+  await produceAtomic(job.file, (tmp) =>
+    session.renderVideo(prepared, {
+      outputLocation: tmp,
+      scale: o.scale,
+      frameRange: [seg.from, seg.to - 1],
+      muted: true,
+      enforceAudioTrack: false,
+      audioCodec: null,
+      x264Preset: o.x264Preset,
+      crf: o.crf,
+      concurrency: o.concurrency,
+      cancelSignal: o.cancelSignal,
+      overwrite: true,
+      onProgress: (p) => o.onFrames?.(p.renderedFrames),
+    }),
+  );
+}
+
+export async function renderSegmented(session: RenderSession, prepared: PreparedFormat, o: SegmentedRenderOptions): Promise<SegmentStats> {
+  const t = prepared.timeline;
+  const { jobs, audioFile } = await segmentJobs(session, prepared, o);
+  const stats: SegmentStats = { segments: jobs.length, reused: 0, direct: 0, browser: 0 };
+  let done = 0;
+  const report = (): void => o.onProgress?.({ renderedFrames: done, totalFrames: t.durationInFrames });
+  const images = new DirectImages();
+  await fs.mkdir(o.segmentDir, { recursive: true });
+  for (const job of jobs) {
+    o.signal?.throwIfAborted();
+    const frames = job.seg.to - job.seg.from;
+    const base = done;
+    if (o.reuse !== false && (await exists(job.file))) {
+      stats.reused++;
+    } else {
+      await renderSegment(session, prepared, job, {
+        ...o,
+        images,
+        onFrames: (n) => {
+          done = base + n;
+          report();
+        },
+      });
+      if (job.direct) stats.direct++;
+      else stats.browser++;
+    }
+    done = base + frames;
+    report();
+  }
+  if (!(o.reuse !== false && (await exists(audioFile)))) {
+    await produceAtomic(audioFile, (tmp) => session.renderAudio(prepared, tmp, o.cancelSignal));
+  }
+  o.signal?.throwIfAborted();
+  await joinSegments(
+    jobs.map((j) => j.file),
+    audioFile,
+    o.outputLocation,
+    o.signal,
+  );
+  return stats;
+}
