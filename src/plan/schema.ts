@@ -145,6 +145,15 @@ export const sectionSchema = z.strictObject({
   parallax: parallaxSchema.optional(),
   clip: clipSchema.optional(),
   sync: sectionSyncSchema.optional().describe('Turn audio-driven motion on or off for this section'),
+  // Written by the Story Director (`stillmotion plan`); the renderer ignores them.
+  intensity: unit.optional().describe('Story Director: emotional intensity of the section, 0 calm .. 1 climax'),
+  reason: z.string().optional().describe('Story Director: one line on why the section got its tier and motion'),
+  estimatedCost: z.number().min(0).optional().describe('Story Director: estimated USD for this section (AI clip, hosted depth), from the price table'),
+  pinned: z.boolean().optional().describe('Keep this section as it is when re-planning with `stillmotion plan --keep`'),
+  directorFingerprint: z
+    .string()
+    .optional()
+    .describe('Story Director: fingerprint of the section as it wrote it; a section that no longer matches was edited and is kept by `plan --keep`'),
 });
 
 export const musicSchema = z
@@ -182,6 +191,29 @@ export const defaultsSchema = z
   })
   .prefault({});
 
+export const DEPTH_ESTIMATORS = ['heuristic', 'onnx', 'hosted'] as const;
+
+export const DIRECTOR_NAMES = ['heuristic', 'openai'] as const;
+export const directorRecordSchema = z
+  .strictObject({
+    by: z.enum(DIRECTOR_NAMES).describe('Which director analysed the story arc'),
+    model: z.string().optional().describe('The model, for the openai director'),
+    story: z.string().optional().describe('The story file, relative to the plan file'),
+    turningPoints: z
+      .array(
+        z.strictObject({
+          after: z.string().describe('Section id before the turning point'),
+          before: z.string().describe('Section id after it'),
+          change: z.number().describe('Change of intensity across it'),
+          reason: z.string(),
+        }),
+      )
+      .optional()
+      .describe('Where the emotional arc turns (the transitions there are chosen for it)'),
+    settingsFingerprint: z.string().optional().describe('Fingerprint of the plan-level settings as the director wrote them (edited settings are kept by `plan --keep`)'),
+  })
+  .describe('Written by the Story Director (`stillmotion plan`): how the plan was made');
+
 const planShape = {
   $schema: z.string().optional(),
   title: z.string().min(1),
@@ -193,11 +225,13 @@ const planShape = {
   budget: z.number().min(0).optional().describe('Most USD to spend on AI clips for this plan; sections over it fall back to tier 2 or 1'),
   depth: z
     .strictObject({
-      estimator: z.enum(['heuristic', 'onnx', 'hosted']).default('heuristic').describe('heuristic: local and free; onnx: your Depth Anything / MiDaS model; hosted: ~$0.02/image'),
+      estimator: z.enum(DEPTH_ESTIMATORS).default('heuristic').describe('heuristic: local and free; onnx: your Depth Anything / MiDaS model; hosted: ~$0.02/image'),
     })
     .prefault({})
     .describe('How tier 2 depth maps are made'),
   sections: z.array(sectionSchema).min(1),
+  estimatedCost: z.number().min(0).optional().describe('Story Director: estimated USD for the whole plan (AI clips and hosted depth), from the price table'),
+  director: directorRecordSchema.optional(),
 };
 
 /** Problems of repeated section ids; works on unvalidated data too (zod skips refinements when other fields fail). */
@@ -302,3 +336,4 @@ export type ClipSpec = z.output<typeof clipSchema>;
 export type AudioEvents = z.output<typeof audioEventsSchema>;
 export type Sync = z.output<typeof syncSchema>;
 export type CompositionProps = z.output<typeof compositionPropsSchema>;
+export type DirectorRecord = z.output<typeof directorRecordSchema>;

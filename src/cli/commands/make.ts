@@ -1,0 +1,64 @@
+/**
+ * `stillmotion make <story>`: story -> plan -> clips -> render in one command. The plan and its
+ * storyboard are written next to the videos (`<out>/<name>.plan.json`, `<out>/<name>.storyboard.png`),
+ * so what was rendered can be inspected, edited and re-made (`--keep` keeps the edits).
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { slugify, type RenderResult } from '../../render/render-plan';
+import { addPlanOptions, runPlanCommand, type PlanCommandOptions, type PlanCommandResult } from './plan';
+import { runRenderCommand, type RenderCommandOptions } from './render';
+
+export type MakeCommandOptions = Omit<PlanCommandOptions, 'out' | 'storyboard'> &
+  Omit<RenderCommandOptions, 'budget'> & {
+    storyboard: boolean;
+  };
+
+export async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise<{ plan: PlanCommandResult; render: RenderResult }> {
+  const planned = await runPlanCommand(storyPath, {
+    budget: o.budget,
+    director: o.director,
+    openaiModel: o.openaiModel,
+    keep: o.keep,
+    provider: o.provider,
+    clipModel: o.clipModel,
+    depth: o.depth,
+    cache: o.cache,
+    outFor: (title) => {
+      const stem = o.name ?? slugify(title);
+      return {
+        plan: path.join(o.out, `${stem}.plan.json`),
+        ...(o.storyboard ? { storyboard: path.join(o.out, `${stem}.storyboard.png`) } : {}),
+      };
+    },
+  });
+  // The render spends within the same budget the plan was made for; every render option is passed on.
+  const { budget: _planBudget, director: _d, openaiModel: _m, keep: _k, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;
+  const render = await runRenderCommand(planned.planPath, { ...renderOptions, budget: String(planned.result.budgetUsd) });
+  return { plan: planned, render };
+}
+
+export function register(program: Command): void {
+  addPlanOptions(
+    program
+      .command('make')
+      .description('Story -> plan -> clips -> video in one command (the plan and storyboard are written beside the videos)')
+      .argument('<story>', 'story file: .md (each "## " heading a section), .json or .yaml'),
+  )
+    .option('--formats <list>', 'comma-separated formats: 16:9,9:16,1:1 (default: the story\'s formats, else all three)')
+    .option('--out <dir>', 'output directory for the videos, the plan and the storyboard', 'out')
+    .option('--name <stem>', 'output file name stem (default: the title as a slug)')
+    .option('--no-storyboard', 'do not write the storyboard PNG')
+    .option('--scale <factor>', 'output size factor, e.g. 0.5 for half size')
+    .option('--frames <a-b>', 'render only frames a to b (inclusive), or one frame')
+    .option('--browser-executable <path>', 'Chrome/Chromium to render with (also REMOTION_BROWSER_EXECUTABLE)')
+    .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
+    .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
+    .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
+    .option('--draft', 'preview quality: half size and x264 ultrafast (unless --scale / --preset say otherwise)')
+    .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')
+    .option('--explain', 'print the resolved timeline and write it to <out>/<name>.timeline.json')
+    .action(async (story: string, o: MakeCommandOptions) => {
+      await runMakeCommand(story, o);
+    });
+}

@@ -1,0 +1,147 @@
+/** `stillmotion plan <story>`: the Story Director: a story (Markdown, JSON, YAML) in, a motion plan (and a storyboard) out. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createOpenAiDirector } from '../../director/openai-director';
+import { heuristicDirector } from '../../director/heuristic-director';
+import { readKeepPlan } from '../../director/keep-merge';
+import { planStory, TIER_NAMES, type StoryPlan } from '../../director/plan-story';
+import { StillmotionError } from '../../errors';
+import { writeFileAtomic } from '../../fs/atomic-write';
+import { loadPlanFile } from '../../plan/load-plan';
+import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, PROVIDERS, type Plan } from '../../plan/schema';
+import { storyboardPng } from '../../storyboard/storyboard';
+import { loadStory } from '../../story/load-story';
+import { probeStoryMedia } from '../../story/story-media';
+import { formatUsd } from '../../cost/prices';
+import { warn } from '../output';
+
+export interface PlanCommandOptions {
+  budget?: string;
+  director?: string;
+  openaiModel?: string;
+  out?: string;
+  storyboard?: string;
+  keep?: string;
+  provider?: string;
+  clipModel?: string;
+  depth?: string;
+  cache: string;
+}
+
+export interface PlanCommandResult {
+  planPath: string;
+  storyboardPath?: string;
+  result: StoryPlan;
+}
+
+export function parseBudget(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v.replace(/^\$/, ''));
+  if (!(v.trim() !== '' && Number.isFinite(n) && n >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got "${v}")`);
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new StillmotionError(`${flag}: one of ${allowed.join(', ')} (got "${v}")`);
+  return v as T;
+}
+
+export function defaultPlanPath(storyPath: string): string {
+  const abs = path.resolve(storyPath);
+  return path.join(path.dirname(abs), `${path.basename(abs, path.extname(abs))}.plan.json`);
+}
+
+/** Plans a story and writes the plan (and the storyboard, when asked); shared by `plan` and `make`. */
+export async function runPlanCommand(
+  storyPath: string,
+  o: PlanCommandOptions & { outFor?: (title: string) => { plan: string; storyboard?: string } },
+): Promise<PlanCommandResult> {
+  const budgetUsd = parseBudget(o.budget);
+  const directorName = oneOf('--director', o.director ?? 'heuristic', DIRECTOR_NAMES)!;
+  const provider = oneOf('--provider', o.provider, PROVIDERS);
+  const depthEstimator = oneOf('--depth', o.depth, DEPTH_ESTIMATORS);
+  if (o.out && path.extname(o.out).toLowerCase() !== '.json') throw new StillmotionError(`--out: the plan is JSON: give a .json file (got "${o.out}")`);
+
+  const story = await loadStory(storyPath);
+  const derived = o.outFor?.(story.title);
+  const planPath = path.resolve(o.out ?? derived?.plan ?? defaultPlanPath(storyPath));
+  const storyboardOut = o.storyboard ?? derived?.storyboard;
+  const media = await probeStoryMedia(story, { cacheDir: o.cache });
+  const keep = o.keep ? await readKeepPlan(o.keep) : null;
+  if (o.keep && !keep) warn(`--keep ${o.keep}: no such plan yet; planning every section`);
+  const director = directorName === 'openai' ? createOpenAiDirector({ model: o.openaiModel }) : heuristicDirector;
+  const result = await planStory(story, media, {
+    outPath: planPath,
+    budgetUsd,
+    director,
+    keep,
+    clip: { ...(provider ? { provider } : {}), ...(o.clipModel ? { model: o.clipModel } : {}) },
+    depthEstimator,
+  });
+  for (const w of result.warnings) warn(w);
+  for (const n of result.notes) process.stderr.write(`${n}\n`);
+  await writeFileAtomic(planPath, `${JSON.stringify(result.json, null, 2)}\n`);
+  let storyboardPath: string | undefined;
+  if (storyboardOut) {
+    storyboardPath = path.resolve(storyboardOut);
+    // Read back what was written: the storyboard shows the plan file itself (and proves it loads).
+    const loaded = await loadPlanFile(planPath, { cacheDir: o.cache });
+    await writeFileAtomic(storyboardPath, await storyboardPng(loaded));
+  }
+  process.stdout.write(planSummary(result.plan, result));
+  const shown = (f: string): string => path.relative(process.cwd(), f) || f;
+  process.stdout.write(`written: ${shown(planPath)}${storyboardPath ? `, ${shown(storyboardPath)}` : ''}\n`);
+  return { planPath, storyboardPath, result };
+}
+
+/** The plan as a table: one line per section, totals, turning points. */
+export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUsd' | 'director' | 'cost'>): string {
+  const rows = plan.sections.map((s, i) => {
+    const role = /^([a-z]+),/.exec(s.reason ?? '')?.[1] ?? (s.pinned ? 'pinned' : 'kept');
+    const motion =
+      s.tier === 3 ? `${s.clip?.provider ?? 'luma'} clip` : s.tier === 2 ? `parallax ${s.parallax?.preset ?? 'orbit'}` : s.tier === 1 ? (typeof s.motion === 'string' ? s.motion : s.motion && 'preset' in s.motion ? s.motion.preset : s.motion ? 'custom' : 'auto') : 'hold';
+    return [String(i + 1), s.id, role, s.intensity?.toFixed(2) ?? '-', `${s.tier} ${TIER_NAMES[s.tier]}`, motion, r.seconds[i]!.toFixed(1), formatUsd(r.cost.sections[i]!)];
+  });
+  const head = ['#', 'section', 'role', 'intensity', 'tier', 'motion', 'seconds', 'cost'];
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
+  const line = (cells: string[]): string => cells.map((c, k) => c.padEnd(widths[k]!)).join('  ').trimEnd();
+  const total = r.seconds.reduce((a, b) => a + b, 0);
+  const out = [line(head), ...rows.map(line)];
+  out.push(
+    `total: ${plan.sections.length} sections, ${total.toFixed(1)} s, estimated ${formatUsd(r.cost.total)} of a ${formatUsd(r.budgetUsd)} budget (${r.director.by} director${r.director.model ? `, ${r.director.model}` : ''})`,
+  );
+  const tps = r.director.turningPoints ?? [];
+  if (tps.length) out.push(`turning points: ${tps.map((t) => `${t.after} -> ${t.before} (${t.reason})`).join('; ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function addPlanOptions(cmd: Command): Command {
+  return cmd
+    .option('--budget <usd>', 'most USD the plan may cost: AI clips and hosted depth (default: the story\'s budget, else 0)')
+    .option('--director <name>', 'heuristic (local, no key) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)', 'heuristic')
+    .option('--openai-model <model>', 'model for the openai director (default: STILLMOTION_OPENAI_MODEL, else gpt-4o-mini)')
+    .option('--keep <plan>', 're-plan, keeping the sections (and settings) you edited or pinned in this plan')
+    .option('--provider <id>', `AI clip provider for tier 3: ${PROVIDERS.join(', ')} (default: the story's, else runway)`)
+    .option('--clip-model <model>', 'AI clip model (default: the provider\'s default)')
+    .option('--depth <estimator>', `depth maps for tier 2: ${DEPTH_ESTIMATORS.join(', ')} (hosted costs ~$0.02/image)`)
+    .option('--cache <dir>', 'cache directory (for downloaded URL images)', '.stillmotion/cache');
+}
+
+export function register(program: Command): void {
+  addPlanOptions(
+    program
+      .command('plan')
+      .description('Story Director: turn a story (Markdown, JSON or YAML) into a motion plan within a budget')
+      .argument('<story>', 'story file: .md (each "## " heading a section), .json or .yaml')
+      .option('--out <file>', 'plan file to write (default: <story>.plan.json beside the story)')
+      .option('--storyboard <png>', 'also write a storyboard: a contact sheet of the plan to approve before spending'),
+  )
+    .addHelpText(
+      'after',
+      '\nThe plan gives every section a tier (0 still, 1 Ken Burns, 2 parallax, 3 AI clip), chosen to maximise impact within\nthe budget, with the emotional arc, motion, transitions, holds, estimatedCost and a one-line reason.',
+    )
+    .action(async (story: string, o: PlanCommandOptions) => {
+      await runPlanCommand(story, o);
+    });
+}

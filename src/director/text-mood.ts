@@ -1,0 +1,144 @@
+/**
+ * What a section's text says about its mood, read locally and deterministically: arousal (calm ..
+ * action) from a small weighted lexicon with negation ("nothing seems urgent" is calm), exclamation
+ * marks, shouting and short punchy sentences; cue words for reveals, resolutions and stillness; and
+ * how much information the text carries (numbers, names, length), which calls for a hold.
+ */
+
+/** Arousal weights: positive = action, tension, awe; negative = calm. Inflections are matched by stem. */
+const AROUSAL: Record<string, number> = {
+  // action and danger
+  ignition: 1, ignite: 1, explode: 1, explosion: 1, erupt: 1, eruption: 1, blast: 1, roar: 1, thunder: 1, thunderous: 1,
+  crash: 1, scream: 1, burst: 0.9, surge: 0.9, liftoff: 1, attack: 1, fight: 0.9, battle: 1, war: 0.9, fire: 0.7,
+  flame: 0.7, blaze: 0.9, storm: 0.8, danger: 0.9, dangerous: 0.9, alarm: 0.9, panic: 1, chase: 0.9, escape: 0.8,
+  collapse: 0.9, shock: 0.9, smash: 1, fury: 1, rage: 1, desperate: 0.9, deafening: 1, collision: 1, clash: 0.9,
+  plunge: 0.8, emergency: 1, chaos: 1, frantic: 1, race: 0.6, rush: 0.6, suddenly: 0.8, triumph: 0.9, victory: 0.9,
+  breakthrough: 0.8, soar: 0.8, climb: 0.6, power: 0.5, powerful: 0.6, speed: 0.6, fast: 0.5, faster: 0.6,
+  massive: 0.6, enormous: 0.6, huge: 0.5, pounding: 0.8, blinding: 0.7, incredible: 0.5, amazing: 0.5, wow: 0.6,
+  shout: 0.8, warning: 0.5, fear: 0.7, afraid: 0.6, scared: 0.6, terror: 0.9, threat: 0.6, rumble: 0.6, growl: 0.6,
+  crack: 0.6, strange: 0.4, flicker: 0.4, noise: 0.3, loud: 0.5, louder: 0.6, run: 0.3, jump: 0.5, leap: 0.6, strike: 0.8, break: 0.4, tear: 0.5, shake: 0.6, tremble: 0.6,
+  // build-up and anticipation
+  launch: 0.4, rocket: 0.3, engine: 0.5, countdown: 0.5, fuelled: 0.5, fueled: 0.5, final: 0.4, tension: 0.6,
+  urgent: 0.6, ready: 0.3, check: 0.2, heart: 0.3, nervous: 0.5, record: 0.4, deadline: 0.5, now: 0.15,
+  // awe
+  brilliant: 0.4, bright: 0.3, vast: 0.35, thousands: 0.3, millions: 0.4, billions: 0.4, galaxy: 0.35,
+  infinite: 0.4, universe: 0.35, finally: 0.4, beyond: 0.3,
+  // calm
+  quiet: -0.7, quietly: -0.7, calm: -0.7, rest: -0.7, still: -0.3, slow: -0.5, slowly: -0.5, gentle: -0.6,
+  gently: -0.6, soft: -0.5, softly: -0.5, peace: -0.7, peaceful: -0.7, sleep: -0.7, asleep: -0.7, sleepy: -0.7,
+  nap: -0.6, warm: -0.5, home: -0.4, nothing: -0.4, silence: -0.6, silent: -0.6, cozy: -0.6, cosy: -0.6,
+  relax: -0.7, relaxed: -0.7, lazy: -0.6, coffee: -0.3, tea: -0.3, breeze: -0.4, drift: -0.3, linger: -0.4,
+  idle: -0.5, pause: -0.4, wait: -0.2, ordinary: -0.3, routine: -0.3, everyday: -0.3, small: -0.2, sit: -0.3,
+  smile: -0.2, morning: -0.1, dream: -0.3, comfort: -0.5, safe: -0.4,
+};
+
+const NEGATORS = new Set(['not', 'no', 'nothing', 'never', 'without', 'none', 'hardly', "don't", "doesn't", "didn't", "isn't", "wasn't", "won't", 'nor']);
+const REVEAL = new Set(['but', 'suddenly', 'beyond', 'reveal', 'revealed', 'reveals', 'discover', 'discovered', 'discovers', 'behold', 'appears', 'emerges', 'however', 'yet', 'until', 'unveil', 'unveiled', 'hidden', 'secret', 'meanwhile', 'finally']);
+const RESOLUTION = new Set(['back', 'again', 'home', 'tomorrow', 'afterwards', 'returns', 'return', 'returned', 'remember', 'end', 'ending', 'next', 'once', 'later', 'since']);
+const STILLNESS = new Set(['rest', 'still', 'quiet', 'silence', 'silent', 'pause', 'nothing', 'sleep', 'asleep', 'wait', 'waiting', 'stillness', 'calm', 'motionless', 'idle']);
+const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'hundred', 'hundreds', 'thousand', 'thousands', 'million', 'millions', 'billion', 'billions', 'percent', 'half', 'dozen']);
+
+export interface TextMood {
+  words: number;
+  /** Weighted arousal, normalised for length (0 neutral, > 0 action, < 0 calm). */
+  arousal: number;
+  /** 0..1 from the arousal (logistic): how intense the text reads on its own. */
+  textIntensity: number;
+  /** Words (and marks) that moved the arousal most, strongest first. */
+  cues: string[];
+  reveal: boolean;
+  resolution: boolean;
+  /** 0..1: the text asks for stillness (rest, quiet, silence ...). */
+  stillness: number;
+  /** 0..1: numbers, names and length: high-information moments get a hold. */
+  information: number;
+}
+
+function lookup(word: string): number | undefined {
+  if (AROUSAL[word] !== undefined) return AROUSAL[word];
+  for (const suffix of ['s', 'es', 'ed', 'd', 'ing', 'ly', 'er']) {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
+      const stem = word.slice(0, -suffix.length);
+      if (AROUSAL[stem] !== undefined) return AROUSAL[stem];
+      if (AROUSAL[`${stem}e`] !== undefined) return AROUSAL[`${stem}e`];
+      // "climbing" -> climb, "stopped" -> stop
+      if (stem.length > 3 && stem.at(-1) === stem.at(-2) && AROUSAL[stem.slice(0, -1)] !== undefined) return AROUSAL[stem.slice(0, -1)];
+    }
+  }
+  return undefined;
+}
+
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
+export function readMood(text: string): TextMood {
+  const sentences = text.split(/(?<=[.!?])\s+/).filter((s) => /[A-Za-z]/.test(s));
+  const tokens: string[] = text.match(/[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)?/g) ?? [];
+  const lower = tokens.map((t) => t.toLowerCase().replace(/’/g, "'"));
+  const words = lower.filter((t) => /[a-z]/.test(t)).length;
+
+  let sum = 0;
+  const contributions: { cue: string; w: number }[] = [];
+  lower.forEach((w, i) => {
+    const base = lookup(w);
+    if (base === undefined || NEGATORS.has(w)) {
+      if (w === 'nothing') {
+        sum += AROUSAL.nothing!;
+        contributions.push({ cue: w, w: AROUSAL.nothing! });
+      }
+      return;
+    }
+    const negated = lower.slice(Math.max(0, i - 3), i).some((p) => NEGATORS.has(p));
+    // "nothing seems urgent", "not afraid": negated action reads as calm.
+    const weight = negated && base > 0 ? -0.5 * base : base;
+    sum += weight;
+    contributions.push({ cue: w, w: weight });
+  });
+  const exclamations = (text.match(/!/g) ?? []).length;
+  const questions = (text.match(/\?/g) ?? []).length;
+  const shouted = tokens.filter((t) => t.length >= 3 && /^[A-Z]+$/.test(t)).length;
+  if (exclamations) {
+    const w = 0.6 * Math.min(2, exclamations);
+    sum += w;
+    contributions.push({ cue: '!', w });
+  }
+  if (questions) sum += 0.15 * Math.min(2, questions);
+  if (shouted) {
+    const w = 0.4 * Math.min(2, shouted);
+    sum += w;
+    contributions.push({ cue: 'CAPITALS', w });
+  }
+  const meanSentence = sentences.length ? words / sentences.length : words;
+  if (sentences.length >= 2 && meanSentence < 7) sum += 0.3;
+
+  const arousal = sum / Math.sqrt(Math.max(words, 8) / 8);
+  const textIntensity = 1 / (1 + Math.exp(-(arousal - 0.8) / 0.6));
+  const leaning = arousal >= 0 ? 1 : -1;
+  const cues = contributions
+    .filter((c) => Math.sign(c.w) === leaning)
+    .sort((a, b) => Math.abs(b.w) - Math.abs(a.w))
+    .map((c) => c.cue)
+    .filter((c, i, all) => all.indexOf(c) === i)
+    .slice(0, 3);
+
+  const firstWords = new Set(sentences.map((s) => (s.match(/[A-Za-z']+/)?.[0] ?? '').toLowerCase()));
+  const reveal = lower.some((w) => REVEAL.has(w) && (w !== 'but' && w !== 'yet' ? true : firstWords.has(w)));
+  const resolution = lower.some((w) => RESOLUTION.has(w));
+  const stillCount = lower.filter((w) => STILLNESS.has(w)).length;
+  const stillness = clamp01(stillCount / 2);
+
+  const numerics = tokens.filter((t) => /^\d/.test(t)).length + lower.filter((w) => NUMBER_WORDS.has(w)).length;
+  const sentenceStarts = new Set<number>();
+  // (index of each sentence's first word among the tokens)
+  let pos = 0;
+  for (const s of sentences) {
+    const first = s.match(/[A-Za-z][A-Za-z'’]*/)?.[0];
+    if (first) sentenceStarts.add(tokens.indexOf(first, pos));
+    pos += (s.match(/[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)?/g) ?? []).length;
+  }
+  const names = tokens.filter((t, i) => /^[A-Z][a-z]/.test(t) && !sentenceStarts.has(i)).length;
+  const longWords = lower.filter((w) => w.length >= 9).length;
+  const information = clamp01(
+    0.3 * Math.min(1, numerics / 2) + 0.3 * Math.min(1, names / 3) + 0.3 * clamp01((words - 12) / 30) + 0.3 * clamp01(longWords / Math.max(1, words) / 0.2),
+  );
+  return { words, arousal, textIntensity, cues, reveal, resolution, stillness, information };
+}
