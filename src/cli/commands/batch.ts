@@ -1,0 +1,133 @@
+/**
+ * `stillmotion batch <plans...> [--lambda] [--concurrency N]`: renders many plans (files, folders
+ * of plans, globs), resumably, and prints one summary table at the end.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { X264Preset } from '@remotion/renderer';
+import type { LambdaPrivacy } from '../../../lambda/render-on-lambda';
+import { runBatch, type BatchLambdaOptions } from '../../batch/run-batch';
+import { summaryTable, type BatchRow } from '../../batch/summary-table';
+import { StillmotionError } from '../../errors';
+import { parseFrames } from './render';
+import { parseFormatsOption, type LambdaTargetOptions } from './lambda';
+
+const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
+const PRIVACY = ['public', 'private', 'no-acl'] as const;
+
+export interface BatchCommandOptions extends LambdaTargetOptions {
+  lambda?: boolean;
+  concurrency?: string;
+  out: string;
+  force?: boolean;
+  formats?: string;
+  scale?: string;
+  frames?: string;
+  preset?: string;
+  crf?: string;
+  cache: string;
+  budget?: string;
+  clips: boolean;
+  browserExecutable?: string;
+  download?: boolean;
+  privacy?: string;
+  framesPerLambda?: string;
+}
+
+function int(v: string | undefined, flag: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= min)) throw new StillmotionError(`${flag}: an integer >= ${min} (got ${v})`);
+  return n;
+}
+
+export async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promise<BatchRow[]> {
+  const concurrency = int(o.concurrency, '--concurrency', 1);
+  const scale = o.scale === undefined ? undefined : Number(o.scale);
+  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
+  if (o.preset && !(PRESETS as readonly string[]).includes(o.preset)) throw new StillmotionError(`--preset: one of ${PRESETS.join(', ')} (got "${o.preset}")`);
+  const crf = o.crf === undefined ? undefined : Number(o.crf);
+  if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
+  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
+  if (o.privacy && !(PRIVACY as readonly string[]).includes(o.privacy)) throw new StillmotionError(`--privacy: one of ${PRIVACY.join(', ')} (got "${o.privacy}")`);
+  const lambdaOnly = (['download', 'privacy', 'framesPerLambda', 'function', 'serveUrl', 'bucket', 'region'] as const).filter((k) => o[k] !== undefined);
+  if (!o.lambda && lambdaOnly.length) throw new StillmotionError(`--${lambdaOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --lambda`);
+
+  let lambda: BatchLambdaOptions | null = null;
+  if (o.lambda) {
+    const { resolveLambdaTarget } = await import('../../../lambda/config');
+    const { awsCredentialSource } = await import('../../../lambda/credentials');
+    const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
+    awsCredentialSource();
+    lambda = { target, download: o.download, privacy: o.privacy as LambdaPrivacy | undefined, framesPerLambda: int(o.framesPerLambda, '--frames-per-lambda', 4) };
+  }
+
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort(new StillmotionError('interrupted'));
+  process.once('SIGINT', onSigint);
+  let rows: BatchRow[];
+  try {
+    rows = await runBatch({
+      inputs,
+      outDir: o.out,
+      concurrency,
+      force: o.force,
+      formats: parseFormatsOption(o.formats),
+      scale,
+      frames: o.frames ? parseFrames(o.frames) : undefined,
+      crf,
+      x264Preset: o.preset as X264Preset | undefined,
+      cacheDir: o.cache,
+      budgetUsd,
+      skipClips: o.clips === false,
+      browserExecutable: o.browserExecutable,
+      lambda,
+      signal: abort.signal,
+      onLog: (m) => process.stderr.write(`${m}\n`),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  process.stdout.write(summaryTable(rows));
+  const bad = rows.filter((r) => r.status === 'failed' || r.status === 'partial');
+  if (bad.length) {
+    throw new StillmotionError(`${bad.length} of ${rows.length} plans did not finish (${bad.map((r) => r.name).join(', ')}); run the same command again to retry only what is missing`);
+  }
+  return rows;
+}
+
+export function register(program: Command): void {
+  program
+    .command('batch')
+    .description('Render many plans (plan files, folders of plans or globs), resumably; one summary table at the end')
+    .argument('<plans...>', 'plan files, folders of plans, or globs such as "plans/*.json" (quoted)')
+    .option('--lambda', 'render on Remotion Lambda (run `stillmotion lambda deploy` first)')
+    .option('--concurrency <n>', 'plans rendered at the same time (default: 1 locally, 4 with --lambda)')
+    .option('--out <dir>', 'output directory (also holds the batch manifest .stillmotion-batch.json)', 'out')
+    .option('--force', 'render everything again, even outputs that are up to date')
+    .option('--formats <list>', "comma-separated formats: 16:9,9:16,1:1 (default: each plan's formats)")
+    .option('--scale <factor>', 'output size factor, e.g. 0.5 for half size')
+    .option('--frames <a-b>', 'render only frames a to b (inclusive), or one frame')
+    .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
+    .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
+    .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
+    .option('--budget <usd>', 'most USD to spend on AI clips per plan (overrides each plan\'s budget)')
+    .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
+    .option('--browser-executable <path>', 'Chrome/Chromium for local renders (also REMOTION_BROWSER_EXECUTABLE)')
+    .option('--download', 'with --lambda: also download the outputs into --out')
+    .option('--privacy <p>', 'with --lambda: public (default), private (presigned links) or no-acl')
+    .option('--frames-per-lambda <n>', 'with --lambda: frames each function renders')
+    .option('--region <region>', 'with --lambda: AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION)')
+    .option('--function <name>', 'with --lambda: render function (also STILLMOTION_LAMBDA_FUNCTION)')
+    .option('--bucket <name>', 'with --lambda: S3 bucket (also STILLMOTION_LAMBDA_BUCKET)')
+    .option('--serve-url <url>', 'with --lambda: deployed site (also STILLMOTION_LAMBDA_SERVE_URL)')
+    .option('--config <file>', 'with --lambda: config written by `lambda deploy` (also STILLMOTION_LAMBDA_CONFIG)')
+    .addHelpText(
+      'after',
+      `\nOutputs <out>/<name>-16x9.mp4 ... per plan, <name> from the plan's path (launch-day/plan.json -> launch-day).\nA rerun skips every format whose inputs (plan, images, audio, settings) are unchanged and whose file is still there;\n${path.join('<out>', '.stillmotion-batch.json')} records what is done. Exits non-zero when a plan did not finish.`,
+    )
+    .action(async (plans: string[], o: BatchCommandOptions) => {
+      await runBatchCommand(plans, o);
+    });
+}

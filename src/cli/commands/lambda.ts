@@ -1,0 +1,227 @@
+/**
+ * `stillmotion lambda deploy` and `stillmotion lambda render <plan>`: Remotion Lambda.
+ * `runLambdaRenderCommand` is also what `render --lambda` runs. The Lambda modules are imported
+ * when a command runs (loading @remotion/lambda takes seconds), not when the CLI starts.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { LambdaPlanRenderResult } from '../../../lambda/render-plan-on-lambda';
+import type { LambdaPrivacy, LambdaX264Preset } from '../../../lambda/render-on-lambda';
+import { StillmotionError } from '../../errors';
+import { parseFormatList, type FormatId } from '../../plan/formats';
+import { loadPlanFile } from '../../plan/load-plan';
+import { formatBytes, formatSeconds, warn } from '../output';
+import { createProgressView } from '../progress';
+import { parseFrames } from './render';
+
+const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
+const PRIVACY = ['public', 'private', 'no-acl'] as const;
+
+/** Where to render: the options every Lambda command takes. */
+export interface LambdaTargetOptions {
+  region?: string;
+  function?: string;
+  bucket?: string;
+  serveUrl?: string;
+  config?: string;
+}
+
+/**
+ * Options of `render <plan> --lambda` and `lambda render <plan>` (commander's camelCase names).
+ * The render options mean what they mean for a local render; browserExecutable and explain do not
+ * apply on Lambda and are ignored with a warning.
+ */
+export interface LambdaRenderCommandOptions extends LambdaTargetOptions {
+  formats?: string;
+  out?: string;
+  name?: string;
+  scale?: string;
+  frames?: string;
+  preset?: string;
+  crf?: string;
+  cache?: string;
+  budget?: string;
+  /** false with --no-clips. */
+  clips?: boolean;
+  /** public (default), private (presigned download URLs) or no-acl. */
+  privacy?: string;
+  /** Download the outputs into --out. */
+  download?: boolean;
+  framesPerLambda?: string;
+  browserExecutable?: string;
+  explain?: boolean;
+}
+
+function positiveInt(v: string | undefined, flag: string, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= min)) throw new StillmotionError(`${flag}: an integer >= ${min} (got ${v})`);
+  return n;
+}
+
+export function parseFormatsOption(v: string | undefined): FormatId[] | undefined {
+  if (!v) return undefined;
+  try {
+    return parseFormatList(v);
+  } catch (err) {
+    throw new StillmotionError(`--formats: ${(err as Error).message}`);
+  }
+}
+
+/** Renders a plan on Remotion Lambda; prints one line per format (URL, size, cost) and the total cost. Throws when a format failed. */
+export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCommandOptions): Promise<LambdaPlanRenderResult> {
+  const formats = parseFormatsOption(o.formats);
+  const scale = o.scale === undefined ? undefined : Number(o.scale);
+  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
+  if (o.preset && !(PRESETS as readonly string[]).includes(o.preset)) throw new StillmotionError(`--preset: one of ${PRESETS.join(', ')} (got "${o.preset}")`);
+  const crf = o.crf === undefined ? undefined : Number(o.crf);
+  if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
+  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
+  if (o.privacy && !(PRIVACY as readonly string[]).includes(o.privacy)) throw new StillmotionError(`--privacy: one of ${PRIVACY.join(', ')} (got "${o.privacy}")`);
+  const framesPerLambda = positiveInt(o.framesPerLambda, '--frames-per-lambda', 4);
+  const frames = o.frames ? parseFrames(o.frames) : undefined;
+  if (o.browserExecutable) warn('--browser-executable does not apply to Lambda renders (Lambda has its own Chromium)');
+  if (o.explain) warn('--explain is not supported with --lambda; run `stillmotion render --explain` locally (it writes no video with --frames 0)');
+
+  const { resolveLambdaTarget } = await import('../../../lambda/config');
+  const { renderPlanOnLambda } = await import('../../../lambda/render-plan-on-lambda');
+  const { costPerMinute, formatLambdaUsd, totalCost } = await import('../../../lambda/cost');
+  const cache = o.cache ?? '.stillmotion/cache';
+  const loaded = await loadPlanFile(planPath, { cacheDir: cache });
+  const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
+  const chosen = formats ?? loaded.plan.formats;
+  const view = createProgressView(chosen);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort(new StillmotionError('interrupted'));
+  process.once('SIGINT', onSigint);
+  let result: LambdaPlanRenderResult;
+  try {
+    result = await renderPlanOnLambda(loaded, {
+      target,
+      formats: chosen,
+      name: o.name,
+      scale,
+      frames,
+      crf,
+      x264Preset: o.preset as LambdaX264Preset | undefined,
+      framesPerLambda,
+      privacy: o.privacy as LambdaPrivacy | undefined,
+      cacheDir: cache,
+      budgetUsd,
+      skipClips: o.clips === false,
+      downloadDir: o.download ? (o.out ?? 'out') : undefined,
+      signal: abort.signal,
+      onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
+      onProgress: (p) => view.update(p),
+    });
+  } finally {
+    view.stop();
+    process.off('SIGINT', onSigint);
+  }
+  for (const c of result.assets.clipResults) {
+    const what = c.status === 'fallback' ? `fell back to tier ${c.fallbackTier ?? 2}: ${c.reason}` : c.status === 'hit' ? 'cache hit' : `generated ($${c.costUsd.toFixed(2)})`;
+    process.stderr.write(`clip ${c.sectionId} (${c.provider}): ${what}\n`);
+  }
+  for (const f of result.formats) {
+    const perMin = costPerMinute(f.costUsd, f.videoSeconds);
+    const cost = `${formatLambdaUsd(f.costUsd)}${perMin !== null ? ` (${formatLambdaUsd(perMin)}/min)` : ''}`;
+    if (f.ok) {
+      const where = f.file ? `${path.relative(process.cwd(), f.file) || f.file}  ${f.outputUrl}` : f.outputUrl;
+      process.stdout.write(
+        `${f.format.padEnd(4)}  ${where}  ${formatSeconds(f.videoSeconds)}  ${f.sizeBytes !== null ? formatBytes(f.sizeBytes) : '?'}  ${cost}  rendered in ${formatSeconds(f.renderSeconds)}\n`,
+      );
+    } else {
+      process.stdout.write(`${f.format.padEnd(4)}  FAILED  ${formatLambdaUsd(f.costUsd)} spent  ${f.errors[0] ?? ''}\n`);
+      for (const e of f.errors.slice(1)) process.stderr.write(`  ${f.format}: ${e}\n`);
+    }
+  }
+  // Per minute: what the finished videos cost; failed renders' spend is in the total.
+  const done = totalCost(result.formats.filter((f) => f.ok).map((f) => ({ costUsd: f.costUsd, videoSeconds: f.videoSeconds })));
+  const spent = result.formats.reduce((a, f) => a + f.costUsd, 0);
+  process.stdout.write(
+    `Lambda cost: ${formatLambdaUsd(spent)}${done.perMinuteUsd !== null ? `; ${formatLambdaUsd(done.perMinuteUsd)} per minute of video (${done.videoMinutes.toFixed(2)} min rendered)` : ''}\n`,
+  );
+  const failed = result.formats.filter((f) => !f.ok);
+  if (failed.length) {
+    throw new StillmotionError(`${failed.length} of ${result.formats.length} formats failed on Lambda: ${failed.map((f) => `${f.format} (${f.errors[0] ?? 'unknown error'})`).join('; ')}`);
+  }
+  return result;
+}
+
+function targetOptions(c: Command): Command {
+  return c
+    .option('--region <region>', 'AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION; default: the deployed config, AWS_REGION, us-east-1)')
+    .option('--bucket <name>', 'S3 bucket (also STILLMOTION_LAMBDA_BUCKET; default: the deployed config)')
+    .option('--config <file>', 'Lambda config written by `lambda deploy` (also STILLMOTION_LAMBDA_CONFIG)');
+}
+
+export function register(program: Command): void {
+  const lambda = program
+    .command('lambda')
+    .description('Render on Remotion Lambda: deploy the function and site, render plans in the cloud')
+    .addHelpText(
+      'after',
+      '\nCredentials: REMOTION_AWS_ACCESS_KEY_ID + REMOTION_AWS_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, or a profile in REMOTION_AWS_PROFILE / AWS_PROFILE).',
+    );
+
+  targetOptions(
+    lambda
+      .command('deploy')
+      .description('Create or reuse the bucket, the render function and the site (idempotent); writes .stillmotion/lambda.json')
+      .option('--memory <mb>', 'function memory in MB (default 2048)')
+      .option('--disk <mb>', 'function disk in MB (default 2048)')
+      .option('--timeout <s>', 'function timeout in seconds; the whole render must finish within it (default 240)')
+      .option('--site-name <name>', 'name of the site in the bucket (default stillmotion)')
+      .option('--bundle-dir <dir>', 'deploy this ready Remotion bundle (from `npx remotion bundle`) instead of bundling remotion/')
+      .option('--cache <dir>', 'cache directory (the bundle is kept next to it)', '.stillmotion/cache'),
+  ).action(async (o: LambdaTargetOptions & { memory?: string; disk?: string; timeout?: string; siteName?: string; bundleDir?: string; cache: string }) => {
+    const { deployLambda } = await import('../../../lambda/deploy');
+    const r = await deployLambda({
+      flags: { region: o.region, bucket: o.bucket, config: o.config },
+      memorySizeInMb: positiveInt(o.memory, '--memory'),
+      diskSizeInMb: positiveInt(o.disk, '--disk'),
+      timeoutInSeconds: positiveInt(o.timeout, '--timeout'),
+      siteName: o.siteName,
+      bundleDir: o.bundleDir,
+      cacheDir: o.cache,
+      onLog: (m) => process.stderr.write(`${m}\n`),
+    });
+    const c = r.config;
+    process.stdout.write(
+      [
+        `serve URL: ${c.serveUrl}`,
+        `function:  ${c.functionName} (${r.functionAlreadyExisted ? 'already deployed' : 'deployed'}; ${c.memorySizeInMb} MB memory, ${c.diskSizeInMb} MB disk, ${c.timeoutInSeconds} s timeout)`,
+        `bucket:    ${c.bucketName} (${r.bucketAlreadyExisted ? 'exists' : 'created'})`,
+        `region:    ${c.region}`,
+        `site:      ${r.site.uploadedFiles} files uploaded, ${r.site.deletedFiles} deleted, ${r.site.untouchedFiles} unchanged`,
+        `written:   ${path.relative(process.cwd(), r.configFile) || r.configFile}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  targetOptions(
+    lambda
+      .command('render')
+      .description('Render a motion plan on Lambda, all formats in parallel; prints output URLs and the Lambda cost')
+      .argument('<plan>', 'plan JSON file')
+      .option('--formats <list>', "comma-separated formats: 16:9,9:16,1:1 (default: the plan's formats)")
+      .option('--function <name>', 'render function (also STILLMOTION_LAMBDA_FUNCTION; default: the deployed config)')
+      .option('--serve-url <url>', 'deployed site (also STILLMOTION_LAMBDA_SERVE_URL; default: the deployed config)')
+      .option('--privacy <p>', 'outputs: public (readable by URL), private (presigned links) or no-acl', 'public')
+      .option('--download', 'also download the outputs into --out')
+      .option('--out <dir>', 'output directory for --download', 'out')
+      .option('--name <stem>', 'output file name stem (default: the plan title as a slug)')
+      .option('--scale <factor>', 'output size factor, e.g. 0.5 for half size')
+      .option('--frames <a-b>', 'render only frames a to b (inclusive)')
+      .option('--preset <x264>', 'x264 preset (default veryfast)')
+      .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
+      .option('--frames-per-lambda <n>', 'frames each function renders (default: chosen by Remotion)')
+      .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
+      .option('--budget <usd>', "most USD to spend on AI clips (overrides the plan's budget)")
+      .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2'),
+  ).action(async (plan: string, o: LambdaRenderCommandOptions) => {
+    await runLambdaRenderCommand(plan, o);
+  });
+}
