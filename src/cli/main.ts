@@ -1,11 +1,15 @@
 /** The `stillmotion` command line. Each command lives in ./commands/<name>.ts and registers itself. */
 import { Command } from 'commander';
 import { register as registerAnalyzeAudio } from './commands/analyze-audio';
+import { register as registerBatch } from './commands/batch';
 import { register as registerCache } from './commands/cache';
 import { register as registerClips } from './commands/clips';
 import { register as registerDepth } from './commands/depth';
 import { register as registerFocus } from './commands/focus';
+import { register as registerLambda } from './commands/lambda';
 import { register as registerLayers } from './commands/layers';
+import { register as registerMake } from './commands/make';
+import { register as registerPlan } from './commands/plan';
 import { register as registerRender } from './commands/render';
 import { register as registerSchema } from './commands/schema';
 import { register as registerValidate } from './commands/validate';
@@ -19,7 +23,11 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true });
   for (const register of [
+    registerMake,
+    registerPlan,
     registerRender,
+    registerBatch,
+    registerLambda,
     registerValidate,
     registerSchema,
     registerAnalyzeAudio,

@@ -9,6 +9,7 @@ import { explainTimeline, explanationText } from '../../render/explain';
 import { renderPlan, slugify, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
+import { runLambdaRenderCommand, type LambdaRenderCommandOptions } from './lambda';
 
 const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
 
@@ -31,6 +32,9 @@ export interface RenderCommandOptions {
   budget?: string;
   clips: boolean;
   explain?: boolean;
+  draft?: boolean;
+  fresh?: boolean;
+  lambda?: boolean;
 }
 
 export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
@@ -69,6 +73,8 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
       browserExecutable: o.browserExecutable,
       x264Preset: o.preset as (typeof PRESETS)[number] | undefined,
       crf,
+      draft: o.draft,
+      reuseSegments: !o.fresh,
       cacheDir: o.cache,
       budgetUsd,
       skipClips: !o.clips,
@@ -95,7 +101,9 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
   }
   for (const f of result.files) {
     process.stdout.write(
-      `${path.relative(process.cwd(), f.file) || f.file}  ${f.width}x${f.height}  ${formatSeconds(f.durationSeconds)}  ${formatBytes(f.sizeBytes)}  rendered in ${formatSeconds(f.renderSeconds)}\n`,
+      `${path.relative(process.cwd(), f.file) || f.file}  ${f.width}x${f.height}  ${formatSeconds(f.durationSeconds)}  ${formatBytes(f.sizeBytes)}  rendered in ${formatSeconds(f.renderSeconds)}${
+        f.segments ? `  (${f.segments.segments} segments: ${f.segments.reused} reused, ${f.segments.direct} drawn directly, ${f.segments.browser} in Chromium)` : ''
+      }\n`,
     );
   }
   return result;
@@ -112,17 +120,37 @@ export function register(program: Command): void {
     .option('--scale <factor>', 'output size factor, e.g. 0.5 for half size')
     .option('--frames <a-b>', 'render only frames a to b (inclusive), or one frame')
     .option('--browser-executable <path>', 'Chrome/Chromium to render with (also REMOTION_BROWSER_EXECUTABLE)')
-    .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
-    .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
+    .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast; ultrafast with --draft)')
+    .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20; 23 with --draft)')
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
     .option('--budget <usd>', 'most USD to spend on AI clips (overrides the plan\'s budget)')
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
+    .option('--draft', 'preview quality: half size and x264 ultrafast (unless --scale / --preset say otherwise)')
+    .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')
+    .option('--lambda', 'render on Remotion Lambda (see `stillmotion lambda deploy`) instead of this machine')
+    .option('--region <region>', '--lambda: AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION)')
+    .option('--function <name>', '--lambda: render function (also STILLMOTION_LAMBDA_FUNCTION; default: the deployed config)')
+    .option('--bucket <name>', '--lambda: S3 bucket (also STILLMOTION_LAMBDA_BUCKET; default: the deployed config)')
+    .option('--serve-url <url>', '--lambda: deployed site (also STILLMOTION_LAMBDA_SERVE_URL; default: the deployed config)')
+    .option('--config <file>', '--lambda: config written by `lambda deploy` (also STILLMOTION_LAMBDA_CONFIG)')
+    .option('--privacy <p>', '--lambda: outputs public (readable by URL), private (presigned links) or no-acl', 'public')
+    .option('--download', '--lambda: also download the outputs into --out')
+    .option('--frames-per-lambda <n>', '--lambda: frames each function renders (default: chosen by Remotion)')
     .option('--explain', 'print the resolved timeline (where each cut landed and why) and write it to <out>/<name>.timeline.json')
     .addHelpText(
       'after',
       '\nOutputs <out>/<name>-16x9.mp4 (1920x1080), -9x16.mp4 (1080x1920), -1x1.mp4 (1080x1080).\nExits non-zero when the plan is invalid or a render fails.',
     )
-    .action(async (plan: string, o: RenderCommandOptions) => {
+    .action(async (plan: string, o: RenderCommandOptions & LambdaRenderCommandOptions) => {
+      if (o.lambda) {
+        if (o.draft) {
+          // Draft settings apply on Lambda too, unless given explicitly.
+          o.scale ??= '0.5';
+          o.preset ??= 'ultrafast';
+        }
+        await runLambdaRenderCommand(plan, o);
+        return;
+      }
       await runRenderCommand(plan, o);
     });
 }
