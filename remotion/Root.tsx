@@ -1,5 +1,6 @@
 /**
- * Three compositions, one per output format, all driven by the same motion plan.
+ * Three compositions, one per output format, all driven by the same motion plan, and in the
+ * Soundtracks folder the audio of each alone (segmented renders render it once per video).
  * The plan's zod schema makes every field editable in Remotion Studio's sidebar.
  */
 import React from 'react';
@@ -13,21 +14,19 @@ import { StoryVideo } from './StoryVideo';
 
 const defaultProps = { plan: examplePlan } as unknown as CompositionProps;
 
+/** What every composition shares: props schema, example plan, metadata from the plan; 30 fps until the plan says. */
+const common = {
+  schema: compositionPropsSchema,
+  defaultProps,
+  calculateMetadata: calculateStoryMetadata,
+  fps: 30,
+  durationInFrames: 1,
+} as const;
+
 export const Root: React.FC = () => (
   <>
     {Object.values(OUTPUT_FORMATS).map((f) => (
-      <Composition
-        key={f.compositionId}
-        id={f.compositionId}
-        component={StoryVideo}
-        schema={compositionPropsSchema}
-        defaultProps={defaultProps}
-        calculateMetadata={calculateStoryMetadata}
-        width={f.width}
-        height={f.height}
-        fps={30}
-        durationInFrames={1}
-      />
+      <Composition key={f.compositionId} id={f.compositionId} component={StoryVideo} width={f.width} height={f.height} {...common} />
     ))}
     <Folder name="Soundtracks">
       {Object.values(OUTPUT_FORMATS).map((f) => (
@@ -35,13 +34,9 @@ export const Root: React.FC = () => (
           key={f.compositionId}
           id={`${f.compositionId}${SOUNDTRACK_SUFFIX}`}
           component={SoundtrackVideo}
-          schema={compositionPropsSchema}
-          defaultProps={defaultProps}
-          calculateMetadata={calculateStoryMetadata}
           width={f.width}
           height={f.height}
-          fps={30}
-          durationInFrames={1}
+          {...common}
         />
       ))}
     </Folder>

@@ -1,20 +1,15 @@
 /** The video of a motion plan for one format: scenes in a TransitionSeries, plus the soundtrack. */
 import { TransitionSeries } from '@remotion/transitions';
-import React, { useMemo } from 'react';
-import { AbsoluteFill, useVideoConfig } from 'remotion';
-import { formatByCompositionId } from '../src/plan/formats';
+import React from 'react';
+import { AbsoluteFill } from 'remotion';
 import type { CompositionProps } from '../src/plan/schema';
-import { buildTimeline } from '../src/timeline/build-timeline';
 import { Soundtrack } from './audio/Soundtrack';
 import { SCENE_COMPONENTS } from './scenes/registry';
 import { transitionParts } from './transitions/presentation';
+import { usePlanTimeline } from './use-plan-timeline';
 
-export const StoryVideo: React.FC<CompositionProps> = ({ plan, media }) => {
-  const { id } = useVideoConfig();
-  const timeline = useMemo(() => {
-    if (!media) throw new Error('StoryVideo needs resolved media (calculateMetadata provides it)');
-    return buildTimeline(plan, media, formatByCompositionId(id).id);
-  }, [plan, media, id]);
+export const StoryVideo: React.FC<CompositionProps> = (props) => {
+  const timeline = usePlanTimeline(props);
 
   return (
     <AbsoluteFill style={{ backgroundColor: 'black' }}>

@@ -4,16 +4,14 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { X264Preset } from '@remotion/renderer';
 import type { LambdaPrivacy } from '../../../lambda/render-on-lambda';
 import { runBatch, type BatchLambdaOptions } from '../../batch/run-batch';
 import { summaryTable, type BatchRow } from '../../batch/summary-table';
 import { StillmotionError } from '../../errors';
 import { parseFrames } from './render';
-import { parseFormatsOption, type LambdaTargetOptions } from './lambda';
+import type { LambdaTargetOptions } from './lambda';
+import { checkPrivacy, intOption, parseRenderSettings } from '../render-options';
 
-const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
-const PRIVACY = ['public', 'private', 'no-acl'] as const;
 
 export interface BatchCommandOptions extends LambdaTargetOptions {
   lambda?: boolean;
@@ -34,23 +32,10 @@ export interface BatchCommandOptions extends LambdaTargetOptions {
   framesPerLambda?: string;
 }
 
-function int(v: string | undefined, flag: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(Number.isInteger(n) && n >= min)) throw new StillmotionError(`${flag}: an integer >= ${min} (got ${v})`);
-  return n;
-}
-
 export async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promise<BatchRow[]> {
-  const concurrency = int(o.concurrency, '--concurrency', 1);
-  const scale = o.scale === undefined ? undefined : Number(o.scale);
-  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
-  if (o.preset && !(PRESETS as readonly string[]).includes(o.preset)) throw new StillmotionError(`--preset: one of ${PRESETS.join(', ')} (got "${o.preset}")`);
-  const crf = o.crf === undefined ? undefined : Number(o.crf);
-  if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
-  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
-  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
-  if (o.privacy && !(PRIVACY as readonly string[]).includes(o.privacy)) throw new StillmotionError(`--privacy: one of ${PRIVACY.join(', ')} (got "${o.privacy}")`);
+  const concurrency = intOption(o.concurrency, '--concurrency', 1);
+  const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
+  checkPrivacy(o.privacy);
   const lambdaOnly = (['download', 'privacy', 'framesPerLambda', 'function', 'serveUrl', 'bucket', 'region'] as const).filter((k) => o[k] !== undefined);
   if (!o.lambda && lambdaOnly.length) throw new StillmotionError(`--${lambdaOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --lambda`);
 
@@ -60,7 +45,7 @@ export async function runBatchCommand(inputs: string[], o: BatchCommandOptions):
     const { awsCredentialSource } = await import('../../../lambda/credentials');
     const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
     awsCredentialSource();
-    lambda = { target, download: o.download, privacy: o.privacy as LambdaPrivacy | undefined, framesPerLambda: int(o.framesPerLambda, '--frames-per-lambda', 4) };
+    lambda = { target, download: o.download, privacy: o.privacy as LambdaPrivacy | undefined, framesPerLambda: intOption(o.framesPerLambda, '--frames-per-lambda', 4) };
   }
 
   const abort = new AbortController();
@@ -73,11 +58,11 @@ export async function runBatchCommand(inputs: string[], o: BatchCommandOptions):
       outDir: o.out,
       concurrency,
       force: o.force,
-      formats: parseFormatsOption(o.formats),
+      formats,
       scale,
       frames: o.frames ? parseFrames(o.frames) : undefined,
       crf,
-      x264Preset: o.preset as X264Preset | undefined,
+      x264Preset,
       cacheDir: o.cache,
       budgetUsd,
       skipClips: o.clips === false,

@@ -8,14 +8,11 @@ import type { Command } from 'commander';
 import type { LambdaPlanRenderResult } from '../../../lambda/render-plan-on-lambda';
 import type { LambdaPrivacy, LambdaX264Preset } from '../../../lambda/render-on-lambda';
 import { StillmotionError } from '../../errors';
-import { parseFormatList, type FormatId } from '../../plan/formats';
 import { loadPlanFile } from '../../plan/load-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
+import { checkPrivacy, intOption, parseRenderSettings, reportClipResults } from '../render-options';
 import { parseFrames } from './render';
-
-const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
-const PRIVACY = ['public', 'private', 'no-acl'] as const;
 
 /** Where to render: the options every Lambda command takes. */
 export interface LambdaTargetOptions {
@@ -52,34 +49,11 @@ export interface LambdaRenderCommandOptions extends LambdaTargetOptions {
   explain?: boolean;
 }
 
-function positiveInt(v: string | undefined, flag: string, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(Number.isInteger(n) && n >= min)) throw new StillmotionError(`${flag}: an integer >= ${min} (got ${v})`);
-  return n;
-}
-
-export function parseFormatsOption(v: string | undefined): FormatId[] | undefined {
-  if (!v) return undefined;
-  try {
-    return parseFormatList(v);
-  } catch (err) {
-    throw new StillmotionError(`--formats: ${(err as Error).message}`);
-  }
-}
-
 /** Renders a plan on Remotion Lambda; prints one line per format (URL, size, cost) and the total cost. Throws when a format failed. */
 export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCommandOptions): Promise<LambdaPlanRenderResult> {
-  const formats = parseFormatsOption(o.formats);
-  const scale = o.scale === undefined ? undefined : Number(o.scale);
-  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
-  if (o.preset && !(PRESETS as readonly string[]).includes(o.preset)) throw new StillmotionError(`--preset: one of ${PRESETS.join(', ')} (got "${o.preset}")`);
-  const crf = o.crf === undefined ? undefined : Number(o.crf);
-  if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
-  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
-  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
-  if (o.privacy && !(PRIVACY as readonly string[]).includes(o.privacy)) throw new StillmotionError(`--privacy: one of ${PRIVACY.join(', ')} (got "${o.privacy}")`);
-  const framesPerLambda = positiveInt(o.framesPerLambda, '--frames-per-lambda', 4);
+  const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
+  checkPrivacy(o.privacy);
+  const framesPerLambda = intOption(o.framesPerLambda, '--frames-per-lambda', 4);
   const frames = o.frames ? parseFrames(o.frames) : undefined;
   if (o.browserExecutable) warn('--browser-executable does not apply to Lambda renders (Lambda has its own Chromium)');
   if (o.explain) warn('--explain is not supported with --lambda; run `stillmotion render --explain` locally (it writes no video with --frames 0)');
@@ -104,7 +78,7 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
       scale,
       frames,
       crf,
-      x264Preset: o.preset as LambdaX264Preset | undefined,
+      x264Preset: x264Preset as LambdaX264Preset | undefined,
       framesPerLambda,
       privacy: o.privacy as LambdaPrivacy | undefined,
       cacheDir: cache,
@@ -119,10 +93,7 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
     view.stop();
     process.off('SIGINT', onSigint);
   }
-  for (const c of result.assets.clipResults) {
-    const what = c.status === 'fallback' ? `fell back to tier ${c.fallbackTier ?? 2}: ${c.reason}` : c.status === 'hit' ? 'cache hit' : `generated ($${c.costUsd.toFixed(2)})`;
-    process.stderr.write(`clip ${c.sectionId} (${c.provider}): ${what}\n`);
-  }
+  reportClipResults(result.assets.clipResults);
   for (const f of result.formats) {
     const perMin = costPerMinute(f.costUsd, f.videoSeconds);
     const cost = `${formatLambdaUsd(f.costUsd)}${perMin !== null ? ` (${formatLambdaUsd(perMin)}/min)` : ''}`;
@@ -179,9 +150,9 @@ export function register(program: Command): void {
     const { deployLambda } = await import('../../../lambda/deploy');
     const r = await deployLambda({
       flags: { region: o.region, bucket: o.bucket, config: o.config },
-      memorySizeInMb: positiveInt(o.memory, '--memory'),
-      diskSizeInMb: positiveInt(o.disk, '--disk'),
-      timeoutInSeconds: positiveInt(o.timeout, '--timeout'),
+      memorySizeInMb: intOption(o.memory, '--memory'),
+      diskSizeInMb: intOption(o.disk, '--disk'),
+      timeoutInSeconds: intOption(o.timeout, '--timeout'),
       siteName: o.siteName,
       bundleDir: o.bundleDir,
       cacheDir: o.cache,

@@ -9,9 +9,9 @@ import { explainTimeline, explanationText } from '../../render/explain';
 import { renderPlan, slugify, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
+import { parseRenderSettings, reportClipResults } from '../render-options';
 import { runLambdaRenderCommand, type LambdaRenderCommandOptions } from './lambda';
 
-const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
 
 export function parseFrames(v: string): [number, number] | number {
   const m = /^(\d+)(?:-(\d+))?$/.exec(v.trim());
@@ -38,24 +38,7 @@ export interface RenderCommandOptions {
 }
 
 export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
-  let formats: FormatId[] | undefined;
-  if (o.formats) {
-    try {
-      formats = parseFormatList(o.formats);
-    } catch (err) {
-      throw new StillmotionError(`--formats: ${(err as Error).message}`);
-    }
-  }
-  const scale = o.scale === undefined ? undefined : Number(o.scale);
-  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
-  if (o.preset && !(PRESETS as readonly string[]).includes(o.preset)) {
-    throw new StillmotionError(`--preset: one of ${PRESETS.join(', ')} (got "${o.preset}")`);
-  }
-  const crf = o.crf === undefined ? undefined : Number(o.crf);
-  if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
-
-  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
-  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
+  const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
   const loaded = await loadPlanFile(planPath, { cacheDir: o.cache });
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
@@ -71,7 +54,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
       scale,
       frames: o.frames ? parseFrames(o.frames) : undefined,
       browserExecutable: o.browserExecutable,
-      x264Preset: o.preset as (typeof PRESETS)[number] | undefined,
+      x264Preset,
       crf,
       draft: o.draft,
       reuseSegments: !o.fresh,
@@ -95,10 +78,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
     view.stop();
     process.off('SIGINT', onSigint);
   }
-  for (const c of result.assets.clipResults) {
-    const what = c.status === 'fallback' ? `fell back to tier ${c.fallbackTier ?? 2}: ${c.reason}` : c.status === 'hit' ? 'cache hit' : `generated ($${c.costUsd.toFixed(2)})`;
-    process.stderr.write(`clip ${c.sectionId} (${c.provider}): ${what}\n`);
-  }
+  reportClipResults(result.assets.clipResults);
   for (const f of result.files) {
     process.stdout.write(
       `${path.relative(process.cwd(), f.file) || f.file}  ${f.width}x${f.height}  ${formatSeconds(f.durationSeconds)}  ${formatBytes(f.sizeBytes)}  rendered in ${formatSeconds(f.renderSeconds)}${

@@ -1,0 +1,71 @@
+/**
+ * The render options shared by `render`, `render --lambda`, `batch` and `make`: parsed and checked
+ * once, each problem naming its flag.
+ */
+import type { X264Preset } from '@remotion/renderer';
+import { StillmotionError } from '../errors';
+import { parseFormatList, type FormatId } from '../plan/formats';
+import type { ClipResult } from '../providers/collect-clips';
+
+export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
+export const LAMBDA_PRIVACY = ['public', 'private', 'no-acl'] as const;
+
+export interface RenderSettingsFlags {
+  formats?: string;
+  scale?: string;
+  preset?: string;
+  crf?: string;
+  budget?: string;
+}
+
+export interface RenderSettings {
+  formats?: FormatId[];
+  scale?: number;
+  x264Preset?: X264Preset;
+  crf?: number;
+  budgetUsd?: number;
+}
+
+export function parseFormatsOption(v: string | undefined): FormatId[] | undefined {
+  if (!v) return undefined;
+  try {
+    return parseFormatList(v);
+  } catch (err) {
+    throw new StillmotionError(`--formats: ${(err as Error).message}`);
+  }
+}
+
+/** An integer flag of at least `min`, or undefined when not given. */
+export function intOption(v: string | undefined, flag: string, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= min)) throw new StillmotionError(`${flag}: an integer >= ${min} (got ${v})`);
+  return n;
+}
+
+export function parseRenderSettings(o: RenderSettingsFlags): RenderSettings {
+  const scale = o.scale === undefined ? undefined : Number(o.scale);
+  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
+  if (o.preset && !(X264_PRESETS as readonly string[]).includes(o.preset)) {
+    throw new StillmotionError(`--preset: one of ${X264_PRESETS.join(', ')} (got "${o.preset}")`);
+  }
+  const crf = o.crf === undefined ? undefined : Number(o.crf);
+  if (crf !== undefined && !(Number.isInteger(crf) && crf >= 0 && crf <= 51)) throw new StillmotionError(`--crf: an integer 0-51 (got ${o.crf})`);
+  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
+    throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
+  }
+  return { formats: parseFormatsOption(o.formats), scale, x264Preset: o.preset as X264Preset | undefined, crf, budgetUsd };
+}
+
+export function checkPrivacy(v: string | undefined): void {
+  if (v && !(LAMBDA_PRIVACY as readonly string[]).includes(v)) throw new StillmotionError(`--privacy: one of ${LAMBDA_PRIVACY.join(', ')} (got "${v}")`);
+}
+
+/** One stderr line per tier-3 section: generated (cost), cache hit, or the fallback and why. */
+export function reportClipResults(results: (ClipResult & { sectionId: string })[]): void {
+  for (const c of results) {
+    const what = c.status === 'fallback' ? `fell back to tier ${c.fallbackTier ?? 2}: ${c.reason}` : c.status === 'hit' ? 'cache hit' : `generated ($${c.costUsd.toFixed(2)})`;
+    process.stderr.write(`clip ${c.sectionId} (${c.provider}): ${what}\n`);
+  }
+}
