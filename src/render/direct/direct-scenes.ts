@@ -2,18 +2,18 @@
  * Scenes whose frames are a known function of images and crops (tier 0 still, tier 1 Ken Burns,
  * tier 2 parallax in its CSS mode: layers composited back to front) are drawn in Node, with the
  * same camera, parallax and placement math as their components, and encoded straight to H.264:
- * no browser, no screenshot, no JPEG round trip. Everything else (WebGL parallax, clips,
- * transitions, custom scenes) is rendered by Remotion in Chromium.
+ * no browser, no screenshot, no JPEG round trip; so are crossfades between such scenes. Everything
+ * else (WebGL parallax, clips, slides, wipes, custom scenes) is rendered by Remotion in Chromium.
  */
 import type { X264Preset } from '@remotion/renderer';
 import { cropAtFrame } from '../../timeline/camera';
 import { layerRect, layerTransformAt } from '../../timeline/parallax';
 import { FULL_RECT, placement } from '../../timeline/placement';
-import type { TimelineScene } from '../../timeline/types';
+import type { ResolvedTransition, TimelineScene } from '../../timeline/types';
 import { encodeFrames } from './encode-frames';
 import { Resampler } from './resample';
 import { drawLayer, LayerScratch, loadLayerImage, type LayerImage } from './layer-image';
-import { drawYuv, loadYuvImage, type YuvImage } from './yuv-image';
+import { drawYuv, i420Frame, loadYuvImage, type YuvImage } from './yuv-image';
 
 /** Bump when the direct renderer's output changes (part of segment cache keys). */
 export const DIRECT_RENDERER_VERSION = 'direct-v1';
@@ -52,18 +52,32 @@ export class DirectImages {
   }
 }
 
-export interface DirectSegmentOptions {
-  scene: TimelineScene;
+/** A crossfade between two scenes that are both drawn in Node is drawn in Node too. */
+export function canCrossfadeDirect(transition: ResolvedTransition | null, from: TimelineScene, to: TimelineScene, outWidth: number, outHeight: number): boolean {
+  return transition?.type === 'crossfade' && canDrawDirect(from, outWidth, outHeight) && canDrawDirect(to, outWidth, outHeight);
+}
+
+/** What a drawer needs to find and size a scene's images. */
+interface DrawContext {
   /** The local file behind an asset URL of the scene. */
   fileFor: (url: string) => string;
   images: DirectImages;
-  /** Scene-local frames [localFrom, localFrom + frames). */
-  localFrom: number;
-  frames: number;
   /** The composition's size; frames are drawn at this times `scale`. */
   width: number;
   height: number;
   scale: number;
+}
+
+export interface DirectSegmentOptions extends DrawContext {
+  /**
+   * The scene, and the scene-local frame of the segment's first frame; for a crossfade, the
+   * exiting scene first and the entering one second (the entering scene's local frame k of the
+   * `transitionFrames` is drawn over the exiting one at opacity k / transitionFrames, as
+   * @remotion/transitions' fade() with linear timing does).
+   */
+  scenes: { scene: TimelineScene; localFrom: number }[];
+  transitionFrames?: number;
+  frames: number;
   fps: number;
   x264Preset: X264Preset;
   crf: number;
@@ -72,12 +86,28 @@ export interface DirectSegmentOptions {
   onFrame?: (done: number) => void;
 }
 
+/** Draws a scene's frame (scene-local) over the whole of `frame`. */
+type Draw = (localFrame: number, frame: YuvImage) => void;
+
 export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void> {
-  const resampler = new Resampler();
-  const { scene } = o;
   const outW = Math.round(o.width * o.scale);
   const outH = Math.round(o.height * o.scale);
-  const draw = cssLayers(scene) ? await layersDrawer(o, resampler, outW, outH) : await imageDrawer(o, resampler);
+  const drawers = await Promise.all(o.scenes.map(({ scene }) => sceneDrawer(scene, o, outW, outH)));
+  let draw: (i: number, frame: YuvImage) => void;
+  if (o.scenes.length === 1) {
+    const localFrom = o.scenes[0]!.localFrom;
+    draw = (i, frame) => drawers[0]!(localFrom + i, frame);
+  } else {
+    const out = o.scenes[0]!;
+    const into = o.scenes[1]!;
+    const d = o.transitionFrames ?? o.frames;
+    const entering = i420Frame(new Uint8Array(outW * outH * 1.5), outW, outH);
+    draw = (i, frame) => {
+      drawers[0]!(out.localFrom + i, frame);
+      drawers[1]!(into.localFrom + i, entering);
+      blendOver(frame, entering, Math.min(1, Math.max(0, (into.localFrom + i) / d)));
+    };
+  }
   await encodeFrames({
     width: outW,
     height: outH,
@@ -92,42 +122,54 @@ export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void
   });
 }
 
-type Draw = (i: number, frame: YuvImage) => void;
+/** frame = frame * (1 - opacity) + top * opacity, on all three planes (the blend commutes with RGB -> Y'CbCr). */
+function blendOver(frame: YuvImage, top: YuvImage, opacity: number): void {
+  const w = Math.round(opacity * 256);
+  if (w <= 0) return;
+  for (const k of ['y', 'u', 'v'] as const) {
+    const a = frame[k].data;
+    const b = top[k].data;
+    for (let i = 0; i < a.length; i++) a[i] = (a[i]! * (256 - w) + b[i]! * w + 128) >> 8;
+  }
+}
+
+function sceneDrawer(scene: TimelineScene, c: DrawContext, outW: number, outH: number): Promise<Draw> {
+  return cssLayers(scene) ? layersDrawer(scene, c, outW, outH) : imageDrawer(scene, c);
+}
 
 /** Still and Ken Burns (and parallax without layers): the image under the camera. */
-async function imageDrawer(o: DirectSegmentOptions, resampler: Resampler): Promise<Draw> {
-  const { scene } = o;
-  const img = await o.images.get(o.fileFor(scene.image.src));
+async function imageDrawer(scene: TimelineScene, c: DrawContext): Promise<Draw> {
+  const resampler = new Resampler();
+  const img = await c.images.get(c.fileFor(scene.image.src));
   // The component sizes the <Img> to the media's width/height; the decoded file may differ by rounding.
   const fitX = scene.image.width / img.width;
   const fitY = scene.image.height / img.height;
-  return (i, frame) => {
-    const crop = cropAtFrame(scene.camera, scene.kind === 'still' ? 0 : o.localFrom + i);
-    const p = placement(crop, FULL_RECT, scene.image.width, scene.image.height, o.width, o.height);
+  return (f, frame) => {
+    const crop = cropAtFrame(scene.camera, scene.kind === 'still' ? 0 : f);
+    const p = placement(crop, FULL_RECT, scene.image.width, scene.image.height, c.width, c.height);
     // The browser lays out at the composition's size and draws at `scale` device pixels per CSS pixel.
-    drawYuv(resampler, img, { tx: p.tx * o.scale, ty: p.ty * o.scale, sx: p.sx * fitX * o.scale, sy: p.sy * fitY * o.scale }, frame);
+    drawYuv(resampler, img, { tx: p.tx * c.scale, ty: p.ty * c.scale, sx: p.sx * fitX * c.scale, sy: p.sy * fitY * c.scale }, frame);
   };
 }
 
 /** Parallax, CSS mode: each depth layer at its own rectangle under the camera, back to front, over black. */
-async function layersDrawer(o: DirectSegmentOptions, resampler: Resampler, outW: number, outH: number): Promise<Draw> {
-  const { scene } = o;
+async function layersDrawer(scene: TimelineScene, c: DrawContext, outW: number, outH: number): Promise<Draw> {
+  const resampler = new Resampler();
   const set = scene.layers!;
   const path = scene.parallax!;
-  const layers = await Promise.all(set.layers.map((l) => o.images.layer(o.fileFor(l.src))));
+  const layers = await Promise.all(set.layers.map((l) => c.images.layer(c.fileFor(l.src))));
   const pw = set.width + 2 * set.overscanPx;
   const ph = set.height + 2 * set.overscanPx;
   const scratch = new LayerScratch(outW, outH);
-  return (i, frame) => {
-    const f = o.localFrom + i;
+  const s = c.scale;
+  return (f, frame) => {
     frame.y.data.fill(16);
     frame.u.data.fill(128);
     frame.v.data.fill(128);
     const crop = cropAtFrame(scene.camera, f);
     layers.forEach((layer, k) => {
       const rect = layerRect(set, layerTransformAt(path, k, f), scene.focus);
-      const p = placement(crop, rect, pw, ph, o.width, o.height);
-      const s = o.scale;
+      const p = placement(crop, rect, pw, ph, c.width, c.height);
       drawLayer(resampler, layer, { tx: p.tx * s, ty: p.ty * s, sx: ((p.sx * pw) / layer.width) * s, sy: ((p.sy * ph) / layer.height) * s }, frame, scratch);
     });
   };

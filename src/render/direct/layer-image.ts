@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import type { Placement } from '../../timeline/placement';
-import type { Plane, Resampler } from './resample';
+import { MIPMAP_SCALE, type Plane, type Resampler } from './resample';
 import { planeRegion, type YuvImage } from './yuv-image';
 
 export interface LayerImage {
@@ -139,14 +139,19 @@ export function drawLayer(r: Resampler, layer: LayerImage, p: Placement, frame: 
   const region = (pl: Plane, chroma: boolean): Plane => (chroma ? planeRegion(pl, sx0 / 2, sy0 / 2, rw / 2, rh / 2) : planeRegion(pl, sx0, sy0, rw, rh));
   if (layer.opaque) {
     // Premultiplied Y' of an opaque layer is Y' - 16.
-    r.drawPlane(layer.y, at, region(s.y, false));
-    const dy = region(frame.y, false);
-    const sy = region(s.y, false);
-    for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) dy.data[y * dy.stride + x] = sy.data[y * sy.stride + x]! + 16;
+    r.drawPlane(layer.y, at, region(frame.y, false), 16);
     r.drawPlane(layer.u, atC, region(frame.u, true));
     r.drawPlane(layer.v, atC, region(frame.v, true));
     return;
   }
+  if (p.sx >= MIPMAP_SCALE && p.sy >= MIPMAP_SCALE && layer.u.width >= 2 && layer.u.height >= 2) {
+    // Bilinear scales: resample and blend in one pass per plane.
+    r.drawPlaneOver(layer.y, layer.a, at, region(frame.y, false), 16);
+    r.drawPlaneOver(layer.u, layer.ac, atC, region(frame.u, true), 128);
+    r.drawPlaneOver(layer.v, layer.ac, atC, region(frame.v, true), 128);
+    return;
+  }
+  // Strong reductions: resample colour and alpha apart, then blend (the same result, slower).
   r.drawPlane(layer.y, at, region(s.y, false));
   r.drawPlane(layer.a, at, region(s.a, false));
   r.drawPlane(layer.u, atC, region(s.u, true));

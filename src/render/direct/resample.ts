@@ -97,14 +97,74 @@ function pairs(t: Taps, srcSize: number): Pairs | null {
 export class Resampler {
   private mid = new Uint16Array(0);
 
-  /** Draws plane `src` placed by `p` (dst px = t + src px * s) over all of `dst`. */
-  drawPlane(src: Plane, p: Placement, dst: Plane): void {
+  /** Draws plane `src` placed by `p` (dst px = t + src px * s) over all of `dst`, plus `add`. */
+  drawPlane(src: Plane, p: Placement, dst: Plane, add = 0): void {
     const h = axisTaps(dst.width, src.width, p.tx, p.sx);
     const v = axisTaps(dst.height, src.height, p.ty, p.sy);
     const hp = pairs(h, src.width);
     const vp = pairs(v, src.height);
-    if (hp && vp) this.bilinear(src, hp, vp, dst);
-    else this.generic(src, h, v, dst);
+    if (hp && vp) this.bilinear(src, hp, vp, dst, add);
+    else {
+      this.generic(src, h, v, dst);
+      if (add) for (let y = 0; y < dst.height; y++) for (let x = 0; x < dst.width; x++) dst.data[y * dst.stride + x]! += add;
+    }
+  }
+
+  /**
+   * Composites premultiplied `color` with its `alpha` (same size), placed by `p`, over `dst`
+   * ("over"), resampling both and blending in one pass. `base` is the plane's offset: 16 for luma
+   * (color = a * (Y' - 16)), 128 for chroma (color = 128 + a * (C - 128)). Returns false (drawing
+   * nothing) at scales that need the wide filter; the caller then resamples and blends apart.
+   */
+  drawPlaneOver(color: Plane, alpha: Plane, p: Placement, dst: Plane, base: 16 | 128): boolean {
+    const h = pairs(axisTaps(dst.width, color.width, p.tx, p.sx), color.width);
+    const v = pairs(axisTaps(dst.height, color.height, p.ty, p.sy), color.height);
+    if (!h || !v) return false;
+    const W = dst.width;
+    const H = dst.height;
+    const y0 = v.start[0]!;
+    const rows = v.start[H - 1]! + 2 - y0;
+    const midC = this.rows(rows * 2, W);
+    const aOff = rows * W; // alpha rows after the colour rows
+    const hs = h.start;
+    const hw0 = h.w0;
+    const hw1 = h.w1;
+    const midShift = WEIGHT_BITS - MID_BITS;
+    const midRound = 1 << (midShift - 1);
+    const cd = color.data;
+    const ad = alpha.data;
+    for (let r = 0; r < rows; r++) {
+      const crow = (y0 + r) * color.stride;
+      const arow = (y0 + r) * alpha.stride;
+      const m = r * W;
+      for (let x = 0; x < W; x++) {
+        const w0 = hw0[x]!;
+        const w1 = hw1[x]!;
+        const sa = arow + hs[x]!;
+        const sc = crow + hs[x]!;
+        midC[aOff + m + x] = (ad[sa]! * w0 + ad[sa + 1]! * w1 + midRound) >> midShift;
+        midC[m + x] = (cd[sc]! * w0 + cd[sc + 1]! * w1 + midRound) >> midShift;
+      }
+    }
+    const outShift = WEIGHT_BITS + MID_BITS;
+    const outRound = 1 << (outShift - 1);
+    const out = dst.data;
+    const add = base === 16 ? 16.5 : 0.5;
+    for (let y = 0; y < H; y++) {
+      const d = y * dst.stride;
+      const r0 = (v.start[y]! - y0) * W;
+      const r1 = r0 + W;
+      const w0 = v.w0[y]!;
+      const w1 = v.w1[y]!;
+      for (let x = 0; x < W; x++) {
+        const a = (midC[aOff + r0 + x]! * w0 + midC[aOff + r1 + x]! * w1 + outRound) >> outShift;
+        if (a === 0) continue;
+        const c = (midC[r0 + x]! * w0 + midC[r1 + x]! * w1 + outRound) >> outShift;
+        const o = c + add + ((out[d + x]! - base) * (255 - a)) / 255;
+        out[d + x] = o < 0 ? 0 : o > 255 ? 255 : o | 0;
+      }
+    }
+    return true;
   }
 
   private rows(n: number, width: number): Uint16Array {
@@ -112,7 +172,7 @@ export class Resampler {
     return this.mid;
   }
 
-  private bilinear(src: Plane, h: Pairs, v: Pairs, dst: Plane): void {
+  private bilinear(src: Plane, h: Pairs, v: Pairs, dst: Plane, add: number): void {
     const W = dst.width;
     const H = dst.height;
     const y0 = v.start[0]!;
@@ -133,7 +193,7 @@ export class Resampler {
       }
     }
     const outShift = WEIGHT_BITS + MID_BITS;
-    const outRound = 1 << (outShift - 1);
+    const outRound = (1 << (outShift - 1)) + (add << outShift);
     const out = dst.data;
     for (let y = 0; y < H; y++) {
       const d = y * dst.stride;

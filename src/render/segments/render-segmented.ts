@@ -3,7 +3,8 @@
  * that affects its pixels, plus the soundtrack rendered in one pass (so the audio is exactly a
  * single-pass render's), then joins them without re-encoding. Unchanged segments are reused:
  * after an edit only the changed sections and the transitions beside them render again.
- * Still and Ken Burns segments are drawn in Node (direct/); the rest by Remotion in Chromium.
+ * Still, Ken Burns and CSS parallax segments, and crossfades between them, are drawn in Node
+ * (direct/); the rest by Remotion in Chromium.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import type { CancelSignal, X264Preset } from '@remotion/renderer';
 import { contentHash } from '../../cache/content-hash';
 import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
-import { canDrawDirect, DIRECT_RENDERER_VERSION, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
+import type { TimelineScene } from '../../timeline/types';
+import { canCrossfadeDirect, canDrawDirect, DIRECT_RENDERER_VERSION, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
 import { planSegments, type Segment } from './plan-segments';
@@ -75,7 +77,8 @@ export async function segmentJobs(session: RenderSession, prepared: PreparedForm
   const encoder = { x264Preset: o.x264Preset, crf: o.crf, scale: o.scale, pixelFormat: 'yuv420p' };
   const browserRenderer = `browser:${path.basename(session.serveUrl)}:${session.browser.executable ?? 'remotion'}:${session.chromiumOptions.gl}:jpeg90`;
   const jobs = planSegments(t).map((seg) => {
-    const direct = seg.kind === 'scene' && canDrawDirect(t.scenes[seg.scenes[0]!]!, outW, outH);
+    const [a, b] = seg.scenes.map((i) => t.scenes[i]!) as [TimelineScene, TimelineScene | undefined];
+    const direct = seg.kind === 'scene' ? canDrawDirect(a, outW, outH) : canCrossfadeDirect(a.transitionOut, a, b!, outW, outH);
     const key = segmentKey(seg, t, { renderer: direct ? DIRECT_RENDERER_VERSION : browserRenderer, encoder, assetId });
     return { seg, direct, file: path.join(o.segmentDir, `${key}.mp4`) };
   });
@@ -99,7 +102,6 @@ export async function renderSegment(
   const t = prepared.timeline;
   const { seg } = job;
   if (job.direct) {
-    const scene = t.scenes[seg.scenes[0]!]!;
     const fileFor = (url: string): string => {
       const file = prepared.assetFiles.get(url);
       if (!file) throw new Error(`no local file for ${url}`);
@@ -107,10 +109,10 @@ export async function renderSegment(
     };
     await produceAtomic(job.file, (tmp) =>
       renderDirectSegment({
-        scene,
+        scenes: seg.scenes.map((i) => ({ scene: t.scenes[i]!, localFrom: seg.from - t.scenes[i]!.from })),
+        transitionFrames: seg.kind === 'transition' ? t.scenes[seg.scenes[0]!]!.transitionOut!.durationInFrames : undefined,
         fileFor,
         images: o.images ?? new DirectImages(),
-        localFrom: seg.from - scene.from,
         frames: seg.to - seg.from,
         width: t.width,
         height: t.height,
