@@ -14,6 +14,7 @@ import { VERSION } from 'remotion/version';
 import { Command } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/commands/lambda';
+import { buildProgram } from '../../src/cli/main';
 import { makeS3Client } from '../../src/cache/s3-config';
 import { StillmotionError } from '../../src/errors';
 import { loadPlanFile, type LoadedPlan } from '../../src/plan/load-plan';
@@ -299,5 +300,31 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     expect(text).not.toContain('rm-license-do-not-print-1234');
     expect(text).not.toContain('S3RVER/');
   });
-});
 
+  it('CLI: `render --lambda` (with --draft) renders on Lambda instead of this machine', async () => {
+    env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.002 }] };
+    const out: string[] = [];
+    const capture = (chunk: string | Uint8Array): boolean => {
+      out.push(String(chunk));
+      return true;
+    };
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      await buildProgram()
+        .exitOverride()
+        .parseAsync(['node', 'stillmotion', 'render', loaded.planPath, '--lambda', '--draft', '--formats', '9:16', '--cache', path.join(dir, 'cache'),
+          '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')]);
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+    expect(out.join('')).toMatch(/9:16  https:\/\/s3\.us-east-1\.amazonaws\.com\/.*-9x16\.mp4/);
+    expect(env.aws.starts).toHaveLength(1);
+    const start = env.aws.starts[0]!.payload;
+    expect(start.composition).toBe('Portrait');
+    // --draft applies on Lambda as it does locally: half size, x264 ultrafast.
+    expect(start.scale).toBe(0.5);
+    expect(start.x264Preset).toBe('ultrafast');
+  });
+});
