@@ -3,6 +3,7 @@
  * video and still rendered in it. Prepares each format's assets (pre-scaled images served over
  * loopback) and turns a loaded plan into the composition's input props.
  */
+import os from 'node:os';
 import path from 'node:path';
 import {
   openBrowser,
@@ -153,6 +154,8 @@ export class RenderSession {
     await renderMedia({
       codec: 'aac',
       enforceAudioTrack: true,
+      // Seeking the page is the cost of an audio-only pass; tabs in parallel halve it on 2 cores.
+      concurrency: Math.max(1, Math.min(4, os.availableParallelism())),
       logLevel: 'error',
       serveUrl: this.serveUrl,
       composition,
