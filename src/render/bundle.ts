@@ -22,10 +22,15 @@ async function listFiles(p: string): Promise<string[]> {
   return nested.flat().sort();
 }
 
-export async function bundleSourcesHash(): Promise<string> {
-  const files = (await Promise.all(BUNDLE_INPUTS.map((p) => listFiles(path.join(PROJECT_ROOT, p))))).flat();
+/** A hash of the contents of files and folders of the project (paths relative to its root). */
+export async function sourcesHash(label: string, inputs: string[]): Promise<string> {
+  const files = (await Promise.all(inputs.map((p) => listFiles(path.join(PROJECT_ROOT, p))))).flat();
   const parts = await Promise.all(files.map(async (f) => [path.relative(PROJECT_ROOT, f), new Uint8Array(await fs.readFile(f))] as [string, Uint8Array]));
-  return contentHash('bundle-v1', parts.flat()).slice(0, 16);
+  return contentHash(label, parts.flat()).slice(0, 16);
+}
+
+export async function bundleSourcesHash(): Promise<string> {
+  return sourcesHash('bundle-v1', BUNDLE_INPUTS);
 }
 
 export interface BundleOptions {

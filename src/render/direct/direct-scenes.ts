@@ -7,6 +7,7 @@
  */
 import type { X264Preset } from '@remotion/renderer';
 import { cropAtFrame } from '../../timeline/camera';
+import { sourcesHash } from '../bundle';
 import { layerRect, layerTransformAt } from '../../timeline/parallax';
 import { FULL_RECT, placement } from '../../timeline/placement';
 import type { ResolvedTransition, TimelineScene } from '../../timeline/types';
@@ -15,8 +16,16 @@ import { Resampler } from './resample';
 import { drawLayer, LayerScratch, loadLayerImage, type LayerImage } from './layer-image';
 import { drawYuv, i420Frame, loadYuvImage, type YuvImage } from './yuv-image';
 
-/** Bump when the direct renderer's output changes (part of segment cache keys). */
-export const DIRECT_RENDERER_VERSION = 'direct-v1';
+/** What the frames drawn in Node depend on: this renderer's code and the frame math it shares. */
+const DIRECT_RENDERER_INPUTS = ['src/render/direct', 'src/timeline', 'src/plan'];
+
+let rendererVersion: Promise<string> | null = null;
+
+/** The direct renderer's version for segment cache keys: a hash of its sources, so any change to them re-renders. */
+export function directRendererVersion(): Promise<string> {
+  rendererVersion ??= sourcesHash('direct-renderer', DIRECT_RENDERER_INPUTS).then((h) => `direct:${h}`);
+  return rendererVersion;
+}
 
 /** Parallax drawn as CSS layers (not the WebGL mode, not a fallback to the plain image). */
 function cssLayers(scene: TimelineScene): boolean {

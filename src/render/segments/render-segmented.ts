@@ -13,7 +13,7 @@ import { contentHash } from '../../cache/content-hash';
 import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
 import type { TimelineScene } from '../../timeline/types';
-import { canCrossfadeDirect, canDrawDirect, DIRECT_RENDERER_VERSION, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
+import { canCrossfadeDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
 import { planSegments, type Segment } from './plan-segments';
@@ -75,11 +75,12 @@ export async function segmentJobs(session: RenderSession, prepared: PreparedForm
   for (const [url, file] of prepared.assetFiles) ids.set(url, `file:${await fileHash(file)}`);
   const assetId = (s: string): string | null => ids.get(s) ?? null;
   const encoder = { x264Preset: o.x264Preset, crf: o.crf, scale: o.scale, pixelFormat: 'yuv420p' };
+  const directRenderer = await directRendererVersion();
   const browserRenderer = `browser:${path.basename(session.serveUrl)}:${session.browser.executable ?? 'remotion'}:${session.chromiumOptions.gl}:jpeg90`;
   const jobs = planSegments(t).map((seg) => {
     const [a, b] = seg.scenes.map((i) => t.scenes[i]!) as [TimelineScene, TimelineScene | undefined];
     const direct = seg.kind === 'scene' ? canDrawDirect(a, outW, outH) : canCrossfadeDirect(a.transitionOut, a, b!, outW, outH);
-    const key = segmentKey(seg, t, { renderer: direct ? DIRECT_RENDERER_VERSION : browserRenderer, encoder, assetId });
+    const key = segmentKey(seg, t, { renderer: direct ? directRenderer : browserRenderer, encoder, assetId });
     return { seg, direct, file: path.join(o.segmentDir, `${key}.mp4`) };
   });
   const audioKey = contentHash(
