@@ -6,8 +6,8 @@
  */
 import sharp from 'sharp';
 import type { Placement } from '../../timeline/placement';
-import { MIPMAP_SCALE, type Plane, type Resampler } from './resample';
-import { planeRegion, type YuvImage } from './yuv-image';
+import { MIPMAP_SCALE, overSample, type Plane, type Resampler } from './resample';
+import { planeRegion, yuvPlanes, type YuvImage } from './yuv-image';
 
 export interface LayerImage {
   width: number;
@@ -25,25 +25,14 @@ export interface LayerImage {
 }
 
 const plane = (width: number, height: number): Plane => ({ width, height, stride: width, data: new Uint8Array(width * height) });
-const byte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 export function rgbaToLayer(rgba: Uint8Array, width: number, height: number): LayerImage {
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  const y = plane(width, height);
-  const a = plane(width, height);
-  const u = plane(cw, ch);
-  const v = plane(cw, ch);
-  const ac = plane(cw, ch);
+  const { y, u, v, a, ac } = yuvPlanes(rgba, width, height, 4, 0);
   let opaque = true;
   const box = { x0: width, y0: height, x1: 0, y1: 0 };
   for (let py = 0; py < height; py++) {
     for (let px = 0; px < width; px++) {
-      const i = py * width + px;
-      const al = rgba[i * 4 + 3]!;
-      const f = al / 255;
-      y.data[i] = byte(f * (0.256788 * rgba[i * 4]! + 0.504129 * rgba[i * 4 + 1]! + 0.097906 * rgba[i * 4 + 2]!));
-      a.data[i] = al;
+      const al = a!.data[py * width + px]!;
       if (al < 255) opaque = false;
       if (al > 0) {
         if (px < box.x0) box.x0 = px;
@@ -53,35 +42,8 @@ export function rgbaToLayer(rgba: Uint8Array, width: number, height: number): La
       }
     }
   }
-  for (let cy = 0; cy < ch; cy++) {
-    for (let cx = 0; cx < cw; cx++) {
-      // Means of premultiplied R, G, B and of alpha over the 2x2 block.
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let al = 0;
-      let n = 0;
-      for (let dy = 0; dy < 2; dy++) {
-        for (let dx = 0; dx < 2; dx++) {
-          const xx = 2 * cx + dx;
-          const yy = 2 * cy + dy;
-          if (xx >= width || yy >= height) continue;
-          const p = (yy * width + xx) * 4;
-          const f = rgba[p + 3]! / 255;
-          r += rgba[p]! * f;
-          g += rgba[p + 1]! * f;
-          b += rgba[p + 2]! * f;
-          al += rgba[p + 3]!;
-          n++;
-        }
-      }
-      u.data[cy * cw + cx] = byte(128 + (-0.148223 * r - 0.290993 * g + 0.439216 * b) / n);
-      v.data[cy * cw + cx] = byte(128 + (0.439216 * r - 0.367788 * g - 0.071427 * b) / n);
-      ac.data[cy * cw + cx] = byte(al / n);
-    }
-  }
   if (box.x1 <= box.x0) Object.assign(box, { x0: 0, y0: 0, x1: 0, y1: 0 });
-  return { width, height, y, u, v, a, ac, opaque, box };
+  return { width, height, y, u, v, a: a!, ac: ac!, opaque, box };
 }
 
 export async function loadLayerImage(file: string): Promise<LayerImage> {
@@ -98,21 +60,15 @@ export class LayerScratch {
   }
 }
 
-/**
- * "Over" on offset planes: dst = base + src + (1 - alpha) * (dst - base), where src is
- * premultiplied (a * (Y' - 16) for luma with base 16, 128 + a * (C - 128) for chroma with base 128).
- */
+/** "Over" for a region: premultiplied `src` with `alpha` composited onto `dst` (see overSample). */
 function blend(dst: Plane, src: Plane, alpha: Plane, base: 16 | 128): void {
-  const add = base === 16 ? 16.5 : 0.5; // chroma planes already carry their offset; +0.5 rounds
   for (let y = 0; y < dst.height; y++) {
     const d0 = y * dst.stride;
     const s0 = y * src.stride;
     const a0 = y * alpha.stride;
     for (let x = 0; x < dst.width; x++) {
-      const inv = 255 - alpha.data[a0 + x]!;
-      if (inv === 255) continue;
-      const v = src.data[s0 + x]! + add + ((dst.data[d0 + x]! - base) * inv) / 255;
-      dst.data[d0 + x] = v < 0 ? 0 : v > 255 ? 255 : v | 0;
+      const a = alpha.data[a0 + x]!;
+      if (a !== 0) dst.data[d0 + x] = overSample(src.data[s0 + x]!, a, dst.data[d0 + x]!, base);
     }
   }
 }

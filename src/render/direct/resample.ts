@@ -93,6 +93,33 @@ function pairs(t: Taps, srcSize: number): Pairs | null {
   return { start, w0, w1 };
 }
 
+/** The bilinear horizontal pass: `rows` source rows from `y0`, resampled to `W` samples each, into `mid` from `offset`. */
+function horizontalPass(src: Plane, h: Pairs, y0: number, rows: number, mid: Uint16Array, offset: number, W: number): void {
+  const data = src.data;
+  const hs = h.start;
+  const hw0 = h.w0;
+  const hw1 = h.w1;
+  const midShift = WEIGHT_BITS - MID_BITS;
+  const midRound = 1 << (midShift - 1);
+  for (let r = 0; r < rows; r++) {
+    const srow = (y0 + r) * src.stride;
+    const m = offset + r * W;
+    for (let x = 0; x < W; x++) {
+      const s = srow + hs[x]!;
+      mid[m + x] = (data[s]! * hw0[x]! + data[s + 1]! * hw1[x]! + midRound) >> midShift;
+    }
+  }
+}
+
+/**
+ * "Over" for one sample of an offset plane: premultiplied `color` with alpha `a` (0-255) over
+ * `under`. Luma (base 16) stores a * (Y' - 16); chroma (base 128) stores 128 + a * (C - 128).
+ */
+export function overSample(color: number, a: number, under: number, base: 16 | 128): number {
+  const o = color + (base === 16 ? 16.5 : 0.5) + ((under - base) * (255 - a)) / 255;
+  return o < 0 ? 0 : o > 255 ? 255 : o | 0;
+}
+
 /** Reusable intermediate rows for the two-pass filter. */
 export class Resampler {
   private mid = new Uint16Array(0);
@@ -104,10 +131,7 @@ export class Resampler {
     const hp = pairs(h, src.width);
     const vp = pairs(v, src.height);
     if (hp && vp) this.bilinear(src, hp, vp, dst, add);
-    else {
-      this.generic(src, h, v, dst);
-      if (add) for (let y = 0; y < dst.height; y++) for (let x = 0; x < dst.width; x++) dst.data[y * dst.stride + x]! += add;
-    }
+    else this.generic(src, h, v, dst, add);
   }
 
   /**
@@ -126,30 +150,11 @@ export class Resampler {
     const rows = v.start[H - 1]! + 2 - y0;
     const midC = this.rows(rows * 2, W);
     const aOff = rows * W; // alpha rows after the colour rows
-    const hs = h.start;
-    const hw0 = h.w0;
-    const hw1 = h.w1;
-    const midShift = WEIGHT_BITS - MID_BITS;
-    const midRound = 1 << (midShift - 1);
-    const cd = color.data;
-    const ad = alpha.data;
-    for (let r = 0; r < rows; r++) {
-      const crow = (y0 + r) * color.stride;
-      const arow = (y0 + r) * alpha.stride;
-      const m = r * W;
-      for (let x = 0; x < W; x++) {
-        const w0 = hw0[x]!;
-        const w1 = hw1[x]!;
-        const sa = arow + hs[x]!;
-        const sc = crow + hs[x]!;
-        midC[aOff + m + x] = (ad[sa]! * w0 + ad[sa + 1]! * w1 + midRound) >> midShift;
-        midC[m + x] = (cd[sc]! * w0 + cd[sc + 1]! * w1 + midRound) >> midShift;
-      }
-    }
+    horizontalPass(color, h, y0, rows, midC, 0, W);
+    horizontalPass(alpha, h, y0, rows, midC, aOff, W);
     const outShift = WEIGHT_BITS + MID_BITS;
     const outRound = 1 << (outShift - 1);
     const out = dst.data;
-    const add = base === 16 ? 16.5 : 0.5;
     for (let y = 0; y < H; y++) {
       const d = y * dst.stride;
       const r0 = (v.start[y]! - y0) * W;
@@ -160,8 +165,7 @@ export class Resampler {
         const a = (midC[aOff + r0 + x]! * w0 + midC[aOff + r1 + x]! * w1 + outRound) >> outShift;
         if (a === 0) continue;
         const c = (midC[r0 + x]! * w0 + midC[r1 + x]! * w1 + outRound) >> outShift;
-        const o = c + add + ((out[d + x]! - base) * (255 - a)) / 255;
-        out[d + x] = o < 0 ? 0 : o > 255 ? 255 : o | 0;
+        out[d + x] = overSample(c, a, out[d + x]!, base);
       }
     }
     return true;
@@ -178,20 +182,7 @@ export class Resampler {
     const y0 = v.start[0]!;
     const rows = v.start[H - 1]! + 2 - y0;
     const mid = this.rows(rows, W);
-    const data = src.data;
-    const hs = h.start;
-    const hw0 = h.w0;
-    const hw1 = h.w1;
-    const midShift = WEIGHT_BITS - MID_BITS;
-    const midRound = 1 << (midShift - 1);
-    for (let r = 0; r < rows; r++) {
-      const srow = (y0 + r) * src.stride;
-      const m = r * W;
-      for (let x = 0; x < W; x++) {
-        const s = srow + hs[x]!;
-        mid[m + x] = (data[s]! * hw0[x]! + data[s + 1]! * hw1[x]! + midRound) >> midShift;
-      }
-    }
+    horizontalPass(src, h, y0, rows, mid, 0, W);
     const outShift = WEIGHT_BITS + MID_BITS;
     const outRound = (1 << (outShift - 1)) + (add << outShift);
     const out = dst.data;
@@ -206,7 +197,7 @@ export class Resampler {
   }
 
   /** Any scale (strong reductions need more taps): the same filter, generic loops. */
-  private generic(src: Plane, h: Taps, v: Taps, dst: Plane): void {
+  private generic(src: Plane, h: Taps, v: Taps, dst: Plane, add: number): void {
     const W = dst.width;
     const H = dst.height;
     let y0 = src.height;
@@ -229,7 +220,7 @@ export class Resampler {
       }
     }
     const outShift = WEIGHT_BITS + MID_BITS;
-    const outRound = 1 << (outShift - 1);
+    const outRound = (1 << (outShift - 1)) + (add << outShift);
     const out = dst.data;
     for (let y = 0; y < H; y++) {
       const base = y * v.taps;

@@ -20,42 +20,62 @@ function plane(width: number, height: number, data: Uint8Array = new Uint8Array(
 
 const clampByte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
-/** RGB (3 bytes a pixel) to 4:2:0 planes; chroma is the mean of each 2x2 block. */
-export function rgbToYuv(rgb: Uint8Array, width: number, height: number): YuvImage {
+export interface YuvaPlanes extends YuvImage {
+  /** Alpha at full and at chroma resolution (null for 3-byte pixels: opaque). */
+  a: Plane | null;
+  ac: Plane | null;
+}
+
+/**
+ * sRGB pixels (3 or 4 bytes a pixel) to 4:2:0 planes, premultiplied by alpha (3-byte pixels are
+ * opaque): Y = lumaBase + a * (Y' - 16), Cb/Cr = 128 + a * (C - 128), chroma and its alpha the
+ * mean of each 2x2 block. lumaBase 16 gives plain Y' for opaque images; 0 the premultiplied
+ * layer form the compositor expects.
+ */
+export function yuvPlanes(px: Uint8Array, width: number, height: number, channels: 3 | 4, lumaBase: 0 | 16): YuvaPlanes {
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
   const y = plane(width, height);
   const u = plane(cw, ch);
   const v = plane(cw, ch);
-  for (let i = 0, p = 0; i < width * height; i++, p += 3) {
-    y.data[i] = clampByte(16 + 0.256788 * rgb[p]! + 0.504129 * rgb[p + 1]! + 0.097906 * rgb[p + 2]!);
+  const a = channels === 4 ? plane(width, height) : null;
+  const ac = channels === 4 ? plane(cw, ch) : null;
+  const alphaAt = (p: number): number => (channels === 4 ? px[p + 3]! : 255);
+  for (let i = 0, p = 0; i < width * height; i++, p += channels) {
+    const al = alphaAt(p);
+    y.data[i] = clampByte(lumaBase + (al / 255) * (0.256788 * px[p]! + 0.504129 * px[p + 1]! + 0.097906 * px[p + 2]!));
+    if (a) a.data[i] = al;
   }
   for (let cy = 0; cy < ch; cy++) {
     for (let cx = 0; cx < cw; cx++) {
+      // Means of premultiplied R, G, B and of alpha over the 2x2 block (clipped at the edges).
       let r = 0;
       let g = 0;
       let b = 0;
+      let al = 0;
       let n = 0;
-      for (let dy = 0; dy < 2; dy++) {
-        const yy = 2 * cy + dy;
-        if (yy >= height) continue;
-        for (let dx = 0; dx < 2; dx++) {
-          const xx = 2 * cx + dx;
-          if (xx >= width) continue;
-          const p = (yy * width + xx) * 3;
-          r += rgb[p]!;
-          g += rgb[p + 1]!;
-          b += rgb[p + 2]!;
+      for (let yy = 2 * cy; yy < Math.min(height, 2 * cy + 2); yy++) {
+        for (let xx = 2 * cx; xx < Math.min(width, 2 * cx + 2); xx++) {
+          const p = (yy * width + xx) * channels;
+          const f = alphaAt(p) / 255;
+          r += px[p]! * f;
+          g += px[p + 1]! * f;
+          b += px[p + 2]! * f;
+          al += alphaAt(p);
           n++;
         }
       }
-      r /= n;
-      g /= n;
-      b /= n;
-      u.data[cy * cw + cx] = clampByte(128 - 0.148223 * r - 0.290993 * g + 0.439216 * b);
-      v.data[cy * cw + cx] = clampByte(128 + 0.439216 * r - 0.367788 * g - 0.071427 * b);
+      u.data[cy * cw + cx] = clampByte(128 + (-0.148223 * r - 0.290993 * g + 0.439216 * b) / n);
+      v.data[cy * cw + cx] = clampByte(128 + (0.439216 * r - 0.367788 * g - 0.071427 * b) / n);
+      if (ac) ac.data[cy * cw + cx] = clampByte(al / n);
     }
   }
+  return { width, height, y, u, v, a, ac };
+}
+
+/** RGB (3 bytes a pixel) to 4:2:0 planes; chroma is the mean of each 2x2 block. */
+export function rgbToYuv(rgb: Uint8Array, width: number, height: number): YuvImage {
+  const { y, u, v } = yuvPlanes(rgb, width, height, 3, 16);
   return { width, height, y, u, v };
 }
 
