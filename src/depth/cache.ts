@@ -27,12 +27,3 @@ export async function readCached(file: string, opts: CacheOptions = {}): Promise
     return undefined;
   }
 }
-
-export async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

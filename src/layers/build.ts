@@ -11,7 +11,8 @@ import sharp from 'sharp';
 import { contentHash } from '../cache/content-hash';
 import { StillmotionError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { cacheDirFor, exists, readCached } from '../depth/cache';
+import { cacheDirFor, readCached } from '../depth/cache';
+import { fileExists } from '../fs/file-exists';
 import { createEstimator, depthForImage, type DepthOptions, type DepthResult } from '../depth/depth-map';
 import { loadImage, planeToPng, type RgbImage } from '../depth/image-io';
 import { dilateMask, gaussBlur, rankFilter } from '../depth/ops';
@@ -329,7 +330,7 @@ async function readEntry(dir: string, opts: LayersOptions): Promise<LayersManife
   try {
     const m = JSON.parse(json.toString('utf8')) as LayersManifest;
     const files = [...m.layers.map((l) => l.file), m.depth, m.contactSheet];
-    const ok = (await Promise.all(files.map((f) => exists(path.join(dir, f))))).every(Boolean);
+    const ok = (await Promise.all(files.map((f) => fileExists(path.join(dir, f))))).every(Boolean);
     return ok ? { ...m, dir: path.resolve(dir) } : undefined;
   } catch {
     return undefined;

@@ -7,7 +7,7 @@
  */
 import type { X264Preset } from '@remotion/renderer';
 import { cropAtFrame } from '../../timeline/camera';
-import { sourcesHash } from '../bundle';
+import { sourcesHash } from '../../cache/sources-hash';
 import { layerRect, layerTransformAt } from '../../timeline/parallax';
 import { FULL_RECT, placement } from '../../timeline/placement';
 import type { ResolvedTransition, TimelineScene } from '../../timeline/types';

@@ -12,6 +12,7 @@ import type { CancelSignal, X264Preset } from '@remotion/renderer';
 import { contentHash } from '../../cache/content-hash';
 import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
+import { fileExists } from '../../fs/file-exists';
 import type { TimelineScene } from '../../timeline/types';
 import { canCrossfadeDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
 import type { PreparedFormat, RenderSession } from '../render-session';
@@ -53,10 +54,6 @@ async function fileHash(file: string): Promise<string> {
   const hash = await sha256File(file);
   fileHashes.set(file, { size: st.size, mtimeMs: st.mtimeMs, hash });
   return hash;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return (await fs.stat(file).catch(() => null))?.isFile() ?? false;
 }
 
 export interface SegmentJob {
@@ -158,7 +155,7 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
     o.signal?.throwIfAborted();
     const frames = job.seg.to - job.seg.from;
     const base = done;
-    if (o.reuse !== false && (await exists(job.file))) {
+    if (o.reuse !== false && (await fileExists(job.file))) {
       stats.reused++;
     } else {
       await renderSegment(session, prepared, job, {
@@ -175,7 +172,7 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
     done = base + frames;
     report();
   }
-  if (!(o.reuse !== false && (await exists(audioFile)))) {
+  if (!(o.reuse !== false && (await fileExists(audioFile)))) {
     await produceAtomic(audioFile, (tmp) => session.renderAudio(prepared, tmp, o.cancelSignal));
   }
   o.signal?.throwIfAborted();
