@@ -1,7 +1,8 @@
 /**
  * Encodes frames drawn in Node to H.264 with Remotion's bundled ffmpeg and the same x264 settings
  * Remotion's own renders use (so the chunks can be joined without re-encoding). Frames travel as
- * an uncompressed AVI stream on ffmpeg's stdin; drawing the next frame overlaps encoding.
+ * an uncompressed AVI stream on ffmpeg's stdin; drawing the next frame overlaps encoding (x264
+ * works on frames it has taken while Node draws the next one into the same buffer).
  */
 import { spawn } from 'node:child_process';
 import type { X264Preset } from '@remotion/renderer';
@@ -32,9 +33,6 @@ export interface EncodeFramesOptions extends EncodeSettings {
   onFrame?: (done: number) => void;
 }
 
-/** Buffers in flight: one being drawn while earlier ones drain to ffmpeg. */
-const RING = 3;
-
 export async function encodeFrames(o: EncodeFramesOptions): Promise<void> {
   const exe = ffBinaryPath('ffmpeg');
   const child = spawn(exe, ['-hide_banner', '-loglevel', 'error', '-f', 'avi', '-i', 'pipe:0', ...x264Args(o), '-an', '-y', o.outputLocation], {
@@ -55,8 +53,9 @@ export async function encodeFrames(o: EncodeFramesOptions): Promise<void> {
   o.signal?.addEventListener('abort', onAbort);
   const frameBytes = i420FrameBytes(o.width, o.height);
   const chunkHeader = aviFrameChunkHeader(o.width, o.height);
-  const ring = Array.from({ length: Math.min(RING, o.frames) }, () => Buffer.alloc(8 + frameBytes));
-  const flushed: Promise<void>[] = ring.map(() => Promise.resolve());
+  const buf = Buffer.alloc(8 + frameBytes);
+  chunkHeader.copy(buf, 0);
+  const frame = i420Frame(buf.subarray(8), o.width, o.height);
   const write = (b: Buffer): Promise<void> =>
     new Promise((resolve) => {
       child.stdin.write(b, () => resolve());
@@ -66,16 +65,11 @@ export async function encodeFrames(o: EncodeFramesOptions): Promise<void> {
     for (let i = 0; i < o.frames; i++) {
       o.signal?.throwIfAborted();
       if (pipeError || child.exitCode !== null) break;
-      const slot = i % ring.length;
-      await flushed[slot];
-      const buf = ring[slot]!;
-      chunkHeader.copy(buf, 0);
-      await o.draw(i, i420Frame(buf.subarray(8), o.width, o.height));
-      flushed[slot] = write(buf);
-      if (child.stdin.writableNeedDrain) await new Promise((r) => child.stdin.once('drain', r));
+      await o.draw(i, frame);
+      // Resolves once ffmpeg has taken the frame; it encodes while the next one is drawn.
+      await write(buf);
       o.onFrame?.(i + 1);
     }
-    await Promise.all(flushed);
     child.stdin.end();
     const code = await exited;
     o.signal?.throwIfAborted();
