@@ -5,12 +5,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { register } from '../../src/cli/commands/batch';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANIFEST_NAME } from '../../src/batch/manifest';
 import { StillmotionError } from '../../src/errors';
 import { tempDir, writeDiscImage, writePlan } from '../helpers/fixtures';
+import { runCliInProcess, type CliRun } from '../helpers/run-cli';
 import { BUCKET, FUNCTION_NAME, SERVE_URL, startLoopbackAws, type LoopbackAws } from '../lambda/env';
 
 let env: LoopbackAws;
@@ -18,30 +17,7 @@ let dir: string;
 let plans: string;
 let out: string;
 
-async function batch(args: string[]): Promise<{ stdout: string; stderr: string; error: unknown }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    stdout.push(String(c));
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    stderr.push(String(c));
-    return true;
-  });
-  let error: unknown = null;
-  try {
-    const program = new Command().exitOverride();
-    register(program);
-    await program.parseAsync(['node', 'stillmotion', 'batch', ...args]);
-  } catch (err) {
-    error = err;
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  return { stdout: stdout.join(''), stderr: stderr.join(''), error };
-}
+const batch = (args: string[]): Promise<CliRun> => runCliInProcess(['batch', ...args]);
 
 const LAMBDA = ['--lambda', '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL];
 

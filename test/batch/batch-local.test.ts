@@ -6,14 +6,13 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { register } from '../../src/cli/commands/batch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_NAME } from '../../src/batch/manifest';
 import { runBatch } from '../../src/batch/run-batch';
 import { StillmotionError } from '../../src/errors';
 import { probeVideo } from '../../src/media/probe-video';
 import { tempDir, writeDiscImage, writePlan, writeSolidImage } from '../helpers/fixtures';
+import { runCliInProcess, type CliRun } from '../helpers/run-cli';
 
 let dir: string;
 let plans: string;
@@ -28,26 +27,7 @@ const planA = (duration: number) => ({
   ],
 });
 
-async function cli(args: string[]): Promise<{ stdout: string; error: unknown }> {
-  const out: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    out.push(String(c));
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  let error: unknown = null;
-  try {
-    const program = new Command().exitOverride();
-    register(program);
-    await program.parseAsync(['node', 'stillmotion', 'batch', ...args]);
-  } catch (err) {
-    error = err;
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  return { stdout: out.join(''), error };
-}
+const cli = (args: string[]): Promise<CliRun> => runCliInProcess(['batch', ...args]);
 
 beforeAll(async () => {
   dir = await tempDir('sm-batch-');

@@ -11,10 +11,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { VERSION } from 'remotion/version';
-import { Command } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { register } from '../../src/cli/commands/lambda';
-import { buildProgram } from '../../src/cli/main';
 import { makeS3Client } from '../../src/cache/s3-config';
 import { StillmotionError } from '../../src/errors';
 import { loadPlanFile, type LoadedPlan } from '../../src/plan/load-plan';
@@ -22,6 +19,7 @@ import { compositionPropsSchema } from '../../src/plan/schema';
 import { resolveLambdaTarget, type LambdaTarget } from '../../lambda/config';
 import { renderPlanOnLambda, type LambdaPlanRenderOptions } from '../../lambda/render-plan-on-lambda';
 import { tempDir, writeDiscImage, writePlan, writeSolidImage, writeWav } from '../helpers/fixtures';
+import { runCliInProcess, type CliRun } from '../helpers/run-cli';
 import { BUCKET, FUNCTION_NAME, SERVE_URL, startLoopbackAws, type LoopbackAws } from './env';
 
 let env: LoopbackAws;
@@ -270,27 +268,15 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
       Square: [{ kind: 'fatal', message: 'Chromium crashed: out of memory', cost: 0.004 }],
     };
     process.env.REMOTION_LICENSE_KEY = 'rm-license-do-not-print-1234';
-    const out: string[] = [];
-    const capture = (chunk: string | Uint8Array): boolean => {
-      out.push(String(chunk));
-      return true;
-    };
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-    let err: unknown;
+    let r: CliRun;
     try {
-      const program = new Command().exitOverride();
-      register(program);
-      await program.parseAsync(['node', 'stillmotion', 'lambda', 'render', loaded.planPath, '--formats', '16:9,1:1', '--scale', '0.25', '--cache', path.join(dir, 'cache'),
+      r = await runCliInProcess(['lambda', 'render', loaded.planPath, '--formats', '16:9,1:1', '--scale', '0.25', '--cache', path.join(dir, 'cache'),
         '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')]);
-    } catch (x) {
-      err = x;
     } finally {
-      o.mockRestore();
-      e.mockRestore();
       delete process.env.REMOTION_LICENSE_KEY;
     }
-    const text = out.join('');
+    const err = r.error;
+    const text = r.stdout + r.stderr;
     expect(err).toBeInstanceOf(StillmotionError);
     expect((err as Error).message).toMatch(/1 of 2 formats failed on Lambda: 1:1 \(chunk 2: Chromium crashed: out of memory\)/);
     expect(text).toMatch(new RegExp(`16:9  https://s3\\.us-east-1\\.amazonaws\\.com/${BUCKET}/renders/render\\d+/lambda-story-16x9\\.mp4  4\\.20 s  \\d+ B  \\$0\\.012 \\(\\$0\\.176/min\\)  rendered in`));
@@ -303,23 +289,10 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
 
   it('CLI: `render --lambda` (with --draft) renders on Lambda instead of this machine', async () => {
     env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.002 }] };
-    const out: string[] = [];
-    const capture = (chunk: string | Uint8Array): boolean => {
-      out.push(String(chunk));
-      return true;
-    };
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-    try {
-      await buildProgram()
-        .exitOverride()
-        .parseAsync(['node', 'stillmotion', 'render', loaded.planPath, '--lambda', '--draft', '--formats', '9:16', '--cache', path.join(dir, 'cache'),
-          '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')]);
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-    expect(out.join('')).toMatch(/9:16  https:\/\/s3\.us-east-1\.amazonaws\.com\/.*-9x16\.mp4/);
+    const r = await runCliInProcess(['render', loaded.planPath, '--lambda', '--draft', '--formats', '9:16', '--cache', path.join(dir, 'cache'),
+      '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')]);
+    expect(r.error).toBeNull();
+    expect(r.stdout).toMatch(/9:16  https:\/\/s3\.us-east-1\.amazonaws\.com\/.*-9x16\.mp4/);
     expect(env.aws.starts).toHaveLength(1);
     const start = env.aws.starts[0]!.payload;
     expect(start.composition).toBe('Portrait');
