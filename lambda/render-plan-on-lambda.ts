@@ -9,7 +9,7 @@ import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { StillmotionError } from '../src/errors';
-import { OUTPUT_FORMATS, type FormatId } from '../src/plan/formats';
+import { OUTPUT_FORMATS, outputScale, type FormatId } from '../src/plan/formats';
 import type { LoadedPlan } from '../src/plan/load-plan';
 import { bundleSourcesHash } from '../src/render/bundle';
 import type { FormatProgress } from '../src/render/render-plan';
@@ -72,8 +72,7 @@ export async function renderPlanOnLambda(loaded: LoadedPlan, opts: LambdaPlanRen
   const { target } = opts;
   const region = target.region.value;
   const formats = opts.formats ?? loaded.plan.formats;
-  const scale = opts.scale ?? 1;
-  if (!(scale > 0 && scale <= 4)) throw new StillmotionError(`--scale: must be > 0 and <= 4 (got ${scale})`);
+  const scale = outputScale(opts.scale ?? 1);
   const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
 
   // Everything that can be checked before spending: credentials, layout, frame range, bucket.

@@ -4,7 +4,7 @@
  */
 import type { X264Preset } from '@remotion/renderer';
 import { StillmotionError } from '../errors';
-import { parseFormatList, type FormatId } from '../plan/formats';
+import { outputScale, parseFormatList, type FormatId } from '../plan/formats';
 import type { ClipResult } from '../providers/collect-clips';
 
 export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
@@ -43,9 +43,15 @@ export function intOption(v: string | undefined, flag: string, min = 1): number 
   return n;
 }
 
+/** `--scale`: a number in (0, 4], rounded to the nearest scale whose output sizes are even integers. */
+export function parseScale(v: string): number {
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(n)) throw new StillmotionError(`--scale: not a number: ${v}`);
+  return outputScale(n);
+}
+
 export function parseRenderSettings(o: RenderSettingsFlags): RenderSettings {
-  const scale = o.scale === undefined ? undefined : Number(o.scale);
-  if (scale !== undefined && !Number.isFinite(scale)) throw new StillmotionError(`--scale: not a number: ${o.scale}`);
+  const scale = o.scale === undefined ? undefined : parseScale(o.scale);
   if (o.preset && !(X264_PRESETS as readonly string[]).includes(o.preset)) {
     throw new StillmotionError(`--preset: one of ${X264_PRESETS.join(', ')} (got "${o.preset}")`);
   }

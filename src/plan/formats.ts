@@ -1,4 +1,6 @@
 /** The output formats Stillmotion renders, one Remotion composition each. Pure module (browser + Node). */
+import { StillmotionError } from '../errors';
+
 export const FORMAT_IDS = ['16:9', '9:16', '1:1'] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
@@ -43,4 +45,45 @@ export function parseFormatList(list: string): FormatId[] {
   }
   if (!out.length) throw new Error('no format given (use 16:9, 9:16 or 1:1)');
   return out;
+}
+
+const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+/**
+ * Output scales are whole multiples of 1 / SCALE_DIVISOR: the finest steps for which every format's
+ * width and height times the scale is an even integer (H.264 in 4:2:0 needs even sizes, and
+ * Remotion's encoder whole ones). gcd(1920, 1080) / 2 = 60: 32x18 px per step for 16:9.
+ */
+export const SCALE_DIVISOR = Object.values(OUTPUT_FORMATS).reduce((g, f) => gcd(gcd(g, f.width), f.height), 0) / 2;
+export const MAX_SCALE = 4;
+
+/** True when every format's size times `scale` is an even integer in floating point, as the encoder computes it. */
+function evenForEveryFormat(scale: number): boolean {
+  return Object.values(OUTPUT_FORMATS).every((f) => [f.width, f.height].every((side) => Number.isInteger(side * scale) && (side * scale) % 2 === 0));
+}
+
+/**
+ * The scale actually rendered for a requested one: the nearest multiple of 1 / SCALE_DIVISOR (at
+ * least one step) whose sizes are even integers for every format, so 0.333 renders 640x360 instead
+ * of failing on a 359.64 px height. The same for every renderer (Chromium, direct, Lambda) and
+ * format. Throws (naming --scale) when the request is not a number in (0, MAX_SCALE].
+ */
+export function outputScale(requested: number): number {
+  if (!(Number.isFinite(requested) && requested > 0 && requested <= MAX_SCALE)) {
+    throw new StillmotionError(`--scale: must be > 0 and <= ${MAX_SCALE} (got ${requested})`);
+  }
+  const steps = Math.max(1, Math.round(requested * SCALE_DIVISOR));
+  const maxSteps = MAX_SCALE * SCALE_DIVISOR;
+  // A few step counts give a product like 992.0000000000001 in floating point: take the nearest that does not.
+  for (let d = 0; d <= maxSteps; d++) {
+    for (const n of [steps - d, steps + d]) {
+      if (n >= 1 && n <= maxSteps && evenForEveryFormat(n / SCALE_DIVISOR)) return n / SCALE_DIVISOR;
+    }
+  }
+  throw new StillmotionError(`--scale: no even output size near ${requested}`);
+}
+
+/** Output size of a format at a scale from outputScale. */
+export function scaledSize(format: FormatId, scale: number): { width: number; height: number } {
+  const f = OUTPUT_FORMATS[format];
+  return { width: Math.round(f.width * scale), height: Math.round(f.height * scale) };
 }

@@ -8,7 +8,7 @@ import { makeCancelSignal, type X264Preset } from '@remotion/renderer';
 import { StillmotionError } from '../errors';
 import { produceAtomic } from '../fs/atomic-write';
 import { probeVideo } from '../media/probe-video';
-import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
+import { OUTPUT_FORMATS, outputScale, type FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
 import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
@@ -101,10 +101,9 @@ export function checkFrameRange(frames: RenderOptions['frames'], total: number):
 
 export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promise<RenderResult> {
   const formats = opts.formats ?? loaded.plan.formats;
-  const scale = opts.scale ?? (opts.draft ? 0.5 : 1);
+  const scale = outputScale(opts.scale ?? (opts.draft ? 0.5 : 1));
   const x264Preset: X264Preset = opts.x264Preset ?? (opts.draft ? 'ultrafast' : 'veryfast');
   const crf = opts.crf ?? (opts.draft ? 23 : 20);
-  if (!(scale > 0 && scale <= 4)) throw new StillmotionError(`--scale: must be > 0 and <= 4 (got ${scale})`);
   const log = opts.onLog ?? (() => undefined);
   // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
   for (const t of planTimelines(loaded, formats).values()) checkFrameRange(opts.frames, t.durationInFrames);
