@@ -6,14 +6,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { makeCancelSignal, type X264Preset } from '@remotion/renderer';
 import { StillmotionError } from '../errors';
-import { produceAtomic } from '../fs/atomic-write';
+import { produceAtomic, sweepStaleTemps } from '../fs/atomic-write';
 import { probeVideo } from '../media/probe-video';
 import { OUTPUT_FORMATS, outputScale, type FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
 import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import type { BrowserChoice } from './browser';
+import { checkMedia } from './check-video';
 import { planMediaFacts } from './media-facts';
+import { checkOutputDir } from './output-dir';
+import { outputStem } from './output-name';
 import { prepareAssets, type PreparedAssets, type PrepareAssetsOptions } from './prepare-assets';
 import { glForPlan, RenderSession } from './render-session';
 import { renderSegmented, type SegmentStats } from './segments/render-segmented';
@@ -80,9 +83,7 @@ export interface RenderResult {
   assets: PreparedAssets;
 }
 
-export function slugify(s: string): string {
-  return s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'video';
-}
+export { slugify } from './output-name';
 
 /** Builds every format's timeline up front, so layout problems fail the run before rendering starts. */
 export function planTimelines(loaded: LoadedPlan, formats: FormatId[], assets?: PreparedAssets): Map<FormatId, Timeline> {
@@ -105,6 +106,8 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const x264Preset: X264Preset = opts.x264Preset ?? (opts.draft ? 'ultrafast' : 'veryfast');
   const crf = opts.crf ?? (opts.draft ? 23 : 20);
   const log = opts.onLog ?? (() => undefined);
+  const name = outputStem(opts.name, loaded.plan.title);
+  await checkOutputDir(opts.outDir);
   // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
   for (const t of planTimelines(loaded, formats).values()) checkFrameRange(opts.frames, t.durationInFrames);
   const assets = await prepareAssets(loaded, {
@@ -121,10 +124,12 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   for (const w of warnings) log(`warning: ${w}`);
 
   const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log, gl: glForPlan(loaded.plan) });
+  const segmentDir = path.join(session.cacheDir, 'segments');
+  // Temp files of renders that were killed outright (their pid is gone); never another live render's.
+  await Promise.all([sweepStaleTemps(opts.outDir), sweepStaleTemps(segmentDir)]);
   const { cancelSignal, cancel } = makeCancelSignal();
   const onAbort = (): void => cancel();
   opts.signal?.addEventListener('abort', onAbort);
-  const name = opts.name ?? slugify(loaded.plan.title);
   const files: RenderedFile[] = [];
   try {
     for (const format of formats) {
@@ -138,7 +143,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
       const totalFrames = range ? range[1] - range[0] + 1 : prepared.composition.durationInFrames;
       const target = path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.mp4`);
       let segments: SegmentStats | null = null;
-      await produceAtomic(target, async (tmp) => {
+      const produce = async (tmp: string): Promise<void> => {
         if (range) {
           // A frame range is a preview of part of the video: one pass, nothing cached.
           await session.renderVideo(prepared, {
@@ -163,7 +168,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         }
         segments = await renderSegmented(session, prepared, {
           outputLocation: tmp,
-          segmentDir: path.join(session.cacheDir, 'segments'),
+          segmentDir,
           scale,
           x264Preset,
           crf,
@@ -171,6 +176,10 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
           reuse: opts.reuseSegments,
           signal: opts.signal,
           cancelSignal,
+          onLog: (m) => {
+            if (m.startsWith('warning: ')) warnings.push(m.slice('warning: '.length));
+            log(m);
+          },
           onProgress: (p) =>
             report({
               stage: p.renderedFrames >= totalFrames ? 'encoding' : 'rendering',
@@ -180,10 +189,18 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
               progress: p.renderedFrames / totalFrames,
             }),
         });
+      };
+      const fps = prepared.composition.fps;
+      await produceAtomic(target, async (tmp) => {
+        await produce(tmp);
+        // Before it replaces anything: every frame of the timeline is there, and the audio as long.
+        await checkMedia(tmp, { frames: totalFrames, fps, audioSeconds: totalFrames / fps }, `the video rendered for ${target}`, opts.signal).catch((err: Error) => {
+          throw new StillmotionError(`${err.message}; ${target} was not replaced`);
+        });
       });
       if (segments) {
         const st: SegmentStats = segments;
-        log(`${format}: ${st.segments} segments, ${st.reused} reused, ${st.direct} drawn directly, ${st.browser} in Chromium`);
+        log(`${format}: ${st.segments} segments, ${st.reused} reused${st.rerendered ? ` (${st.rerendered} damaged, rendered again)` : ''}, ${st.direct} drawn directly, ${st.browser} in Chromium`);
       }
       const renderSeconds = (performance.now() - started) / 1000;
       const facts = await probeVideo(target);
