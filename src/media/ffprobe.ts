@@ -11,6 +11,7 @@ export interface ProbeStream {
   r_frame_rate?: string;
   nb_frames?: string;
   nb_read_frames?: string;
+  nb_read_packets?: string;
   duration?: string;
 }
 
@@ -26,9 +27,11 @@ export function firstLine(s: string): string {
 
 export type ProbeResult = { ok: true; info: ProbeInfo } | { ok: false; reason: string };
 
-export async function ffprobe(file: string, opts: { countFrames?: boolean; signal?: AbortSignal } = {}): Promise<ProbeResult> {
+/** countPackets: count what is really in the file without decoding it (a truncated file has fewer). */
+export async function ffprobe(file: string, opts: { countFrames?: boolean; countPackets?: boolean; signal?: AbortSignal } = {}): Promise<ProbeResult> {
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'];
   if (opts.countFrames) args.push('-count_frames');
+  if (opts.countPackets) args.push('-count_packets');
   const r = await runFf('ffprobe', [...args, file], { signal: opts.signal });
   if (r.code !== 0) {
     return { ok: false, reason: firstLine(r.stderr) || `ffprobe exited with ${r.code}` };

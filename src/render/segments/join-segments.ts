@@ -1,6 +1,8 @@
 /**
  * Joins rendered segments (H.264, same encoder settings) and the soundtrack into one MP4 without
  * re-encoding: ffmpeg's concat demuxer for the video, the audio stream copied beside it.
+ * The concat demuxer reports a segment it cannot open or read ("Impossible to open") and still
+ * exits 0 with a shorter video, so anything ffmpeg reports at error level fails the join.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -18,13 +20,16 @@ export async function joinSegments(videoFiles: string[], audioFile: string | nul
   try {
     const list = path.join(dir, 'segments.txt');
     await fs.writeFile(list, `ffconcat version 1.0\n${videoFiles.map(concatLine).join('\n')}\n`);
-    const args = ['-hide_banner', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list];
+    const args = ['-hide_banner', '-loglevel', 'error', '-xerror', '-f', 'concat', '-safe', '0', '-i', list];
     if (audioFile) args.push('-i', audioFile);
     args.push('-map', '0:v:0');
     if (audioFile) args.push('-map', '1:a:0');
     args.push('-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', outputLocation);
     const r = await runFf('ffmpeg', args, { signal });
-    if (r.code !== 0) throw new StillmotionError(`could not join ${videoFiles.length} segments into ${outputLocation}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    const errors = r.stderr.trim();
+    if (r.code !== 0 || errors) {
+      throw new StillmotionError(`could not join ${videoFiles.length} segments into ${outputLocation} (ffmpeg exit ${r.code}): ${errors.split('\n').slice(0, 2).join(' ')}`);
+    }
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,9 @@
  * single-pass render's), then joins them without re-encoding. Unchanged segments are reused:
  * after an edit only the changed sections and the transitions beside them render again.
  * Still, Ken Burns and CSS parallax segments, and crossfades between them, are drawn in Node
- * (direct/); the rest by Remotion in Chromium.
+ * (direct/); the rest by Remotion in Chromium. Every cached file is checked against the hash
+ * recorded when it was written before it is reused (segment-record.ts); a damaged one is
+ * rendered again, with a warning naming it.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -12,13 +14,13 @@ import type { CancelSignal, X264Preset } from '@remotion/renderer';
 import { contentHash } from '../../cache/content-hash';
 import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
-import { fileExists } from '../../fs/file-exists';
 import type { TimelineScene } from '../../timeline/types';
 import { canCrossfadeDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
 import { planSegments, type Segment } from './plan-segments';
 import { segmentKey, sceneIdentity } from './segment-key';
+import { checkCachedSegment, recordSegment } from './segment-record';
 
 export interface SegmentedRenderOptions {
   outputLocation: string;
@@ -33,11 +35,15 @@ export interface SegmentedRenderOptions {
   signal?: AbortSignal;
   cancelSignal?: CancelSignal;
   onProgress?: (p: { renderedFrames: number; totalFrames: number }) => void;
+  /** Warnings (prefixed `warning: `) and notes. */
+  onLog?: (message: string) => void;
 }
 
 export interface SegmentStats {
   segments: number;
   reused: number;
+  /** Cached but damaged (or unrecorded), so rendered again; counted in direct/browser too. */
+  rerendered: number;
   /** Rendered in Node (still and Ken Burns). */
   direct: number;
   /** Rendered by Remotion in Chromium. */
@@ -95,17 +101,23 @@ export async function renderSegment(
   session: RenderSession,
   prepared: PreparedFormat,
   job: SegmentJob,
-  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress'> & { images?: DirectImages; onFrames?: (n: number) => void },
+  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress' | 'onLog'> & { images?: DirectImages; onFrames?: (n: number) => void },
 ): Promise<void> {
   const t = prepared.timeline;
   const { seg } = job;
+  // Checked and recorded before the rename: a cached segment always has the record it is verified against.
+  const produce = (render: (tmp: string) => Promise<void>): Promise<void> =>
+    produceAtomic(job.file, async (tmp) => {
+      await render(tmp);
+      await recordSegment(job.file, tmp, { frames: seg.to - seg.from, fps: t.fps, audioSeconds: null });
+    });
   if (job.direct) {
     const fileFor = (url: string): string => {
       const file = prepared.assetFiles.get(url);
       if (!file) throw new Error(`no local file for ${url}`);
       return file;
     };
-    await produceAtomic(job.file, (tmp) =>
+    await produce((tmp) =>
       renderDirectSegment({
         scenes: seg.scenes.map((i) => ({ scene: t.scenes[i]!, localFrom: seg.from - t.scenes[i]!.from })),
         transitionFrames: seg.kind === 'transition' ? t.scenes[seg.scenes[0]!]!.transitionOut!.durationInFrames : undefined,
@@ -125,7 +137,7 @@ export async function renderSegment(
     );
     return;
   }
-  await produceAtomic(job.file, (tmp) =>
+  await produce((tmp) =>
     session.renderVideo(prepared, {
       outputLocation: tmp,
       scale: o.scale,
@@ -146,7 +158,18 @@ export async function renderSegment(
 export async function renderSegmented(session: RenderSession, prepared: PreparedFormat, o: SegmentedRenderOptions): Promise<SegmentStats> {
   const t = prepared.timeline;
   const { jobs, audioFile } = await segmentJobs(session, prepared, o);
-  const stats: SegmentStats = { segments: jobs.length, reused: 0, direct: 0, browser: 0 };
+  const stats: SegmentStats = { segments: jobs.length, reused: 0, rerendered: 0, direct: 0, browser: 0 };
+  const log = o.onLog ?? (() => undefined);
+  /** Whether a cached file can be used as it is; says why not when it was there but is not sound. */
+  const reusable = async (file: string, what: string): Promise<boolean> => {
+    if (o.reuse === false) return false;
+    const cached = await checkCachedSegment(file);
+    if (cached.state === 'ok') return true;
+    if (cached.state === 'damaged') log(`warning: cached ${what} ${file} is damaged (${cached.reason}); rendering it again`);
+    if (cached.state === 'unrecorded') log(`cached ${what} ${file} has no content hash on record; rendering it again`);
+    if (cached.state !== 'missing') stats.rerendered++;
+    return false;
+  };
   let done = 0;
   const report = (): void => o.onProgress?.({ renderedFrames: done, totalFrames: t.durationInFrames });
   const images = new DirectImages();
@@ -155,7 +178,7 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
     o.signal?.throwIfAborted();
     const frames = job.seg.to - job.seg.from;
     const base = done;
-    if (o.reuse !== false && (await fileExists(job.file))) {
+    if (await reusable(job.file, `segment (frames ${job.seg.from}-${job.seg.to - 1})`)) {
       stats.reused++;
     } else {
       await renderSegment(session, prepared, job, {
@@ -172,8 +195,11 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
     done = base + frames;
     report();
   }
-  if (!(o.reuse !== false && (await fileExists(audioFile)))) {
-    await produceAtomic(audioFile, (tmp) => session.renderAudio(prepared, tmp, o.cancelSignal));
+  if (!(await reusable(audioFile, 'soundtrack'))) {
+    await produceAtomic(audioFile, async (tmp) => {
+      await session.renderAudio(prepared, tmp, o.cancelSignal);
+      await recordSegment(audioFile, tmp, { frames: null, fps: t.fps, audioSeconds: t.durationInFrames / t.fps });
+    });
   }
   o.signal?.throwIfAborted();
   await joinSegments(
