@@ -70,75 +70,128 @@ function lookup(word: string): number | undefined {
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
-export function readMood(text: string): TextMood {
-  const sentences = text.split(/(?<=[.!?])\s+/).filter((s) => /[A-Za-z]/.test(s));
-  const tokens: string[] = text.match(/[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)?/g) ?? [];
-  const lower = tokens.map((t) => t.toLowerCase().replace(/’/g, "'"));
-  const words = lower.filter((t) => /[a-z]/.test(t)).length;
+/** Words and numbers, as the mood reader tokenises them. */
+const TOKEN = /[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)?/g;
+/** A sentence ends where whitespace follows ".", "!" or "?" (tokens never hold those marks before whitespace). */
+function endsSentence(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 46 || c === 33 || c === 63) && /\s/.test(text[i + 1] ?? '')) return true;
+  }
+  return false;
+}
+/** How many preceding tokens a negator reaches ("not really that urgent"). */
+const NEGATION_REACH = 3;
 
+/** Strongest weight of one cue and when it first reached it (the order cues are listed in on ties). */
+type CueWeights = Map<string, { w: number; order: number }>;
+
+function countChar(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/**
+ * One pass over the tokens, so the time is linear in the text's length (a multi-megabyte paragraph
+ * reads in well under a second) and nothing is recursive or spread into a call.
+ */
+export function readMood(text: string): TextMood {
+  let words = 0;
+  let sentences = 0;
   let sum = 0;
-  const contributions: { cue: string; w: number }[] = [];
-  lower.forEach((w, i) => {
-    const base = lookup(w);
+  let shouted = 0;
+  let numerics = 0;
+  let names = 0;
+  let longWords = 0;
+  let stillCount = 0;
+  let reveal = false;
+  let resolution = false;
+  let contributionCount = 0;
+  const cues: Record<'up' | 'down', CueWeights> = { up: new Map(), down: new Map() };
+  const contribute = (cue: string, w: number): void => {
+    const side = w > 0 ? cues.up : w < 0 ? cues.down : null;
+    const order = contributionCount++;
+    if (!side) return;
+    const seen = side.get(cue);
+    if (!seen || Math.abs(w) > seen.w) side.set(cue, { w: Math.abs(w), order });
+  };
+  // Lexicon look-ups by word: a long text repeats its words.
+  const known = new Map<string, number | undefined>();
+  const recent: string[] = [];
+  let sentenceOpen = true;
+  let previousEnd = 0;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    const token = m[0];
+    if (m.index > previousEnd && endsSentence(text, previousEnd, m.index)) sentenceOpen = true;
+    previousEnd = m.index + token.length;
+    const lowered = token.toLowerCase();
+    const w = lowered.includes('’') ? lowered.replace(/’/g, "'") : lowered;
+    const alphabetic = token.charCodeAt(0) > 57; // tokens start with a letter or a digit
+    let sentenceStart = false;
+    if (alphabetic) {
+      words++;
+      if (sentenceOpen) {
+        sentences++;
+        sentenceStart = true;
+        sentenceOpen = false;
+        if (w === 'but' || w === 'yet') reveal = true;
+      }
+    } else numerics++;
+    if (NUMBER_WORDS.has(w)) numerics++;
+    if (token.length >= 3 && /^[A-Z]+$/.test(token)) shouted++;
+    if (!sentenceStart && /^[A-Z][a-z]/.test(token)) names++;
+    if (w.length >= 9) longWords++;
+    if (STILLNESS.has(w)) stillCount++;
+    if (RESOLUTION.has(w)) resolution = true;
+    if (REVEAL.has(w) && w !== 'but' && w !== 'yet') reveal = true;
+
+    let base = known.get(w);
+    if (base === undefined && !known.has(w)) known.set(w, (base = lookup(w)));
     if (base === undefined || NEGATORS.has(w)) {
       if (w === 'nothing') {
         sum += AROUSAL.nothing!;
-        contributions.push({ cue: w, w: AROUSAL.nothing! });
+        contribute(w, AROUSAL.nothing!);
       }
-      return;
+    } else {
+      // "nothing seems urgent", "not afraid": negated action reads as calm.
+      const negated = recent.some((p) => NEGATORS.has(p));
+      const weight = negated && base > 0 ? -0.5 * base : base;
+      sum += weight;
+      contribute(w, weight);
     }
-    const negated = lower.slice(Math.max(0, i - 3), i).some((p) => NEGATORS.has(p));
-    // "nothing seems urgent", "not afraid": negated action reads as calm.
-    const weight = negated && base > 0 ? -0.5 * base : base;
-    sum += weight;
-    contributions.push({ cue: w, w: weight });
-  });
-  const exclamations = (text.match(/!/g) ?? []).length;
-  const questions = (text.match(/\?/g) ?? []).length;
-  const shouted = tokens.filter((t) => t.length >= 3 && /^[A-Z]+$/.test(t)).length;
+    recent.push(w);
+    if (recent.length > NEGATION_REACH) recent.shift();
+  }
+  const exclamations = countChar(text, '!');
+  const questions = countChar(text, '?');
   if (exclamations) {
     const w = 0.6 * Math.min(2, exclamations);
     sum += w;
-    contributions.push({ cue: '!', w });
+    contribute('!', w);
   }
   if (questions) sum += 0.15 * Math.min(2, questions);
   if (shouted) {
     const w = 0.4 * Math.min(2, shouted);
     sum += w;
-    contributions.push({ cue: 'CAPITALS', w });
+    contribute('CAPITALS', w);
   }
-  const meanSentence = sentences.length ? words / sentences.length : words;
-  if (sentences.length >= 2 && meanSentence < 7) sum += 0.3;
+  const meanSentence = sentences ? words / sentences : words;
+  if (sentences >= 2 && meanSentence < 7) sum += 0.3;
 
   const arousal = sum / Math.sqrt(Math.max(words, 8) / 8);
   const textIntensity = 1 / (1 + Math.exp(-(arousal - 0.8) / 0.6));
-  const leaning = arousal >= 0 ? 1 : -1;
-  const cues = contributions
-    .filter((c) => Math.sign(c.w) === leaning)
-    .sort((a, b) => Math.abs(b.w) - Math.abs(a.w))
-    .map((c) => c.cue)
-    .filter((c, i, all) => all.indexOf(c) === i)
-    .slice(0, 3);
+  // The cues on the side the text leans to, strongest first (first reached first on ties).
+  const leaning = arousal >= 0 ? cues.up : cues.down;
+  const topCues = [...leaning.entries()]
+    .sort((a, b) => b[1].w - a[1].w || a[1].order - b[1].order)
+    .slice(0, 3)
+    .map(([cue]) => cue);
 
-  const firstWords = new Set(sentences.map((s) => (s.match(/[A-Za-z']+/)?.[0] ?? '').toLowerCase()));
-  const reveal = lower.some((w) => REVEAL.has(w) && (w !== 'but' && w !== 'yet' ? true : firstWords.has(w)));
-  const resolution = lower.some((w) => RESOLUTION.has(w));
-  const stillCount = lower.filter((w) => STILLNESS.has(w)).length;
   const stillness = clamp01(stillCount / 2);
-
-  const numerics = tokens.filter((t) => /^\d/.test(t)).length + lower.filter((w) => NUMBER_WORDS.has(w)).length;
-  const sentenceStarts = new Set<number>();
-  // (index of each sentence's first word among the tokens)
-  let pos = 0;
-  for (const s of sentences) {
-    const first = s.match(/[A-Za-z][A-Za-z'’]*/)?.[0];
-    if (first) sentenceStarts.add(tokens.indexOf(first, pos));
-    pos += (s.match(/[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)?/g) ?? []).length;
-  }
-  const names = tokens.filter((t, i) => /^[A-Z][a-z]/.test(t) && !sentenceStarts.has(i)).length;
-  const longWords = lower.filter((w) => w.length >= 9).length;
   const information = clamp01(
     0.3 * Math.min(1, numerics / 2) + 0.3 * Math.min(1, names / 3) + 0.3 * clamp01((words - 12) / 30) + 0.3 * clamp01(longWords / Math.max(1, words) / 0.2),
   );
-  return { words, arousal, textIntensity, cues, reveal, resolution, stillness, information };
+  return { words, arousal, textIntensity, cues: topCues, reveal, resolution, stillness, information };
 }
