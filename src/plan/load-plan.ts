@@ -1,15 +1,18 @@
 /**
  * Reads a plan file and rejects an invalid one before anything renders: every problem is listed
  * as path + message (`sections[2].image: file not found: img/x.png`). Image and audio files are
- * checked for existence and decodability.
+ * checked for existence and decodability. A plan may come from someone else: its files must be
+ * inside its folder and its URLs are fetched under the input policy (src/net/input-policy.ts).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { StillmotionError, type InputProblem } from '../errors';
-import { fetchToCache, isUrl } from '../media/fetch-remote';
+import { fetchVerified, isUrl, type FetchRemoteOptions } from '../media/fetch-remote';
+import { resolveInputPolicy, type InputPolicy } from '../net/input-policy';
 import { probeAudio, type AudioFacts } from '../media/probe-audio';
 import { probeImage, type ImageFacts } from '../media/probe-image';
+import { resolveConfined } from './confine-path';
 import { formatPath, zodProblems } from './format-issues';
 import { duplicateIdProblems, planSchema, type Plan } from './schema';
 
@@ -64,6 +67,14 @@ export function parsePlan(data: unknown, label: string): Plan {
 export interface LoadOptions {
   /** Where downloaded (URL) images are kept. */
   cacheDir?: string;
+  /** What the plan may reach: local URLs, files outside its folder, download size (default: from the environment). */
+  policy?: Partial<InputPolicy>;
+  /** Folders besides the plan's own that its files may be in (`make`: the story's folder). */
+  roots?: string[];
+  /** Download URLs again instead of revalidating the cached copies (`--fresh`). */
+  fresh?: boolean;
+  /** Tests: a stub resolver for URL hosts. */
+  net?: FetchRemoteOptions<unknown>['net'];
 }
 
 export async function loadPlanFile(planPath: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
@@ -83,6 +94,8 @@ export async function loadPlanFile(planPath: string, opts: LoadOptions = {}): Pr
 export async function resolvePlanMedia(plan: Plan, planPath: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
   const planDir = path.dirname(path.resolve(planPath));
   const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
+  const policy = { ...resolveInputPolicy(), ...opts.policy };
+  const roots = [planDir, ...(opts.roots ?? [])];
   const problems: InputProblem[] = [];
   const images: Record<string, LocatedImage> = {};
   const audio: Record<string, LocatedAudio> = {};
@@ -101,18 +114,21 @@ export async function resolvePlanMedia(plan: Plan, planPath: string, opts: LoadO
       const job =
         seen.get(key) ??
         (async () => {
+          const probe = (f: string): Promise<ImageFacts | AudioFacts> => (kind === 'image' ? probeImage(f, ref) : probeAudio(f, ref));
           let file: string;
+          let facts: ImageFacts | AudioFacts;
           if (isUrl(ref)) {
-            file = await fetchToCache(ref, cacheDir, ref);
+            ({ file, facts } = await fetchVerified(ref, { cacheDir, label: ref, kind, verify: probe, policy, fresh: opts.fresh, net: opts.net }));
           } else {
-            file = path.resolve(planDir, ref);
+            file = await resolveConfined(ref, planDir, { allowOutside: policy.allowOutsidePaths, roots, owner: 'plan' });
             const stat = await fs.stat(file).catch(() => null);
             if (!stat) throw new StillmotionError(`file not found: ${ref}`);
             if (!stat.isFile()) throw new StillmotionError(`not a file: ${ref}`);
             if (stat.size === 0) throw new StillmotionError(`file is empty: ${ref}`);
+            facts = await probe(file);
           }
-          if (kind === 'image') images[ref] = { file, ...(await probeImage(file, ref)) };
-          else audio[ref] = { file, ...(await probeAudio(file, ref)) };
+          if (kind === 'image') images[ref] = { file, ...(facts as ImageFacts) };
+          else audio[ref] = { file, ...(facts as AudioFacts) };
         })();
       seen.set(key, job);
       try {

@@ -1,12 +1,15 @@
 /**
  * Reads a story file (Markdown, JSON or YAML), validates it and resolves its files. Every problem
  * names the file, line and field: `story.md:14: sections[2].image: file not found: images/x.png`.
- * Relative image and audio paths are resolved against the story file's folder.
+ * Relative image and audio paths are resolved against the story file's folder and must stay inside
+ * it (unless the input policy allows otherwise: a story may come from someone else).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StillmotionError, type InputProblem } from '../errors';
 import { isUrl } from '../media/fetch-remote';
+import { resolveInputPolicy, type InputPolicy } from '../net/input-policy';
+import { resolveConfined } from '../plan/confine-path';
 import { formatPath, zodProblems } from '../plan/format-issues';
 import { duplicateIdProblems } from '../plan/schema';
 import { parseMarkdownStory, slugifyId } from './markdown-story';
@@ -78,7 +81,12 @@ export function parseStorySource(text: string, label: string, format: StoryForma
   return parseYamlStory(text, label);
 }
 
-export async function loadStory(storyPath: string): Promise<Story> {
+export interface LoadStoryOptions {
+  /** Whether the story's paths may leave its folder (default: from the environment). */
+  policy?: Partial<Pick<InputPolicy, 'allowOutsidePaths'>>;
+}
+
+export async function loadStory(storyPath: string, opts: LoadStoryOptions = {}): Promise<Story> {
   const label = storyPath;
   const absolute = path.resolve(storyPath);
   const format = storyFormatOf(absolute);
@@ -91,11 +99,11 @@ export async function loadStory(storyPath: string): Promise<Story> {
     throw new StillmotionError(`${label}: ${code === 'ENOENT' ? 'story file not found' : code === 'EISDIR' ? 'is a folder, not a story file' : `cannot read story: ${(err as Error).message}`}`);
   }
   const source = parseStorySource(text, label, format);
-  return storyFromSource(source, absolute, label);
+  return storyFromSource(source, absolute, label, opts);
 }
 
 /** Validates parsed story data and resolves its files (which must exist). */
-export async function storyFromSource(source: ParsedStorySource, absolute: string, label: string): Promise<Story> {
+export async function storyFromSource(source: ParsedStorySource, absolute: string, label: string, opts: LoadStoryOptions = {}): Promise<Story> {
   const where = (dataPath: readonly PropertyKey[], key = false): string => locationLabel(label, source.locate, dataPath, key);
   const result = storySchema.safeParse(source.data);
   if (!result.success) {
@@ -118,11 +126,18 @@ export async function storyFromSource(source: ParsedStorySource, absolute: strin
   const data = result.data;
   const dir = path.dirname(absolute);
   const problems: InputProblem[] = [];
+  const allowOutside = opts.policy?.allowOutsidePaths ?? resolveInputPolicy().allowOutsidePaths;
   const resolveRef = async (ref: string, dataPath: PropertyKey[], kind: string): Promise<MediaRef> => {
     if (isUrl(ref)) return { ref, file: ref };
-    const file = path.resolve(dir, ref);
-    const stat = await fs.stat(file).catch(() => null);
     const at = `${where(dataPath)}: ${formatPath(dataPath)}`;
+    let file: string;
+    try {
+      file = await resolveConfined(ref, dir, { allowOutside, owner: 'story' });
+    } catch (err) {
+      problems.push({ path: at, message: (err as Error).message });
+      return { ref, file: path.resolve(dir, ref) };
+    }
+    const stat = await fs.stat(file).catch(() => null);
     if (!stat) problems.push({ path: at, message: `${kind} file not found: ${ref}` });
     else if (!stat.isFile()) problems.push({ path: at, message: `not a file: ${ref}` });
     else if (stat.size === 0) problems.push({ path: at, message: `${kind} file is empty: ${ref}` });
