@@ -221,6 +221,6 @@ export async function fetchVerified<T>(url: string, o: FetchRemoteOptions<T>): P
 }
 
 /** An image URL as a verified local file (used where only the file is needed). */
-export async function fetchToCache(url: string, cacheDir: string, label: string, opts: Pick<FetchRemoteOptions<unknown>, 'policy' | 'fresh' | 'signal'> = {}): Promise<string> {
+export async function fetchToCache(url: string, cacheDir: string, label: string, opts: Pick<FetchRemoteOptions<unknown>, 'policy' | 'fresh' | 'signal' | 'net'> = {}): Promise<string> {
   return (await fetchVerified(url, { ...opts, cacheDir, label, kind: 'image', verify: (f) => probeImage(f, label) })).file;
 }
