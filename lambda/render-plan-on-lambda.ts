@@ -13,7 +13,9 @@ import { OUTPUT_FORMATS, outputScale, type FormatId } from '../src/plan/formats'
 import type { LoadedPlan } from '../src/plan/load-plan';
 import { bundleSourcesHash } from '../src/render/bundle';
 import type { FormatProgress } from '../src/render/render-plan';
-import { checkFrameRange, planTimelines, slugify } from '../src/render/render-plan';
+import { checkOutputDir } from '../src/render/output-dir';
+import { outputStem } from '../src/render/output-name';
+import { checkFrameRange, planTimelines } from '../src/render/render-plan';
 import { prepareAssets, type PreparedAssets, type PrepareAssetsOptions } from '../src/render/prepare-assets';
 import { assertBucketExists, makeBucketClient } from './bucket-client';
 import type { LambdaTarget } from './config';
@@ -73,6 +75,8 @@ export async function renderPlanOnLambda(loaded: LoadedPlan, opts: LambdaPlanRen
   const region = target.region.value;
   const formats = opts.formats ?? loaded.plan.formats;
   const scale = outputScale(opts.scale ?? 1);
+  const name = outputStem(opts.name, loaded.plan.title);
+  if (opts.downloadDir) await checkOutputDir(opts.downloadDir);
   const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
 
   // Everything that can be checked before spending: credentials, layout, frame range, bucket.
@@ -102,7 +106,6 @@ export async function renderPlanOnLambda(loaded: LoadedPlan, opts: LambdaPlanRen
     const s = uploader.stats;
     log(`assets: ${s.uploaded} uploaded (${(s.bytesUploaded / 1024 ** 2).toFixed(1)} MiB), ${s.skipped} already in s3://${target.bucketName.value}`);
 
-    const name = opts.name ?? slugify(loaded.plan.title);
     const jobs: LambdaFormatJob[] = formats.map((format) => {
       const p = props.get(format)!;
       const range = checkFrameRange(opts.frames, p.durationInFrames);

@@ -1,10 +1,11 @@
 /**
  * One output name per plan in a batch, from its path under the folder it was found in:
  * `intro.json` -> `intro`, `launch-day/plan.json` -> `launch-day`, `a/b/story.json` -> `a-b-story`.
- * Names are slugs (`<name>-16x9.mp4`) and unique within the batch (`-2`, `-3` on a clash).
+ * Names are slugs (`<name>-16x9.mp4`; long ones shortened, see slugify) and unique within the batch
+ * (`-2`, `-3` on a clash). A slug has no folders in it, so every output stays inside the batch's folder.
  */
 import path from 'node:path';
-import { slugify } from '../render/render-plan';
+import { slugify } from '../render/output-name';
 
 export function outputNames(files: string[], roots: Map<string, string>): Map<string, string> {
   const names = new Map<string, string>();

@@ -12,7 +12,9 @@ import type { LambdaTarget } from '../../lambda/config';
 import type { LambdaPrivacy } from '../../lambda/render-on-lambda';
 import type { RetryPolicy } from '../../lambda/retry';
 import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
+import type { InputPolicy } from '../net/input-policy';
 import { loadPlanFile } from '../plan/load-plan';
+import { checkOutputDir } from '../render/output-dir';
 import { renderPlan } from '../render/render-plan';
 import { findPlans } from './find-plans';
 import { planInputHash } from './input-hash';
@@ -45,6 +47,8 @@ export interface BatchOptions {
   crf?: number;
   x264Preset?: X264Preset;
   cacheDir?: string;
+  /** What each plan may reach (local URLs, files outside its folder, download size); default: from the environment. */
+  inputPolicy?: InputPolicy;
   budgetUsd?: number;
   skipClips?: boolean;
   browserExecutable?: string;
@@ -63,10 +67,9 @@ function oneLine(err: unknown): string {
 
 export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
   const log = opts.onLog ?? (() => undefined);
+  const outDir = await checkOutputDir(opts.outDir);
   const { files, roots } = await findPlans(opts.inputs);
   const names = outputNames(files, roots);
-  const outDir = path.resolve(opts.outDir);
-  await fs.mkdir(outDir, { recursive: true });
   const manifest = await BatchManifest.open(outDir);
   const lambda = opts.lambda ?? null;
   const mode: FinishedOutput['mode'] = lambda ? 'lambda' : 'local';
@@ -96,7 +99,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
     };
     let todo: FormatId[] = [];
     try {
-      const loaded = await loadPlanFile(file, { cacheDir: opts.cacheDir });
+      const loaded = await loadPlanFile(file, { cacheDir: opts.cacheDir, policy: opts.inputPolicy });
       const formats = opts.formats ?? loaded.plan.formats;
       const settings = {
         mode,

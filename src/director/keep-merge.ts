@@ -55,6 +55,34 @@ export function sectionStatus(raw: Record<string, unknown>): KeptReason | 'direc
   return 'director';
 }
 
+/** True when the plan-level settings no longer match the fingerprint the director wrote (or it wrote none). */
+export function settingsEdited(raw: Record<string, unknown>): boolean {
+  const director = raw.director as { settingsFingerprint?: unknown } | undefined;
+  return director?.settingsFingerprint !== settingsFingerprint(raw);
+}
+
+export interface PlanEdits {
+  /** Sections the user pinned, edited or wrote, in plan order. */
+  sections: { id: string; why: KeptReason }[];
+  settings: boolean;
+}
+
+/**
+ * What of a plan file is the user's own work rather than the director's output: what a re-plan
+ * would lose. A file that is not a plan at all (no sections list) counts as all the user's.
+ */
+export function planEdits(raw: unknown): PlanEdits {
+  const plan = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+  if (!plan || !Array.isArray(plan.sections)) return { sections: [], settings: true };
+  const sections: PlanEdits['sections'] = [];
+  for (const [i, s] of (plan.sections as unknown[]).entries()) {
+    const section = s && typeof s === 'object' ? (s as Record<string, unknown>) : {};
+    const why = sectionStatus(section);
+    if (why !== 'director') sections.push({ id: typeof section.id === 'string' ? section.id : `#${i + 1}`, why });
+  }
+  return { sections, settings: settingsEdited(plan) };
+}
+
 /** A file reference written relative to `fromDir`, rewritten relative to `toDir` (URLs and absolute paths unchanged). */
 export function rebaseRef(ref: string, fromDir: string, toDir: string): string {
   if (isUrl(ref) || path.isAbsolute(ref) || fromDir === toDir) return ref;
@@ -91,9 +119,8 @@ export function decideKeep(keep: KeepPlan, storyIds: string[], outDir: string): 
     }
     previous = id;
   }
-  const director = keep.raw.director as { settingsFingerprint?: unknown } | undefined;
   let settings: Record<string, unknown> | null = null;
-  if (director?.settingsFingerprint !== settingsFingerprint(keep.raw)) {
+  if (settingsEdited(keep.raw)) {
     settings = {};
     for (const k of PLAN_SETTING_FIELDS) if (keep.raw[k] !== undefined) settings[k] = structuredClone(keep.raw[k]);
     const music = settings.music as { file?: unknown } | undefined;

@@ -139,13 +139,108 @@ describe('stillmotion plan', () => {
   });
 });
 
+describe('plan --out over an existing plan', () => {
+  const planTo = (out: string, ...extra: string[]) => runCommand([registerPlan], ['plan', small, '--out', out, '--budget', '0', ...extra]);
+  const readJson = async (f: string) => JSON.parse(await fs.readFile(f, 'utf8')) as { title: string; sections: Record<string, unknown>[] };
+
+  it('re-plans over its own unchanged plan', async () => {
+    const out = path.join(dir, 'again.plan.json');
+    expect((await planTo(out)).error).toBeNull();
+    const r = await planTo(out);
+    expect(r.error).toBeNull();
+    expect(r.stdout).toMatch(/written: /);
+  });
+
+  it('refuses to overwrite an edited plan; --force overwrites it, --keep merges it', async () => {
+    const out = path.join(dir, 'edited.plan.json');
+    expect((await planTo(out)).error).toBeNull();
+    const plan = await readJson(out);
+    plan.sections[1]!.text = 'My own words for the storm.';
+    const edited = `${JSON.stringify(plan, null, 2)}\n`;
+    await fs.writeFile(out, edited);
+
+    const refused = await planTo(out);
+    expect(refused.error).toBeInstanceOf(StillmotionError);
+    expect(refused.error!.message).toMatch(/edited\.plan\.json has changes the director did not write: sections "storm" \(edited\)/);
+    expect(refused.error!.message).toMatch(/--keep/);
+    expect(refused.error!.message).toMatch(/--force/);
+    expect(await fs.readFile(out, 'utf8')).toBe(edited);
+
+    // --keep alone keeps the edits of the plan being written.
+    const kept = await planTo(out, '--keep');
+    expect(kept.error).toBeNull();
+    expect((await readJson(out)).sections[1]!.text).toBe('My own words for the storm.');
+
+    const forced = await planTo(out, '--force');
+    expect(forced.error).toBeNull();
+    expect((await readJson(out)).sections[1]!.text).not.toBe('My own words for the storm.');
+    // And now it is the director's own again: a plain re-plan goes through.
+    expect((await planTo(out)).error).toBeNull();
+  });
+
+  it('refuses to overwrite a pinned plan, edited settings, or a file that is not a plan', async () => {
+    const pinned = path.join(dir, 'pinned.plan.json');
+    expect((await planTo(pinned)).error).toBeNull();
+    const plan = await readJson(pinned);
+    plan.sections[2]!.pinned = true;
+    await fs.writeFile(pinned, JSON.stringify(plan));
+    const r1 = await planTo(pinned);
+    expect(r1.error!.message).toMatch(/sections "after" \(pinned\)\. Not overwritten: re-run with --keep .* or --force/);
+    const r2 = await planTo(pinned, '--keep', pinned);
+    expect(r2.error).toBeNull();
+    expect((await readJson(pinned)).sections[2]!.pinned).toBe(true);
+
+    const retitled = path.join(dir, 'retitled.plan.json');
+    expect((await planTo(retitled)).error).toBeNull();
+    await fs.writeFile(retitled, JSON.stringify({ ...(await readJson(retitled)), title: 'My title' }));
+    expect((await planTo(retitled)).error!.message).toMatch(/the plan settings/);
+
+    const notes = path.join(dir, 'notes.json');
+    await fs.writeFile(notes, 'my notes, not a plan');
+    expect((await planTo(notes)).error!.message).toMatch(/notes\.json has changes the director did not write: it is not JSON the director wrote/);
+    expect(await fs.readFile(notes, 'utf8')).toBe('my notes, not a plan');
+    // Another plan as --keep does not protect this one's edits.
+    expect((await planTo(notes, '--keep', pinned)).error!.message).toMatch(/Not overwritten/);
+    expect((await planTo(notes, '--keep', '--force')).error!.message).toMatch(/--keep and --force: give one/);
+  });
+});
+
 describe('stillmotion make', () => {
+  it('checks every option before writing the plan: a bad flag leaves the plan as it was', async () => {
+    const out = path.join(dir, 'make-checked');
+    const cases: [string[], RegExp][] = [
+      [['--formats', '4:3'], /--formats: unknown format "4:3"/],
+      [['--crf', '99'], /--crf: an integer 0-51 \(got 99\)/],
+      [['--scale', 'big'], /--scale: not a number/],
+      [['--frames', 'a-b'], /--frames: expected a frame/],
+      [['--name', '../../escape'], /--name: a file name stem without folders/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCommand([registerMake], ['make', small, '--out', out, '--budget', '0', ...args]);
+      expect(r.error).toBeInstanceOf(StillmotionError);
+      expect(r.error!.message).toMatch(message);
+      await expect(fs.stat(path.join(out, 'small.plan.json'))).rejects.toThrow();
+    }
+    // An existing, edited plan is left byte for byte as it was.
+    const planFile = path.join(out, 'small.plan.json');
+    expect((await runCommand([registerPlan], ['plan', small, '--out', planFile, '--budget', '0'])).error).toBeNull();
+    const text = (await fs.readFile(planFile, 'utf8')).replace('"title": "Small"', '"title": "Mine"');
+    await fs.writeFile(planFile, text);
+    const before = await fs.stat(planFile);
+    const bad = await runCommand([registerMake], ['make', small, '--out', out, '--budget', '0', '--formats', '4:3']);
+    expect(bad.error!.message).toMatch(/--formats/);
+    const refused = await runCommand([registerMake], ['make', small, '--out', out, '--budget', '0']);
+    expect(refused.error!.message).toMatch(/small\.plan\.json has changes the director did not write: the plan settings.*--keep.*--force/);
+    expect(await fs.readFile(planFile, 'utf8')).toBe(text);
+    expect((await fs.stat(planFile)).mtimeMs).toBe(before.mtimeMs);
+  });
+
   it('writes the plan and the storyboard next to the outputs, then hands the plan to the renderer', async () => {
     const out = path.join(dir, 'make-out');
-    // An invalid encoder setting stops the render before it starts: the planning half is what is checked here.
-    const r = await runCommand([registerMake], ['make', small, '--out', out, '--crf', '99', '--budget', '0']);
+    // A frame range past the end stops the render before it starts: the planning half is what is checked here.
+    const r = await runCommand([registerMake], ['make', small, '--out', out, '--frames', '99999', '--budget', '0']);
     expect(r.error).toBeInstanceOf(StillmotionError);
-    expect(r.error!.message).toMatch(/--crf: an integer 0-51 \(got 99\)/);
+    expect(r.error!.message).toMatch(/--frames: 99999-99999 is outside the video/);
     const loaded = await loadPlanFile(path.join(out, 'small.plan.json'));
     expect(loaded.plan.budget).toBe(0);
     expect(path.resolve(out, loaded.plan.sections[0]!.image)).toBe(path.join(dir, 'story', '1.png'));

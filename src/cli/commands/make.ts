@@ -5,9 +5,12 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { slugify, type RenderResult } from '../../render/render-plan';
+import { checkOutputDir } from '../../render/output-dir';
+import { checkNameOption, outputStem } from '../../render/output-name';
+import type { RenderResult } from '../../render/render-plan';
+import { parseRenderSettings } from '../render-options';
 import { addPlanOptions, runPlanCommand, type PlanCommandOptions, type PlanCommandResult } from './plan';
-import { runRenderCommand, type RenderCommandOptions } from './render';
+import { parseFrames, runRenderCommand, type RenderCommandOptions } from './render';
 
 export type MakeCommandOptions = Omit<PlanCommandOptions, 'out' | 'storyboard'> &
   Omit<RenderCommandOptions, 'budget'> & {
@@ -15,17 +18,27 @@ export type MakeCommandOptions = Omit<PlanCommandOptions, 'out' | 'storyboard'> 
   };
 
 export async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise<{ plan: PlanCommandResult; render: RenderResult }> {
+  // Every render option, and the output folder, is checked before the plan is written: a bad flag
+  // must not leave a rewritten plan behind.
+  parseRenderSettings(o);
+  if (o.frames) parseFrames(o.frames);
+  if (o.name !== undefined) checkNameOption(o.name);
+  await checkOutputDir(o.out);
   const planned = await runPlanCommand(storyPath, {
     budget: o.budget,
     director: o.director,
     openaiModel: o.openaiModel,
     keep: o.keep,
+    force: o.force,
     provider: o.provider,
     clipModel: o.clipModel,
     depth: o.depth,
     cache: o.cache,
+    allowLocalUrls: o.allowLocalUrls,
+    allowOutsidePaths: o.allowOutsidePaths,
+    maxDownloadMb: o.maxDownloadMb,
     outFor: (title) => {
-      const stem = o.name ?? slugify(title);
+      const stem = outputStem(o.name, title);
       return {
         plan: path.join(o.out, `${stem}.plan.json`),
         ...(o.storyboard ? { storyboard: path.join(o.out, `${stem}.storyboard.png`) } : {}),
@@ -33,8 +46,8 @@ export async function runMakeCommand(storyPath: string, o: MakeCommandOptions): 
     },
   });
   // The render spends within the same budget the plan was made for; every render option is passed on.
-  const { budget: _planBudget, director: _d, openaiModel: _m, keep: _k, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;
-  const render = await runRenderCommand(planned.planPath, { ...renderOptions, budget: String(planned.result.budgetUsd) });
+  const { budget: _planBudget, director: _d, openaiModel: _m, keep: _k, force: _f, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;
+  const render = await runRenderCommand(planned.planPath, { ...renderOptions, budget: String(planned.result.budgetUsd), inputRoots: [path.dirname(path.resolve(storyPath))] });
   return { plan: planned, render };
 }
 

@@ -1,12 +1,14 @@
 /** `stillmotion plan <story>`: the Story Director: a story (Markdown, JSON, YAML) in, a motion plan (and a storyboard) out. */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createOpenAiDirector } from '../../director/openai-director';
 import { heuristicDirector } from '../../director/heuristic-director';
-import { readKeepPlan } from '../../director/keep-merge';
+import { planEdits, readKeepPlan } from '../../director/keep-merge';
 import { planStory, TIER_NAMES, type StoryPlan } from '../../director/plan-story';
 import { StillmotionError } from '../../errors';
 import { writeFileAtomic } from '../../fs/atomic-write';
+import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
 import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, PROVIDERS, type Plan } from '../../plan/schema';
 import { storyboardPng } from '../../storyboard/storyboard';
@@ -15,13 +17,16 @@ import { probeStoryMedia } from '../../story/story-media';
 import { formatUsd } from '../../cost/prices';
 import { warn } from '../output';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends InputPolicyFlags {
   budget?: string;
   director?: string;
   openaiModel?: string;
   out?: string;
   storyboard?: string;
-  keep?: string;
+  /** The plan whose edits to keep; `true` (the flag alone): the plan being written. */
+  keep?: string | boolean;
+  /** Overwrite the plan even when it has edits of its own. */
+  force?: boolean;
   provider?: string;
   clipModel?: string;
   depth?: string;
@@ -52,6 +57,41 @@ export function defaultPlanPath(storyPath: string): string {
   return path.join(path.dirname(abs), `${path.basename(abs, path.extname(abs))}.plan.json`);
 }
 
+/**
+ * Refuses to replace a plan that holds the user's work: sections pinned, edited or added, edited
+ * settings, or a file that is not a director's plan at all (checked with the fingerprints the director
+ * wrote). `--keep` (this plan) merges the edits instead; `--force` replaces them.
+ */
+export async function checkPlanOverwrite(planPath: string, o: { keepPath: string | null; force?: boolean }): Promise<void> {
+  if (o.force || o.keepPath === planPath) return;
+  let text: string;
+  try {
+    text = await fs.readFile(planPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'EISDIR') throw new StillmotionError(`--out ${planPath}: is a folder; give a .json file`);
+    throw new StillmotionError(`--out ${planPath}: cannot read the plan there: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = null;
+  }
+  const edits = planEdits(raw);
+  const what = [
+    ...(raw === null ? ['it is not JSON the director wrote'] : []),
+    ...(edits.sections.length ? [`sections ${edits.sections.map((e) => `"${e.id}" (${e.why === 'pinned' ? 'pinned' : 'edited'})`).join(', ')}`] : []),
+    ...(raw !== null && edits.settings ? ['the plan settings (title, formats, music, sync, budget ...)'] : []),
+  ];
+  if (!what.length) return;
+  const shown = path.relative(process.cwd(), planPath) || planPath;
+  throw new StillmotionError(
+    `${shown} has changes the director did not write: ${what.join('; ')}. Not overwritten: re-run with --keep to re-plan keeping them, or --force to replace them.`,
+  );
+}
+
 /** Plans a story and writes the plan (and the storyboard, when asked); shared by `plan` and `make`. */
 export async function runPlanCommand(
   storyPath: string,
@@ -63,13 +103,19 @@ export async function runPlanCommand(
   const depthEstimator = oneOf('--depth', o.depth, DEPTH_ESTIMATORS);
   if (o.out && path.extname(o.out).toLowerCase() !== '.json') throw new StillmotionError(`--out: the plan is JSON: give a .json file (got "${o.out}")`);
 
-  const story = await loadStory(storyPath);
+  if (o.keep !== undefined && o.force) throw new StillmotionError('--keep and --force: give one (--keep keeps your edits, --force replaces them)');
+
+  const policy = resolveInputPolicy(o);
+  const story = await loadStory(storyPath, { policy });
   const derived = o.outFor?.(story.title);
   const planPath = path.resolve(o.out ?? derived?.plan ?? defaultPlanPath(storyPath));
+  const keepPath = o.keep === true ? planPath : typeof o.keep === 'string' ? path.resolve(o.keep) : null;
+  // Before any work: a plan with the user's edits in it is never silently replaced.
+  await checkPlanOverwrite(planPath, { keepPath, force: o.force });
   const storyboardOut = o.storyboard ?? derived?.storyboard;
-  const media = await probeStoryMedia(story, { cacheDir: o.cache });
-  const keep = o.keep ? await readKeepPlan(o.keep) : null;
-  if (o.keep && !keep) warn(`--keep ${o.keep}: no such plan yet; planning every section`);
+  const media = await probeStoryMedia(story, { cacheDir: o.cache, policy });
+  const keep = keepPath ? await readKeepPlan(keepPath) : null;
+  if (keepPath && !keep) warn(`--keep ${path.relative(process.cwd(), keepPath) || keepPath}: no such plan yet; planning every section`);
   const director = directorName === 'openai' ? createOpenAiDirector({ model: o.openaiModel }) : heuristicDirector;
   const result = await planStory(story, media, {
     outPath: planPath,
@@ -86,7 +132,7 @@ export async function runPlanCommand(
   if (storyboardOut) {
     storyboardPath = path.resolve(storyboardOut);
     // Read back what was written: the storyboard shows the plan file itself (and proves it loads).
-    const loaded = await loadPlanFile(planPath, { cacheDir: o.cache });
+    const loaded = await loadPlanFile(planPath, { cacheDir: o.cache, policy, roots: [story.dir] });
     await writeFileAtomic(storyboardPath, await storyboardPng(loaded));
   }
   process.stdout.write(planSummary(result.plan, result));
@@ -117,11 +163,12 @@ export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUs
 }
 
 export function addPlanOptions(cmd: Command): Command {
-  return cmd
+  return addInputPolicyOptions(cmd)
     .option('--budget <usd>', 'most USD the plan may cost: AI clips and hosted depth (default: the story\'s budget, else 0)')
     .option('--director <name>', 'heuristic (local, no key) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)', 'heuristic')
     .option('--openai-model <model>', 'model for the openai director (default: STILLMOTION_OPENAI_MODEL, else gpt-4o-mini)')
-    .option('--keep <plan>', 're-plan, keeping the sections (and settings) you edited or pinned in this plan')
+    .option('--keep [plan]', 're-plan, keeping the sections (and settings) you edited or pinned in this plan (default: the plan being written)')
+    .option('--force', 'overwrite the plan even where you edited or pinned it (without --keep or --force, an edited plan is never overwritten)')
     .option('--provider <id>', `AI clip provider for tier 3: ${PROVIDERS.join(', ')} (default: the story's, else runway)`)
     .option('--clip-model <model>', 'AI clip model (default: the provider\'s default)')
     .option('--depth <estimator>', `depth maps for tier 2: ${DEPTH_ESTIMATORS.join(', ')} (hosted costs ~$0.02/image)`)

@@ -3,10 +3,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { StillmotionError } from '../../errors';
 import { parseFormatList, type FormatId } from '../../plan/formats';
+import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { explainTimeline, explanationText } from '../../render/explain';
-import { renderPlan, slugify, type RenderResult } from '../../render/render-plan';
+import { checkOutputDir } from '../../render/output-dir';
+import { checkNameOption, outputStem } from '../../render/output-name';
+import { renderPlan, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
 import { parseRenderSettings, reportClipResults } from '../render-options';
@@ -19,7 +22,9 @@ export function parseFrames(v: string): [number, number] | number {
   return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
 }
 
-export interface RenderCommandOptions {
+export interface RenderCommandOptions extends InputPolicyFlags {
+  /** Folders besides the plan's own that its files may be in (`make`: the story's folder). */
+  inputRoots?: string[];
   formats?: string;
   out: string;
   scale?: string;
@@ -38,8 +43,14 @@ export interface RenderCommandOptions {
 }
 
 export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
+  // Every option, and the output folder, is checked before the plan is loaded and anything is spent.
   const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
-  const loaded = await loadPlanFile(planPath, { cacheDir: o.cache });
+  const policy = resolveInputPolicy(o);
+  const frames = o.frames ? parseFrames(o.frames) : undefined;
+  if (o.name !== undefined) checkNameOption(o.name);
+  await checkOutputDir(o.out);
+  const loaded = await loadPlanFile(planPath, { cacheDir: o.cache, policy, roots: o.inputRoots, fresh: o.fresh });
+  const name = outputStem(o.name, loaded.plan.title);
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
   const abort = new AbortController();
@@ -50,9 +61,9 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
     result = await renderPlan(loaded, {
       formats: chosen,
       outDir: o.out,
-      name: o.name,
+      name,
       scale,
-      frames: o.frames ? parseFrames(o.frames) : undefined,
+      frames,
       browserExecutable: o.browserExecutable,
       x264Preset,
       crf,
@@ -68,7 +79,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
         ? async (timelines) => {
             const first = timelines.values().next().value!;
             const explanation = explainTimeline(first);
-            const file = path.resolve(o.out, `${o.name ?? slugify(loaded.plan.title)}.timeline.json`);
+            const file = path.resolve(o.out, `${name}.timeline.json`);
             await writeFileAtomic(file, `${JSON.stringify(explanation, null, 2)}\n`);
             view.log(`${explanationText(explanation)}written: ${path.relative(process.cwd(), file)}`);
           }
@@ -90,8 +101,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
 }
 
 export function register(program: Command): void {
-  program
-    .command('render')
+  addInputPolicyOptions(program.command('render'))
     .description('Render a motion plan to one MP4 per format (H.264 + AAC)')
     .argument('<plan>', 'plan JSON file')
     .option('--formats <list>', 'comma-separated formats: 16:9,9:16,1:1 (default: the plan\'s formats)')
