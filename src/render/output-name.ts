@@ -30,9 +30,8 @@ export function slugify(s: string): string {
   return `${head.replace(/-+$/, '')}-${hash}`;
 }
 
-/** The output stem: `--name` checked to be a plain, not too long file name, else the title's slug. */
-export function outputStem(name: string | undefined, title: string): string {
-  if (name === undefined) return slugify(title);
+/** A `--name` checked to be a plain file name (no folders, no control characters) short enough for every derived file. */
+export function checkNameOption(name: string): string {
   if (name.trim() === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
     throw new StillmotionError(`--name: a file name stem without folders, written inside --out (got "${name}")`);
   }
@@ -41,4 +40,9 @@ export function outputStem(name: string | undefined, title: string): string {
   const bytes = Buffer.byteLength(name);
   if (bytes > MAX_STEM_BYTES) throw new StillmotionError(`--name: at most ${MAX_STEM_BYTES} bytes, so every output file name fits (got ${bytes})`);
   return name;
+}
+
+/** The output stem: `--name` (checked), else the title's slug. */
+export function outputStem(name: string | undefined, title: string): string {
+  return name === undefined ? slugify(title) : checkNameOption(name);
 }
