@@ -11,9 +11,10 @@ import { StillmotionError } from '../../errors';
 import { parseFrames } from './render';
 import type { LambdaTargetOptions } from './lambda';
 import { checkPrivacy, intOption, parseRenderSettings } from '../render-options';
+import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 
 
-export interface BatchCommandOptions extends LambdaTargetOptions {
+export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFlags {
   lambda?: boolean;
   concurrency?: string;
   out: string;
@@ -35,6 +36,7 @@ export interface BatchCommandOptions extends LambdaTargetOptions {
 export async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promise<BatchRow[]> {
   const concurrency = intOption(o.concurrency, '--concurrency', 1);
   const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
+  const inputPolicy = resolveInputPolicy(o);
   checkPrivacy(o.privacy);
   const lambdaOnly = (['download', 'privacy', 'framesPerLambda', 'function', 'serveUrl', 'bucket', 'region'] as const).filter((k) => o[k] !== undefined);
   if (!o.lambda && lambdaOnly.length) throw new StillmotionError(`--${lambdaOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --lambda`);
@@ -64,6 +66,7 @@ export async function runBatchCommand(inputs: string[], o: BatchCommandOptions):
       crf,
       x264Preset,
       cacheDir: o.cache,
+      inputPolicy,
       budgetUsd,
       skipClips: o.clips === false,
       browserExecutable: o.browserExecutable,
@@ -83,8 +86,7 @@ export async function runBatchCommand(inputs: string[], o: BatchCommandOptions):
 }
 
 export function register(program: Command): void {
-  program
-    .command('batch')
+  addInputPolicyOptions(program.command('batch'))
     .description('Render many plans (plan files, folders of plans or globs), resumably; one summary table at the end')
     .argument('<plans...>', 'plan files, folders of plans, or globs such as "plans/*.json" (quoted)')
     .option('--lambda', 'render on Remotion Lambda (run `stillmotion lambda deploy` first)')

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatUsd } from '../../cost/prices';
 import { StillmotionError } from '../../errors';
+import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
 import { prepareAssets } from '../../render/prepare-assets';
 
@@ -23,18 +24,17 @@ export function clipsTable(rows: ClipsRow[]): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('clips')
+  addInputPolicyOptions(program.command('clips'))
     .description('Generate or collect the AI clips (tier 3) of a plan: cache first, within the budget, else fall back')
     .argument('<plan>', 'plan JSON file')
     .option('--dry-run', 'only plan: show cache hits, estimated costs and fallbacks, generate nothing')
     .option('--budget <usd>', 'most USD to spend (overrides the plan\'s budget)')
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
     .addHelpText('after', '\nKeys: LUMA_API_KEY, RUNWAYML_API_SECRET, KLING_ACCESS_KEY + KLING_SECRET_KEY, HAIPER_API_KEY.')
-    .action(async (planPath: string, o: { dryRun?: boolean; budget?: string; cache: string }) => {
+    .action(async (planPath: string, o: { dryRun?: boolean; budget?: string; cache: string } & InputPolicyFlags) => {
       const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
       if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
-      const loaded = await loadPlanFile(planPath, { cacheDir: o.cache });
+      const loaded = await loadPlanFile(planPath, { cacheDir: o.cache, policy: resolveInputPolicy(o) });
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
       process.once('SIGINT', onSigint);

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { LambdaPlanRenderResult } from '../../../lambda/render-plan-on-lambda';
 import type { LambdaPrivacy, LambdaX264Preset } from '../../../lambda/render-on-lambda';
 import { StillmotionError } from '../../errors';
+import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
@@ -28,7 +29,7 @@ export interface LambdaTargetOptions {
  * The render options mean what they mean for a local render; browserExecutable and explain do not
  * apply on Lambda and are ignored with a warning.
  */
-export interface LambdaRenderCommandOptions extends LambdaTargetOptions {
+export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPolicyFlags {
   formats?: string;
   out?: string;
   name?: string;
@@ -62,7 +63,7 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
   const { renderPlanOnLambda } = await import('../../../lambda/render-plan-on-lambda');
   const { costPerMinute, formatLambdaUsd, totalCost } = await import('../../../lambda/cost');
   const cache = o.cache ?? '.stillmotion/cache';
-  const loaded = await loadPlanFile(planPath, { cacheDir: cache });
+  const loaded = await loadPlanFile(planPath, { cacheDir: cache, policy: resolveInputPolicy(o) });
   const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
@@ -173,8 +174,7 @@ export function register(program: Command): void {
   });
 
   targetOptions(
-    lambda
-      .command('render')
+    addInputPolicyOptions(lambda.command('render'))
       .description('Render a motion plan on Lambda, all formats in parallel; prints output URLs and the Lambda cost')
       .argument('<plan>', 'plan JSON file')
       .option('--formats <list>', "comma-separated formats: 16:9,9:16,1:1 (default: the plan's formats)")
