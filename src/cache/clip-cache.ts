@@ -1,9 +1,11 @@
 /**
  * The tier-3 clip cache: finished MP4s by request key, in a local directory (default
  * `.stillmotion/cache/clips`) or any S3-compatible store. Every entry records the sha256 of its bytes
- * and is verified on read; a corrupt entry is discarded (the clip is then regenerated). Writes are
- * atomic: locally the video is renamed into place before its metadata (the commit marker); on S3 a
- * PutObject is atomic and the metadata rides on the object.
+ * and is verified on read; a clip that no longer matches it is discarded (and then regenerated),
+ * with a warning. Writes are atomic: locally the video is renamed into place, then its sha256 in a
+ * `sha256sum`-style file beside it, then its metadata (the commit marker); on S3 a PutObject is
+ * atomic and the metadata rides on the object. Clips are paid for: when only the local metadata is
+ * damaged, a clip that still matches its sha256 is kept and its metadata rebuilt, with a warning.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -44,11 +46,41 @@ export interface ClipCache {
 
 const KEY_RE = /^[0-9a-f]{64}$/;
 
-/** Clips in `<dir>/clips/<key>.mp4` with `<key>.json` beside it. */
+export interface ClipCacheOptions {
+  /** Where damaged entries are reported (default: a `warning:` line on stderr). */
+  onWarning?: (message: string) => void;
+}
+
+const warnOnStderr = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
+
+/** The fields of a damaged (e.g. truncated) JSON object that are still complete: `"name": "text"` or `"name": 12.5`. */
+function salvageFields(text: string): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const m of text.matchAll(/"(\w+)"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*[,}\n])/g)) {
+    const [, name, str, num] = m;
+    if (str !== undefined) {
+      try {
+        out[name!] = JSON.parse(`"${str}"`) as string;
+      } catch {
+        // A string cut inside an escape: not recoverable.
+      }
+    } else out[name!] = Number(num);
+  }
+  return out;
+}
+
+type ReadEntry = { entry: ClipEntry } | { damaged: string } | null;
+
+/** Clips in `<dir>/clips/<key>.mp4` with `<key>.mp4.sha256` and `<key>.json` beside it. */
 export class LocalClipCache implements ClipCache {
   readonly clipsDir: string;
-  constructor(readonly dir: string = DEFAULT_CACHE_DIR) {
+  private readonly warn: (message: string) => void;
+  constructor(
+    readonly dir: string = DEFAULT_CACHE_DIR,
+    opts: ClipCacheOptions = {},
+  ) {
     this.clipsDir = path.join(dir, 'clips');
+    this.warn = opts.onWarning ?? warnOnStderr;
   }
 
   get description(): string {
@@ -63,28 +95,80 @@ export class LocalClipCache implements ClipCache {
     return path.join(this.clipsDir, `${key}.json`);
   }
 
-  private async readEntry(key: string): Promise<ClipEntry | null> {
+  /** The clip's sha256 in `sha256sum` format, written before the metadata: what a damaged entry is verified with. */
+  private hashFileFor(key: string): string {
+    return `${this.fileFor(key)}.sha256`;
+  }
+
+  private async readEntry(key: string): Promise<ReadEntry> {
+    let text: string;
     try {
-      const e = JSON.parse(await fs.readFile(this.metaFor(key), 'utf8')) as ClipEntry;
-      return e && e.key === key && typeof e.sha256 === 'string' ? e : null;
+      text = await fs.readFile(this.metaFor(key), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      return { key, sha256: '', bytes: -1, createdAt: '', provider: '?', model: '?', durationSec: 0, aspect: '?', costUsd: 0 };
+      return { damaged: '' };
     }
+    try {
+      const e = JSON.parse(text) as ClipEntry;
+      if (e && e.key === key && typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256)) return { entry: e };
+    } catch {
+      // Falls through: damaged.
+    }
+    return { damaged: text };
+  }
+
+  /**
+   * A damaged metadata file: the clip is kept when it matches the sha256 recorded beside it (or one
+   * still legible in the damaged metadata), and its metadata is rebuilt from what is legible;
+   * otherwise the entry is removed. Either way the user is told.
+   */
+  private async recover(key: string, damaged: string): Promise<ClipEntry | null> {
+    const name = `${key.slice(0, 12)}…`;
+    const fields = salvageFields(damaged);
+    const recorded = (await fs.readFile(this.hashFileFor(key), 'utf8').catch(() => '')).match(/^[0-9a-f]{64}/)?.[0] ?? (typeof fields.sha256 === 'string' ? fields.sha256 : null);
+    const actual = await sha256File(this.fileFor(key)).catch(() => null);
+    if (!actual) {
+      this.warn(`clip cache: entry ${name} has damaged metadata and no clip; removed`);
+      await this.delete(key);
+      return null;
+    }
+    if (actual !== recorded) {
+      this.warn(
+        `clip cache: entry ${name} has damaged metadata and its clip ${recorded ? 'no longer matches its sha256' : 'has no sha256 left to verify it with'}; removed (it will be generated again): ${this.fileFor(key)}`,
+      );
+      await this.delete(key);
+      return null;
+    }
+    const text = (k: string): string => (typeof fields[k] === 'string' ? (fields[k] as string) : '?');
+    const num = (k: string): number => (typeof fields[k] === 'number' ? (fields[k] as number) : 0);
+    const stat = await fs.stat(this.fileFor(key));
+    const entry: ClipEntry = {
+      key,
+      sha256: actual,
+      bytes: stat.size,
+      createdAt: typeof fields.createdAt === 'string' && Number.isFinite(Date.parse(fields.createdAt)) ? fields.createdAt : stat.mtime.toISOString(),
+      provider: text('provider'),
+      model: text('model'),
+      durationSec: num('durationSec'),
+      aspect: text('aspect'),
+      costUsd: num('costUsd'),
+      ...(typeof fields.prompt === 'string' ? { prompt: fields.prompt } : {}),
+      ...(typeof fields.taskId === 'string' ? { taskId: fields.taskId } : {}),
+    };
+    await writeFileAtomic(this.metaFor(key), `${JSON.stringify(entry, null, 2)}\n`);
+    this.warn(`clip cache: entry ${name} had damaged metadata; the clip still matches its sha256, so it was kept and its metadata rebuilt (${this.metaFor(key)})`);
+    return entry;
   }
 
   async get(key: string): Promise<string | null> {
     if (!KEY_RE.test(key)) return null;
-    const entry = await this.readEntry(key);
-    if (!entry) return null;
+    const read = await this.readEntry(key);
+    if (!read) return null;
     const file = this.fileFor(key);
-    let actual: string | null = null;
-    try {
-      actual = await sha256File(file);
-    } catch {
-      actual = null;
-    }
-    if (actual !== entry.sha256) {
+    if ('damaged' in read) return (await this.recover(key, read.damaged)) ? file : null;
+    const actual = await sha256File(file).catch(() => null);
+    if (actual !== read.entry.sha256) {
+      this.warn(`clip cache: entry ${key.slice(0, 12)}…: ${actual ? 'the clip no longer matches its sha256' : 'the clip is missing'}; removed (it will be generated again): ${file}`);
       await this.delete(key);
       return null;
     }
@@ -97,7 +181,9 @@ export class LocalClipCache implements ClipCache {
     const sha256 = await sha256File(file);
     const bytes = (await fs.stat(file)).size;
     if (path.resolve(file) !== path.resolve(target)) await produceAtomic(target, (tmp) => fs.copyFile(file, tmp));
-    const entry: ClipEntry = { ...meta, key, sha256, bytes, createdAt: new Date().toISOString() };
+    await writeFileAtomic(this.hashFileFor(key), `${sha256}  ${path.basename(target)}\n`);
+    // Key and hash first: a truncated file most likely still has them.
+    const entry: ClipEntry = { key, sha256, bytes, createdAt: new Date().toISOString(), ...meta };
     await writeFileAtomic(this.metaFor(key), `${JSON.stringify(entry, null, 2)}\n`);
     return target;
   }
@@ -113,7 +199,8 @@ export class LocalClipCache implements ClipCache {
     for (const n of names) {
       const key = n.endsWith('.json') ? n.slice(0, -5) : null;
       if (!key || !KEY_RE.test(key)) continue;
-      const e = await this.readEntry(key);
+      const read = await this.readEntry(key);
+      const e = read && ('damaged' in read ? await this.recover(key, read.damaged) : read.entry);
       if (e) out.push(e);
     }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -123,6 +210,7 @@ export class LocalClipCache implements ClipCache {
     // Metadata first: without it the entry no longer exists for readers.
     await fs.rm(this.metaFor(key), { force: true });
     await fs.rm(this.fileFor(key), { force: true });
+    await fs.rm(this.hashFileFor(key), { force: true });
   }
 }
 
@@ -266,6 +354,8 @@ export interface OpenCacheOptions {
   dir?: string;
   s3?: S3Config;
   env?: NodeJS.ProcessEnv;
+  /** Where a local cache reports damaged entries (default: stderr). */
+  onWarning?: (message: string) => void;
 }
 
 export function openClipCache(opts: OpenCacheOptions = {}): ClipCache {
@@ -277,7 +367,7 @@ export function openClipCache(opts: OpenCacheOptions = {}): ClipCache {
     if (!s3) throw new Error('S3 cache: set STILLMOTION_CACHE_S3_BUCKET (and _ENDPOINT for R2/MinIO)');
     return new S3ClipCache(s3, path.join(dir, 's3-clips'));
   }
-  return new LocalClipCache(dir);
+  return new LocalClipCache(dir, { onWarning: opts.onWarning });
 }
 
 export interface CacheStats {

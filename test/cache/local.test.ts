@@ -54,21 +54,68 @@ describe('local clip cache', () => {
     expect(await fs.readFile(stored)).toEqual(clip.bytes);
     expect((await cache.list()).map((e) => e.key)).toEqual([key(1)]);
     // No temp files left behind.
-    expect((await fs.readdir(path.join(dir, 'c1', 'clips'))).sort()).toEqual([`${key(1)}.json`, `${key(1)}.mp4`]);
+    expect((await fs.readdir(path.join(dir, 'c1', 'clips'))).sort()).toEqual([`${key(1)}.json`, `${key(1)}.mp4`, `${key(1)}.mp4.sha256`]);
+    // The hash beside the clip is in `sha256sum -c` format.
+    expect(await fs.readFile(`${stored}.sha256`, 'utf8')).toMatch(new RegExp(`^[0-9a-f]{64}  ${key(1)}\\.mp4\\n$`));
   });
 
-  it('discards a corrupt clip, a truncated clip and unreadable metadata', async () => {
-    const cache = new LocalClipCache(path.join(dir, 'c2'));
-    for (const n of [2, 3, 4]) await cache.put(key(n), clip.file, meta);
+  it('discards a corrupt clip and a truncated clip, saying so', async () => {
+    const warnings: string[] = [];
+    const cache = new LocalClipCache(path.join(dir, 'c2'), { onWarning: (m) => warnings.push(m) });
+    for (const n of [2, 3]) await cache.put(key(n), clip.file, meta);
     const f = (n: number) => path.join(dir, 'c2', 'clips', `${key(n)}`);
     const flipped = Buffer.from(clip.bytes);
     const at = flipped.length - 10;
     flipped[at] = flipped[at]! ^ 0xff;
     await fs.writeFile(`${f(2)}.mp4`, flipped);
     await fs.truncate(`${f(3)}.mp4`, 100);
-    await fs.writeFile(`${f(4)}.json`, '{"key": "trunc');
-    for (const n of [2, 3, 4]) expect(await cache.get(key(n))).toBeNull();
+    for (const n of [2, 3]) expect(await cache.get(key(n))).toBeNull();
     expect(await fs.readdir(path.join(dir, 'c2', 'clips'))).toEqual([]);
+    expect(warnings).toHaveLength(2);
+    for (const w of warnings) expect(w).toMatch(/clip cache: entry [0-9a-f]{12}…: the clip no longer matches its sha256; removed \(it will be generated again\)/);
+  });
+
+  it('keeps a paid-for clip whose metadata is damaged when the clip still matches its sha256, and rebuilds the metadata', async () => {
+    const warnings: string[] = [];
+    const cache = new LocalClipCache(path.join(dir, 'c5'), { onWarning: (m) => warnings.push(m) });
+    const paid = { ...meta, provider: 'luma', model: 'ray-2', costUsd: 0.71, taskId: 'task-1' };
+    for (const n of [30, 31, 32, 33]) await cache.put(key(n), clip.file, paid);
+    const f = (n: number) => path.join(cache.clipsDir, `${key(n)}`);
+    const full = await fs.readFile(`${f(30)}.json`, 'utf8');
+
+    // 30: truncated mid-file (what a full disk or a killed writer leaves).
+    await fs.writeFile(`${f(30)}.json`, full.slice(0, Math.floor(full.length * 0.6)));
+    expect(await cache.get(key(30))).toBe(`${f(30)}.mp4`);
+    expect(await fs.readFile(`${f(30)}.mp4`)).toEqual(clip.bytes);
+    const rebuilt = JSON.parse(await fs.readFile(`${f(30)}.json`, 'utf8')) as Record<string, unknown>;
+    expect(rebuilt).toMatchObject({ key: key(30), bytes: clip.bytes.length });
+    expect(rebuilt.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(warnings.at(-1)).toMatch(/clip cache: entry [0-9a-f]{12}… had damaged metadata; the clip still matches its sha256, so it was kept and its metadata rebuilt/);
+    // The next read is a plain hit, with no warning.
+    const before = warnings.length;
+    expect(await cache.get(key(30))).toBe(`${f(30)}.mp4`);
+    expect(warnings).toHaveLength(before);
+
+    // 31: metadata emptied; what is legible elsewhere is lost, the clip is not.
+    await fs.writeFile(`${f(31)}.json`, '');
+    expect(await cache.get(key(31))).toBe(`${f(31)}.mp4`);
+    expect(JSON.parse(await fs.readFile(`${f(31)}.json`, 'utf8'))).toMatchObject({ key: key(31), provider: '?', model: '?' });
+
+    // 32: an entry written before the hash file existed: the sha256 legible in the damaged metadata is used.
+    await fs.rm(`${f(32)}.mp4.sha256`);
+    await fs.writeFile(`${f(32)}.json`, full.replace(key(30), key(32)).slice(0, full.indexOf('"bytes"')));
+    expect(await cache.get(key(32))).toBe(`${f(32)}.mp4`);
+
+    // 33: damaged metadata and a clip that no longer matches: removed, and said so.
+    await fs.writeFile(`${f(33)}.json`, '{"key": "trunc');
+    await fs.appendFile(`${f(33)}.mp4`, 'x');
+    expect(await cache.get(key(33))).toBeNull();
+    expect(warnings.at(-1)).toMatch(/entry [0-9a-f]{12}… has damaged metadata and its clip no longer matches its sha256; removed/);
+    await expect(fs.stat(`${f(33)}.mp4`)).rejects.toThrow();
+
+    // `cache ls` sees the rebuilt entries (a damaged one found by listing is recovered the same way).
+    await fs.writeFile(`${f(31)}.json`, '{');
+    expect((await cache.list()).map((e) => e.key).sort()).toEqual([key(30), key(31), key(32)]);
   });
 
   it('treats a clip without metadata (interrupted write) as absent', async () => {
