@@ -56,7 +56,8 @@ describe('stillmotion plan', () => {
     expect(r.stdout).toMatch(/4\s+launch\s+climax\s+0\.9\d\s+3 AI clip\s+runway clip/);
     expect(r.stdout).toMatch(/total: 7 sections, \d+\.\d s, estimated \$0\.50 of a \$0\.50 budget \(heuristic director\)/);
 
-    const loaded = await loadPlanFile(out); // every path resolves from the plan's folder
+    // Every path resolves from the plan's folder; the plan is written away from the story's files, which plans may use when allowed.
+    const loaded = await loadPlanFile(out, { policy: { allowOutsidePaths: true } });
     const plan = loaded.plan;
     expect(plan.title).toBe('Launch Day');
     expect(plan.music).toMatchObject({ volume: 0.35, fadeOut: 3 });
@@ -77,7 +78,7 @@ describe('stillmotion plan', () => {
     }
     expect(plan.director).toMatchObject({ by: 'heuristic', story: path.relative(path.dirname(out), path.resolve('examples/launch-day/story.md')) });
 
-    const v = await runCommand([registerValidate], ['validate', out]);
+    const v = await runCommand([registerValidate], ['validate', out, '--allow-outside-paths']);
     expect(v.error).toBeNull();
     expect(v.stdout).toMatch(/valid - 7 sections/);
 
@@ -241,7 +242,7 @@ describe('stillmotion make', () => {
     const r = await runCommand([registerMake], ['make', small, '--out', out, '--frames', '99999', '--budget', '0']);
     expect(r.error).toBeInstanceOf(StillmotionError);
     expect(r.error!.message).toMatch(/--frames: 99999-99999 is outside the video/);
-    const loaded = await loadPlanFile(path.join(out, 'small.plan.json'));
+    const loaded = await loadPlanFile(path.join(out, 'small.plan.json'), { roots: [path.join(dir, 'story')] }); // as make loads it
     expect(loaded.plan.budget).toBe(0);
     expect(path.resolve(out, loaded.plan.sections[0]!.image)).toBe(path.join(dir, 'story', '1.png'));
     expect((await sharp(path.join(out, 'small.storyboard.png')).metadata()).format).toBe('png');
