@@ -1,6 +1,7 @@
 /**
  * Exact budget optimisation of the tiers: choose one tier per section to maximise the total impact
- * minus motion-fatigue penalties, subject to
+ * minus motion-fatigue penalties minus `costWeight` x the cost (what money must be worth: 0 makes
+ * the budget a target, more makes it a cap that is spent only where it pays), subject to
  *   - the total cost <= budget (costs in integer units, so the comparison is exact);
  *   - no run of one tier longer than its `maxRun` (pinned sections are exempt: they are the user's);
  *   - shared costs paid once (hosted depth for an image used by several parallax sections).
@@ -8,8 +9,9 @@
  * Dynamic programming over sections with state (last tier, run length, which shared costs are paid)
  * keeps, per state, the Pareto frontier of (cost, value) labels: a label is dropped only when another
  * one in the same state costs no more and is worth at least as much. Everything after a section
- * depends only on the state and the money left, so some optimal completion extends a frontier label
- * whenever it extends a dropped one: the result is optimal (tests check it against brute force).
+ * depends only on the state and the money left (the cost term of a completion is its own cost times
+ * the weight, whatever came before), so some optimal completion extends a frontier label whenever it
+ * extends a dropped one: the result is optimal (tests check it against brute force).
  */
 
 export interface TierChoiceSection {
@@ -33,10 +35,13 @@ export interface TierChoiceModel {
   maxRun: readonly number[];
   /** Per tier: penalty for the k-th section of a run of that tier (index k-1); beyond the list, its last entry. */
   runPenalties: readonly (readonly number[])[];
+  /** Impact one cost unit must add to be spent (default 0: spend wherever impact grows). */
+  costWeight?: number;
 }
 
 export interface TierChoice {
   tiers: number[];
+  /** The objective: impact minus fatigue minus costWeight x cost. */
   value: number;
   cost: number;
 }
@@ -77,7 +82,7 @@ export function scoreTiers(model: TierChoiceModel, tiers: number[]): { feasible:
     }
   });
   if (cost > model.budget) feasible = false;
-  return { feasible, value, cost };
+  return { feasible, value: value - (model.costWeight ?? 0) * cost, cost };
 }
 
 interface Label {
@@ -91,6 +96,7 @@ interface Label {
 export function optimiseTiers(model: TierChoiceModel): TierChoice | null {
   const n = model.sections.length;
   if (!n) return { tiers: [], value: 0, cost: 0 };
+  const weight = model.costWeight ?? 0;
   // Shared keys used by more than one section need a bit of state; the others are plain costs.
   const uses = new Map<string, number>();
   for (const s of model.sections) for (const k of new Set((s.shared ?? []).filter((k): k is string => !!k))) uses.set(k, (uses.get(k) ?? 0) + 1);
@@ -130,7 +136,7 @@ export function optimiseTiers(model: TierChoiceModel): TierChoice | null {
             mask |= 1 << bit;
           }
         }
-        const gain = (Number.isFinite(s.values[t]) ? s.values[t]! : 0) - penalty(model, t, run);
+        const gain = (Number.isFinite(s.values[t]) ? s.values[t]! : 0) - penalty(model, t, run) - weight * extra;
         const cappedRun = Math.min(run, runCap);
         mask &= ~retireAfter[i]!;
         const id = `${t}|${cappedRun}|${mask}`;

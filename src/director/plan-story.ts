@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { roundUsd } from '../cost/prices';
+import { formatUsd, roundUsd } from '../cost/prices';
 import { detectFocus } from '../focus';
 import { isUrl } from '../media/fetch-remote';
 import { probeAudio } from '../media/probe-audio';
@@ -24,11 +24,12 @@ import { clipSpecFor } from './clip-spec';
 import { sectionFingerprint, settingsFingerprint } from './fingerprint';
 import { heuristicDirector } from './heuristic-director';
 import { holdFor } from './holds';
-import { MAX_RUN_BY_TIER, RUN_PENALTIES_BY_TIER, tierImpacts } from './impact';
+import { tierImpacts } from './impact';
 import { decideKeep, type KeepDecision, type KeepPlan } from './keep-merge';
 import { optimiseTiers, type TierChoiceModel, type TierChoiceSection } from './optimise-tiers';
 import { estimatePlanCost, type PlanCost } from './plan-cost';
-import { clipCostUsd, defaultModelOf, depthCostUsd, DEFAULT_CLIP_CHOICE, fromCostUnits, toCostUnits, type ClipChoice } from './section-costs';
+import { clipCostUsd, COST_UNITS_PER_USD, defaultModelOf, depthCostUsd, DEFAULT_CLIP_CHOICE, fromCostUnits, toCostUnits, type ClipChoice } from './section-costs';
+import { DEFAULT_SPEND, spendRules, type SpendPolicy } from './spend-policy';
 import { transitionFor } from './transitions';
 
 export const TIER_NAMES = ['still', 'Ken Burns', 'parallax', 'AI clip'] as const;
@@ -39,6 +40,8 @@ export interface PlanStoryOptions {
   outPath: string;
   /** USD the plan may cost (AI clips and hosted depth); default: the story's budget, else 0. */
   budgetUsd?: number;
+  /** How the budget is spent (spend-policy.ts); default: the kept plan's, the story's, else key-moments. */
+  spend?: SpendPolicy;
   director?: ArcDirector;
   keep?: KeepPlan | null;
   /** Tier-3 provider and model (default: the story's `clips`, else Runway gen4_turbo). */
@@ -59,6 +62,7 @@ export interface StoryPlan {
   director: DirectorRecord;
   cost: PlanCost;
   budgetUsd: number;
+  spend: SpendPolicy;
   /** Seconds of each plan section. */
   seconds: number[];
   /** The tiers an unlimited budget would buy. */
@@ -68,6 +72,12 @@ export interface StoryPlan {
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+/** How many sections next to `j` (stepping by `step`) have `tier`, in a row. */
+const runOf = (tiers: number[], j: number, step: 1 | -1, tier: number): number => {
+  let n = 0;
+  for (let k = j + step; tiers[k] === tier; k += step) n++;
+  return n;
+};
 /** Impact a higher tier would add before a reason mentions that the budget held the section back. */
 const HELD_BACK = 0.3;
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -135,7 +145,10 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
   if (story.settings.music) fresh.music = { ...story.settings.music, file: rel(story.settings.music.file) };
   const settings: Record<string, unknown> = keep?.settings ? { ...keep.settings } : fresh;
   const budgetUsd = opts.budgetUsd ?? (keep?.settings?.budget as number | undefined) ?? story.settings.budget ?? 0;
+  const spend: SpendPolicy = opts.spend ?? (keep?.settings?.spend as SpendPolicy | undefined) ?? story.settings.spend ?? DEFAULT_SPEND;
+  const rules = spendRules(spend);
   delete settings.budget;
+  delete settings.spend;
   if (opts.depthEstimator) settings.depth = { estimator: opts.depthEstimator };
   const estimator: DepthEstimator = (settings.depth as { estimator?: DepthEstimator } | undefined)?.estimator ?? 'heuristic';
 
@@ -193,14 +206,23 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
   warnings.push(...result.warnings);
   const arc = result.arc;
 
-  // The tiers: exact optimisation within the budget.
-  const model: TierChoiceModel = { sections: [], sharedCosts: {}, budget: toCostUnits(budgetUsd), maxRun: MAX_RUN_BY_TIER, runPenalties: RUN_PENALTIES_BY_TIER };
+  // The tiers: exact optimisation within the budget, under the spend policy.
+  const model: TierChoiceModel = {
+    sections: [],
+    sharedCosts: {},
+    budget: toCostUnits(budgetUsd),
+    maxRun: rules.maxRun,
+    runPenalties: rules.runPenalties,
+    costWeight: rules.worthPerUsd / COST_UNITS_PER_USD,
+  };
+  const impacts: number[][] = [];
   const depthKey = (image: string): string | null => (depthUsd > 0 ? `depth:${image}` : null);
   entries.forEach((e, j) => {
     const raw = rawOf(e);
     const planned = provisional.sections[j]!;
     const arcSection = e.kind === 'story' ? arc.sections[e.index]! : null;
     const values = arcSection ? tierImpacts(arcSection) : [0, 0, 0, 0];
+    impacts.push([...values]);
     const section: TierChoiceSection = { values, costs: [0, 0, 0, 0], shared: [null, null, planned.scene ? null : depthKey(planned.image), null] };
     if (depthUsd > 0) model.sharedCosts![`depth:${planned.image}`] = toCostUnits(depthUsd);
     const pinned = e.kind === 'added' || !!e.kept;
@@ -211,6 +233,7 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
       if (!pinned) section.values[3] = -Infinity;
     } else section.costs[3] = toCostUnits(ai);
     if (pinned) section.pinnedTier = (raw.tier as number | undefined) ?? 1;
+    else if (arcSection && !rules.clipAllowed(arcSection.role)) section.values[3] = -Infinity;
     model.sections.push(section);
   });
   let choice = optimiseTiers(model);
@@ -222,6 +245,9 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
     warnings.push(`the sections you kept cost ${fromCostUnits(free.cost).toFixed(2)} USD, over the budget of ${budgetUsd.toFixed(2)} USD: the rest is planned free, and the render will fall back where the budget runs out`);
   }
   const ideal = optimiseTiers({ ...model, budget: Number.MAX_SAFE_INTEGER })!;
+  // What the plan leaves of the budget (under key-moments the budget is a cap, not a target).
+  const leftUsd = Math.max(0, budgetUsd - fromCostUnits(choice.cost));
+  const kept = `budget kept (${formatUsd(leftUsd, 'floor')} unspent under ${spend})`;
 
   // Sections.
   const turning = new Map<string, TurningPoint>(arc.turningPoints.map((tp) => [tp.after, tp]));
@@ -241,30 +267,51 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
     const out: Record<string, unknown> = { ...base(e.index), tier, intensity: a.intensity };
     const whys: string[] = [];
     if (f.found) out.focus = { x: f.x, y: f.y };
+    const clipUsd = fromCostUnits(model.sections[j]!.costs[3]!);
+    const clipLift = round2(impacts[j]![3]! - Math.max(impacts[j]![0]!, impacts[j]![1]!, impacts[j]![2]!));
+    const what = a.role === 'reveal' || a.role === 'climax' ? a.role : `${a.role} section`;
     if (tier === 0) {
-      whys.push(a.stillness > 0 || a.intensity < 0.3 ? 'a still: the moment is calm' : 'a still: a hold between moves');
+      whys.push(a.stillness > 0 || a.intensity < 0.3 ? 'still: the moment is calm' : 'still: a hold between moves');
       previousKenBurns = null;
     } else if (tier === 1) {
       const km = kenBurnsMotion(ctx, previousKenBurns);
       if (a.motion && a.motion !== previousKenBurns) {
         out.motion = { ...(km.motion as object), preset: a.motion };
         previousKenBurns = a.motion;
-        whys.push(`Ken Burns ${a.motion.replace('-', ' ')} (the director's choice)`);
+        whys.push(`Ken Burns: ${what}, ${a.motion.replace('-', ' ')} (the director's choice)`);
       } else {
         out.motion = km.motion;
         previousKenBurns = km.preset;
-        whys.push(`Ken Burns ${km.why}`);
+        whys.push(`Ken Burns: ${what}, ${km.why}`);
       }
     } else {
       const pm = parallaxMotion(ctx, previousParallax);
       out.parallax = pm.parallax;
       previousParallax = pm.parallax;
-      if (tier === 2) whys.push(`parallax ${pm.why}`);
+      if (tier === 2) whys.push(`parallax: ${what}, ${pm.why}`);
       else {
         out.clip = clipSpecFor(s.id, s.text, a.role, clip);
-        whys.push(`AI clip (${clip.provider} ${clip.model}; falls back to parallax ${pm.why})`);
+        const worth = spend === 'key-moments' ? `worth ${formatUsd(clipUsd)}` : `for ${formatUsd(clipUsd)} (spend: max)`;
+        whys.push(`AI clip: ${what}, impact +${clipLift.toFixed(2)} ${worth} (${clip.provider} ${clip.model}; falls back to parallax ${pm.why})`);
       }
       previousKenBurns = null;
+    }
+    // Why not a clip, where one was priced and the money was there (the policy kept it), or where the budget held it back.
+    const idealTier = ideal.tiers[j]!;
+    const values = model.sections[j]!.values;
+    if (tier < 3 && Number.isFinite(impacts[j]![3]) && clipUsd > 0 && leftUsd >= clipUsd && (clipLift > 0 || !Number.isFinite(values[3]))) {
+      const tiers = choice.tiers;
+      const runIfClip = 1 + runOf(tiers, j, -1, 3) + runOf(tiers, j, 1, 3);
+      const whyNot = !Number.isFinite(values[3])
+        ? `no AI clip for a ${a.role} section`
+        : clipLift < rules.worthPerUsd * clipUsd
+          ? `no AI clip: impact +${clipLift.toFixed(2)} not worth ${formatUsd(clipUsd)}`
+          : runIfClip > rules.maxRun[3]!
+            ? `no AI clip: not more than ${rules.maxRun[3]} in a row`
+            : 'no AI clip: a change of motion does more here';
+      whys.push(`${whyNot}; ${kept}`);
+    } else if (idealTier > tier && values[idealTier]! - values[tier]! >= HELD_BACK) {
+      whys.push(`${TIER_NAMES[idealTier]} would add more here, but the budget goes further elsewhere`);
     }
     const hold = holdFor(a.role, tier, a.information, seconds[j]!);
     if (hold.hold) {
@@ -278,10 +325,6 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
       out.transition = t.transition;
       whys.push(`then ${t.why}`);
     }
-    // Say so where the budget clearly held a section back (not for every small gain money could buy).
-    const idealTier = ideal.tiers[j]!;
-    const values = model.sections[j]!.values;
-    if (idealTier > tier && values[idealTier]! - values[tier]! >= HELD_BACK) whys.push(`${TIER_NAMES[idealTier]} would add more here, but the budget goes further elsewhere`);
     out.reason = `${a.why} -> ${whys.join('; ')}`;
     return out;
   });
@@ -299,6 +342,7 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
     title: settings.title ?? story.title,
     ...Object.fromEntries(['fps', 'formats', 'defaults', 'music', 'sync', 'depth'].filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]])),
     budget: budgetUsd,
+    spend,
     estimatedCost: 0,
     director,
     sections,
@@ -327,6 +371,7 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
     director,
     cost,
     budgetUsd,
+    spend,
     seconds,
     idealTiers: ideal.tiers,
     warnings,

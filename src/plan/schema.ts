@@ -194,6 +194,9 @@ export const defaultsSchema = z
 export const DEPTH_ESTIMATORS = ['heuristic', 'onnx', 'hosted'] as const;
 
 export const DIRECTOR_NAMES = ['heuristic', 'openai'] as const;
+/** How the Story Director spends a budget: `key-moments` buys a clip only where its impact is worth its price (the budget is a cap), `max` uses the budget for the most impact. */
+export const SPEND_POLICIES = ['key-moments', 'max'] as const;
+export type SpendPolicy = (typeof SPEND_POLICIES)[number];
 export const directorRecordSchema = z
   .strictObject({
     by: z.enum(DIRECTOR_NAMES).describe('Which director analysed the story arc'),
@@ -223,6 +226,7 @@ const planShape = {
   music: musicSchema.optional(),
   sync: syncSchema.prefault({}),
   budget: z.number().min(0).optional().describe('Most USD to spend on AI clips for this plan; sections over it fall back to tier 2 or 1'),
+  spend: z.enum(SPEND_POLICIES).optional().describe('How `stillmotion plan` spends the budget: key-moments (default: AI clips only where worth their price) or max (use it for the most impact)'),
   depth: z
     .strictObject({
       estimator: z.enum(DEPTH_ESTIMATORS).default('heuristic').describe('heuristic: local and free; onnx: your Depth Anything / MiDaS model; hosted: ~$0.02/image'),

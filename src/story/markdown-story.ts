@@ -16,6 +16,7 @@
 import { marked, type Token, type Tokens } from 'marked';
 import { LineCounter, parseDocument } from 'yaml';
 import { StillmotionError } from '../errors';
+import { MAX_SECTION_TEXT_CHARS, megabytes } from './schema';
 import { lineAt, yamlLocator, type DataPath, type LineLocator, type ParsedStorySource } from './source-locator';
 
 export const AUDIO_EXTENSIONS = ['wav', 'mp3', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'flac', 'weba'];
@@ -110,6 +111,28 @@ function splitFrontMatter(text: string, label: string): { yaml: string | null; b
   return { yaml: m[1]!, body: text.slice(consumed), bodyLine: lineAt(text, consumed) };
 }
 
+/**
+ * A paragraph longer than a section's text may be is refused before the Markdown parser sees it
+ * (it overflows the stack on paragraphs of ~8-10 MB), naming its line and section.
+ */
+function refuseHugeParagraphs(body: string, bodyLine: number, label: string): void {
+  const blank = /\n[ \t]*\n/g;
+  let start = 0;
+  for (;;) {
+    const m = blank.exec(body);
+    const end = m ? m.index : body.length;
+    if (end - start > MAX_SECTION_TEXT_CHARS) {
+      const heading = body.lastIndexOf('\n## ', start);
+      const title = heading >= 0 || body.startsWith('## ') ? body.slice(heading + 1, body.indexOf('\n', heading + 1)).replace(/^##\s*/, '').trim() : null;
+      throw new StillmotionError(
+        `${label}:${bodyLine + lineAt(body, start) - 1}: ${title ? `section "${title}": ` : ''}a paragraph of ${megabytes(end - start)}: a section's text may be at most ${megabytes(MAX_SECTION_TEXT_CHARS)}; split it into sections`,
+      );
+    }
+    if (!m) return;
+    start = m.index + m[0].length;
+  }
+}
+
 export function parseMarkdownStory(source: string, label: string): ParsedStorySource {
   const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const { yaml, body, bodyLine } = splitFrontMatter(text, label);
@@ -138,15 +161,21 @@ export function parseMarkdownStory(source: string, label: string): ParsedStorySo
   }
 
   // Body: "# " gives the title, each "## " starts a section.
+  refuseHugeParagraphs(body, bodyLine, label);
   const tokens = marked.lexer(body);
   let offset = 0;
+  // Lines counted as the tokens advance (counting from the top for each token is quadratic).
+  let counted = 0;
+  let countedLine = 1;
   let h1: string | undefined;
   const drafts: SectionDraft[] = [];
   for (const token of tokens) {
     const at = body.indexOf(token.raw, offset);
     const start = at >= 0 ? at : offset;
     offset = start + token.raw.length;
-    const line = bodyLine + lineAt(body, start) - 1;
+    countedLine += lineAt(body.slice(counted, Math.max(counted, start)), Infinity) - 1;
+    counted = Math.max(counted, start);
+    const line = bodyLine + countedLine - 1;
     const current = drafts[drafts.length - 1];
     if (token.type === 'heading' && (token as Tokens.Heading).depth <= 2) {
       const h = token as Tokens.Heading;

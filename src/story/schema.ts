@@ -8,12 +8,21 @@ import { z } from 'zod';
 import {
   DEPTH_ESTIMATORS,
   PROVIDERS,
+  SPEND_POLICIES,
   defaultsSchema,
   duplicateIdProblems,
   formatSchema,
   musicSchema,
   syncSchema,
 } from '../plan/schema';
+
+/**
+ * Most characters of text in one section. The mood reader is linear (11 MB read in ~2 s), but the
+ * Markdown parser overflows the stack on a paragraph of ~8-10 MB; 1 MB is ~170,000 words, hours of
+ * narration, far more than a section of video can carry. One limit for every story format.
+ */
+export const MAX_SECTION_TEXT_CHARS = 1_000_000;
+export const megabytes = (chars: number): string => `${(chars / 1e6).toFixed(chars < 1e5 ? 2 : 1)} MB`;
 
 export const storySectionSchema = z.strictObject({
   id: z
@@ -22,7 +31,13 @@ export const storySectionSchema = z.strictObject({
     .optional()
     .describe('Unique name of the section (default: from its title, else section-N)'),
   title: z.string().min(1).optional().describe('Heading of the section'),
-  text: z.string().optional().describe('What the section says (the director reads its mood from it)'),
+  text: z
+    .string()
+    .max(MAX_SECTION_TEXT_CHARS, {
+      error: (iss) => `${megabytes((iss.input as string).length)} of text: a section's text may be at most ${megabytes(MAX_SECTION_TEXT_CHARS)}; split it into sections`,
+    })
+    .optional()
+    .describe('What the section says (the director reads its mood from it)'),
   image: z
     .string({ error: (iss) => (iss.input === undefined ? 'no image: every section needs one (in Markdown, the first ![alt](file) under its heading)' : undefined) })
     .min(1)
@@ -35,6 +50,10 @@ export const storySectionSchema = z.strictObject({
 export const storySettingsShape = {
   title: z.string().min(1).optional().describe('Title of the video (default: the Markdown "# " heading, else the file name)'),
   budget: z.number().min(0).optional().describe('Most USD the plan may cost (AI clips and hosted depth); default 0'),
+  spend: z
+    .enum(SPEND_POLICIES)
+    .optional()
+    .describe('How the budget is spent: key-moments (default: an AI clip only where its impact is worth its price; the budget is a cap) or max (the most impact the budget buys)'),
   fps: z.number().int().min(1).max(120).optional(),
   formats: z.array(formatSchema).min(1).optional(),
   defaults: defaultsSchema.optional(),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseArc } from '../../src/director/arc';
 import { kenBurnsPreset, panToward } from '../../src/director/camera-motion';
 import { planStory } from '../../src/director/plan-story';
+import { clipCostUsd, DEFAULT_CLIP_CHOICE } from '../../src/director/section-costs';
 import { readMood } from '../../src/director/text-mood';
 import { tempDir } from '../helpers/fixtures';
 import { loadWithMedia, writeSceneImage, writeStoryFile } from './helpers';
@@ -135,8 +136,8 @@ describe('tiers, moves and transitions follow the arc', () => {
     expect(tiers[0]).toBe(1);
     expect(tiers[3]).toBe(3);
     expect(tiers[5]).toBe(1);
-    expect(tiers.filter((t) => t === 3)).toHaveLength(1); // $0.60 buys one 10 s clip ($0.50)
-    expect(r.plan.estimatedCost).toBe(0.5);
+    expect(tiers.filter((t) => t === 3)).toHaveLength(1); // one clip, for the climax
+    expect(r.plan.estimatedCost).toBe(clipCostUsd(7, DEFAULT_CLIP_CHOICE));
     expect(r.plan.sections[2]!.transition).toEqual({ type: 'cut' });
     expect(r.plan.sections[3]!.transition).toMatchObject({ type: 'crossfade', duration: 1.2 });
     expect(r.plan.sections[4]!.transition).toMatchObject({ type: 'crossfade', duration: 1.5 });
