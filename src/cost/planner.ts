@@ -3,12 +3,15 @@
  * generation (its estimated cost reserved against the budget), or a fallback to a lower tier with
  * the reason. Requests are taken in order; the budget is never exceeded by the estimates.
  */
+import { modelLabel } from '../providers/model-mode';
 import { estimateClipCost, formatUsd, roundUsd, type PriceTable, PRICE_TABLE } from './prices';
 
 export interface PlanItem {
   key: string;
   provider: string;
   model: string;
+  /** Generation mode (Kling std/pro), priced separately; the model's default mode when absent. */
+  mode?: string;
   durationSec: number;
   cached: boolean;
   /** Tier used when this clip is not generated (2 parallax, 1 Ken Burns). */
@@ -60,8 +63,8 @@ export function planClipSpend(items: PlanItem[], opts: PlanOptions = {}): SpendP
     if (earlier !== undefined) return { ...base, action: 'hit', estimateUsd: 0, reason: `same clip as request ${earlier + 1}`, sameAs: earlier };
     const problem = opts.providerProblem?.(it.provider);
     if (problem) return fallback(problem);
-    const cost = estimateClipCost(it.provider, it.model, it.durationSec, opts.prices ?? PRICE_TABLE);
-    if (cost === null) return fallback(`no price for ${it.provider}/${it.model} ${it.durationSec}s in the price table`);
+    const cost = estimateClipCost(it.provider, it.model, it.durationSec, opts.prices ?? PRICE_TABLE, it.mode);
+    if (cost === null) return fallback(`no price for ${it.provider}/${modelLabel(it.model, it.mode)} ${it.durationSec}s in the price table`);
     if (cost > remaining + 1e-9) return fallback(`budget: ${formatUsd(cost)} would exceed remaining ${formatUsd(Math.max(0, remaining), 'floor')}`);
     remaining = roundUsd(remaining - cost);
     total = roundUsd(total + cost);

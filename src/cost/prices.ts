@@ -1,8 +1,11 @@
 /**
  * THE price table: every cost Stillmotion estimates comes from here. Edit it when providers change
  * their prices (USD; checked 2026-11-24 against public pricing pages; indicative, not a quote).
- * A clip model is priced either per second of output or per clip by duration (seconds).
+ * A clip model is priced either per second of output or per clip by duration (seconds). A model
+ * with generation modes (Kling std/pro) lists a price per mode under `modes`, keyed exactly as the
+ * request's mode field; its first mode is the provider's default.
  */
+import { splitModelMode } from '../providers/model-mode';
 
 export interface ClipPrice {
   perSecondUsd?: number;
@@ -10,8 +13,12 @@ export interface ClipPrice {
   note?: string;
 }
 
+export interface ModelPrice extends ClipPrice {
+  modes?: Record<string, ClipPrice>;
+}
+
 export interface PriceTable {
-  clips: Record<string, Record<string, ClipPrice>>;
+  clips: Record<string, Record<string, ModelPrice>>;
   depth: Record<string, { perImageUsd: number; note?: string }>;
 }
 
@@ -23,12 +30,17 @@ export const PRICE_TABLE: PriceTable = {
       'ray-flash-2': { perClipUsd: { 5: 0.24, 9: 0.43 }, note: '720p' },
     },
     runway: {
+      // Any whole duration from 2 to 10 s, billed per second.
       gen4_turbo: { perSecondUsd: 0.05, note: '5 credits/s at $0.01 a credit' },
     },
     kling: {
-      // API resource units at ~$0.14; std mode. Pro mode: use model "kling-v2-1:pro".
-      'kling-v2-1': { perClipUsd: { 5: 0.28, 10: 0.56 }, note: 'std mode' },
-      'kling-v2-1:pro': { perClipUsd: { 5: 0.49, 10: 0.98 }, note: 'pro mode' },
+      // API resource units at ~$0.14. The mode is the request's `mode` field (plan: clip.mode).
+      'kling-v2-1': {
+        modes: {
+          std: { perClipUsd: { 5: 0.28, 10: 0.56 }, note: 'std mode (720p)' },
+          pro: { perClipUsd: { 5: 0.49, 10: 0.98 }, note: 'pro mode (1080p)' },
+        },
+      },
     },
     haiper: {
       gen2: { perSecondUsd: 0.05, note: 'legacy: last published API price, unverified' },
@@ -39,9 +51,17 @@ export const PRICE_TABLE: PriceTable = {
   },
 };
 
-/** Estimated USD for one clip, or null when the table has no price for it. */
-export function estimateClipCost(provider: string, model: string, durationSec: number, table: PriceTable = PRICE_TABLE): number | null {
-  const p = table.clips[provider]?.[model];
+/**
+ * Estimated USD for one clip, or null when the table has no price for it. `mode` defaults to the
+ * model's first listed mode; the old "model:mode" spelling is read as model + mode.
+ */
+export function estimateClipCost(provider: string, model: string, durationSec: number, table: PriceTable = PRICE_TABLE, mode?: string): number | null {
+  const split = splitModelMode(model, mode);
+  const entry = table.clips[provider]?.[split.model];
+  if (!entry) return null;
+  let p: ClipPrice | undefined = entry;
+  if (entry.modes) p = entry.modes[split.mode ?? Object.keys(entry.modes)[0]!];
+  else if (split.mode) return null; // a mode the table does not price
   if (!p) return null;
   const perClip = p.perClipUsd?.[durationSec];
   if (perClip !== undefined) return perClip;

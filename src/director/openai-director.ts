@@ -3,9 +3,11 @@
  * package's zod helper) for each section's intensity, role, a one-line reason, the tier and camera
  * move it would pick, and the arc's turning points. The budget optimiser still decides the tiers
  * (the model's choice is weighed, never trusted with money). `OPENAI_API_KEY` and `OPENAI_BASE_URL`
- * are honoured; the key is never logged. No key, an error, a timeout, a refusal, or an answer that
- * is not valid JSON, breaks the schema or names other sections: the heuristic director answers
- * instead, with a warning saying why.
+ * are honoured; the key is never logged. A model that refuses an optional parameter (reasoning
+ * models refuse `temperature`: HTTP 400 with error.code `unsupported_parameter` or
+ * `unsupported_value` and the parameter in error.param) is asked again without it. No key, another
+ * error, a timeout, a refusal, or an answer that is not valid JSON, breaks the schema or names other
+ * sections: the heuristic director answers instead, with a warning saying why.
  */
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
@@ -17,6 +19,8 @@ import { ARC_ROLES, TRANSITION_TYPES, type Arc, type TurningPoint } from './arc-
 import { readMood } from './text-mood';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+/** Parameters we would like but can do without: dropped one by one when a model refuses them. */
+const OPTIONAL_PARAMS = { temperature: 0.2 } as const;
 const KEN_BURNS_PRESETS = ['zoom-in', 'zoom-out', 'pan-left', 'pan-right', 'pan-up', 'pan-down'] as const;
 
 /** Every field required (nullable where optional): what OpenAI's strict structured outputs need. */
@@ -153,11 +157,12 @@ export function createOpenAiDirector(opts: OpenAiDirectorOptions = {}): ArcDirec
         timeout: opts.timeoutMs ?? 60_000,
         maxRetries: opts.maxRetries ?? 2,
       });
-      try {
-        const completion = await client.chat.completions.parse(
+      const optional: Partial<Record<keyof typeof OPTIONAL_PARAMS, number>> = { ...OPTIONAL_PARAMS };
+      const ask = () =>
+        client.chat.completions.parse(
           {
             model,
-            temperature: 0.2,
+            ...optional,
             messages: [
               { role: 'system', content: SYSTEM_PROMPT },
               { role: 'user', content: userMessage(input) },
@@ -166,6 +171,18 @@ export function createOpenAiDirector(opts: OpenAiDirectorOptions = {}): ArcDirec
           },
           { signal },
         );
+      try {
+        let completion: Awaited<ReturnType<typeof ask>>;
+        for (;;) {
+          try {
+            completion = await ask();
+            break;
+          } catch (err) {
+            const param = refusedParameter(err);
+            if (!param || !(param in optional)) throw err;
+            delete optional[param as keyof typeof OPTIONAL_PARAMS];
+          }
+        }
         const message = completion.choices[0]?.message;
         if (!message) return fallback('the answer has no message');
         if (message.refusal) return fallback(`the model refused: ${message.refusal}`);
@@ -177,6 +194,13 @@ export function createOpenAiDirector(opts: OpenAiDirectorOptions = {}): ArcDirec
       }
     },
   };
+}
+
+/** The parameter a model refused (OpenAI's 400 `unsupported_parameter` / `unsupported_value`), if that is the error. */
+export function refusedParameter(err: unknown): string | undefined {
+  if (!(err instanceof OpenAI.APIError) || err.status !== 400) return undefined;
+  if (err.code !== 'unsupported_parameter' && err.code !== 'unsupported_value') return undefined;
+  return typeof err.param === 'string' && err.param ? err.param : undefined;
 }
 
 function describeError(err: unknown): string {

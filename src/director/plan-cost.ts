@@ -27,7 +27,7 @@ export function estimatePlanCost(plan: Plan, narrationSeconds: Record<string, nu
     if (s.tier === 3) {
       const provider = s.clip?.provider ?? 'luma';
       const model = s.clip?.model ?? defaultModelOf(provider);
-      const cost = clipCostUsd(timings[i]!.seconds, { provider, model });
+      const cost = clipCostUsd(timings[i]!.seconds, { provider, model, mode: s.clip?.mode });
       if (cost === null) unpriced.push(`sections[${i}] "${s.id}": no price for ${provider}/${model} in the price table`);
       return cost ?? 0;
     }

@@ -15,6 +15,8 @@ export const fromCostUnits = (units: number): number => units / COST_UNITS_PER_U
 export interface ClipChoice {
   provider: ProviderId;
   model: string;
+  /** Generation mode (Kling std/pro): priced by mode; the model's default when absent. */
+  mode?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function clipSecondsFor(seconds: number, clip: ClipChoice): number {
 
 /** USD for a section's clip, or null when the price table has no price for it. */
 export function clipCostUsd(seconds: number, clip: ClipChoice): number | null {
-  return estimateClipCost(clip.provider, clip.model, clipSecondsFor(seconds, clip));
+  return estimateClipCost(clip.provider, clip.model, clipSecondsFor(seconds, clip), undefined, clip.mode);
 }
 
 /** USD for one image's depth map with this estimator (0 unless hosted). */

@@ -5,6 +5,7 @@
  * Times are in seconds, positions in 0..1 of the image (x to the right, y down).
  */
 import { z } from 'zod';
+import { CLIP_MODES, splitModelMode, type ClipMode } from '../providers/model-mode';
 import { FORMAT_IDS } from './formats';
 import { customSceneSchema } from './scene-types';
 
@@ -96,9 +97,25 @@ export const PROVIDERS = ['luma', 'runway', 'kling', 'haiper'] as const;
 export const clipSchema = z
   .strictObject({
     provider: z.enum(PROVIDERS).default('luma').describe('Image-to-video provider (haiper: legacy API)'),
-    model: z.string().min(1).optional().describe('Provider model (default: luma ray-2, runway gen4_turbo, kling kling-v2-1, haiper gen2)'),
-    prompt: z.string().min(1).optional().describe('What should move (default: the section text)'),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Provider model (default: luma ray-2, runway gen4_turbo, kling kling-v2-1, haiper gen2); the mode goes in `mode`, not here'),
+    mode: z.enum(CLIP_MODES).optional().describe('Kling only: generation mode, std (default) or pro (higher quality, priced higher)'),
+    prompt: z.string().min(1).optional().describe('What should move (default: the section text); put the camera direction first: long prompts are cut from the end'),
     seed: z.number().int().min(0).optional().describe('Seed, where the provider supports one'),
+  })
+  // Older plans wrote the mode into the model ("kling-v2-1:pro"): read that as model + mode.
+  .transform((clip, ctx) => {
+    if (!clip.model) return clip;
+    try {
+      const { model, mode } = splitModelMode(clip.model, clip.mode);
+      return { ...clip, model, ...(mode ? { mode: mode as ClipMode } : {}) };
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['model'], message: (err as Error).message });
+      return z.NEVER;
+    }
   })
   .describe('Tier 3: an AI image-to-video clip made from the section image');
 

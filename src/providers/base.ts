@@ -1,6 +1,9 @@
 /** Shared plumbing for providers: options, env keys, base URLs, HTTP client, runner settings. */
 import { HttpClient } from './http';
-import { imageForProvider, uploaderFromEnv, type ImageAcceptance, type ImageUploader } from './image-source';
+import { PROVIDER_CONSTRAINTS, type ProviderConstraints } from './constraints';
+import { imageForProvider, uploaderFromEnv, type ImageUploader } from './image-source';
+import { resolveModelMode, splitModelMode } from './model-mode';
+import { fitPrompt } from './prompt-fit';
 import { RateGate } from './limiter';
 import { runTask, type TaskSpec } from './task-runner';
 import { ProviderError } from './errors';
@@ -28,10 +31,14 @@ export interface ProviderOptions {
   minCreateIntervalMs?: number;
   /** Where local images go for providers that need a URL; null disables; default from env. */
   uploader?: ImageUploader | null;
-  /** Luma resolution (default 720p); Kling mode (default std). */
+  /** Luma resolution (default 720p). */
   resolution?: string;
-  mode?: 'std' | 'pro';
+  /** Haiper: let its prompt enhancer rewrite the prompt (default off; env HAIPER_PROMPT_ENHANCER=1). */
+  promptEnhancer?: boolean;
 }
+
+/** A request as the provider's spec() gets it: model, mode and duration resolved, prompt fitted. */
+export type ResolvedRequest = ClipRequest & { model: string; mode?: string; durationSec: number };
 
 export interface ProviderDefaults {
   id: ProviderId;
@@ -39,12 +46,13 @@ export interface ProviderDefaults {
   baseUrl: string;
   baseUrlEnv: string;
   defaultModel: string;
+  /** Generation modes, default first (Kling: std, pro); none when absent. */
+  modes?: readonly string[];
   maxConcurrency: number;
   poll: PollSchedule;
   supportsSeed: boolean;
   legacy?: boolean;
   durations: Record<string, number[]> & { default: number[] };
-  image: ImageAcceptance;
 }
 
 export function snap(durations: number[], seconds: number): number {
@@ -56,9 +64,12 @@ export abstract class BaseProvider implements ClipProvider {
   readonly id: ProviderId;
   readonly label: string;
   readonly defaultModel: string;
+  readonly modes: readonly string[];
   readonly maxConcurrency: number;
   readonly supportsSeed: boolean;
   readonly legacy: boolean;
+  /** What the provider accepts (prompt length, image): src/providers/constraints.ts. */
+  readonly constraints: ProviderConstraints;
   protected readonly baseUrl: string;
   protected readonly env: NodeJS.ProcessEnv;
   protected readonly poll: PollSchedule;
@@ -72,6 +83,8 @@ export abstract class BaseProvider implements ClipProvider {
     this.id = defaults.id;
     this.label = defaults.label;
     this.defaultModel = defaults.defaultModel;
+    this.modes = defaults.modes ?? [];
+    this.constraints = PROVIDER_CONSTRAINTS[defaults.id];
     this.supportsSeed = defaults.supportsSeed;
     this.legacy = !!defaults.legacy;
     this.env = opts.env ?? process.env;
@@ -83,15 +96,25 @@ export abstract class BaseProvider implements ClipProvider {
   }
 
   snapDuration(seconds: number, model?: string): number {
-    const d = this.defaults.durations[model ?? this.defaultModel] ?? this.defaults.durations.default;
+    const m = splitModelMode(model ?? this.defaultModel).model;
+    const d = this.defaults.durations[m] ?? this.defaults.durations.default;
     return snap(d, seconds);
+  }
+
+  /** The model and mode a request runs with (model-mode.ts); a bad mode is a 'config' error. */
+  resolveModel(model?: string, mode?: string): { model: string; mode?: string } {
+    try {
+      return resolveModelMode(this, model, mode);
+    } catch (err) {
+      throw new ProviderError(this.id, 'config', (err as Error).message);
+    }
   }
 
   /** Secrets to scrub from every message. */
   protected abstract secrets(): (string | undefined)[];
   /** Throws a 'config' error when keys are missing. */
   protected abstract checkKeys(): void;
-  protected abstract spec(req: ClipRequest & { model: string; durationSec: number }, image: string, onRetry?: (message: string) => void): TaskSpec;
+  protected abstract spec(req: ResolvedRequest, image: string, onRetry?: (message: string) => void): TaskSpec;
 
   protected http(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> & { headers: () => Record<string, string> }): HttpClient {
     return new HttpClient({
@@ -106,15 +129,19 @@ export abstract class BaseProvider implements ClipProvider {
 
   async generate(req: ClipRequest, ctx: GenerateContext): Promise<GenerateResult> {
     this.checkKeys();
-    const model = req.model ?? this.defaultModel;
+    const { model, mode } = this.resolveModel(req.model, req.mode);
     const durationSec = this.snapDuration(req.durationSec, model);
     const started = Date.now();
+    const prompt = fitPrompt(req.prompt, this.constraints.promptMaxChars);
+    if (prompt.length < req.prompt.length)
+      ctx.onProgress?.({ provider: this.id, phase: 'upload', message: `prompt cut from ${req.prompt.length} to ${prompt.length} characters (${this.label} takes at most ${this.constraints.promptMaxChars})` });
     ctx.onProgress?.({ provider: this.id, phase: 'upload' });
-    const image = await imageForProvider(this.id, req.image, this.defaults.image, this.uploader, ctx.signal).catch((err: unknown) => {
+    const image = await imageForProvider(this.id, req, this.constraints.image, this.uploader, ctx.signal).catch((err: unknown) => {
       if (ctx.signal?.aborted) throw new ProviderError(this.id, 'aborted', 'cancelled');
       throw err;
     });
-    const spec = this.spec({ ...req, model, durationSec }, image, (message) => ctx.onProgress?.({ provider: this.id, phase: 'retry', message }));
+    if (image.changes.length) ctx.onProgress?.({ provider: this.id, phase: 'upload', message: `image adapted for ${this.label}: ${image.changes.join('; ')}` });
+    const spec = this.spec({ ...req, prompt, model, mode, durationSec }, image.value, (message) => ctx.onProgress?.({ provider: this.id, phase: 'retry', message }));
     if (this.createGate) {
       const create = spec.create.bind(spec);
       spec.create = async (signal) => {
@@ -128,7 +155,7 @@ export abstract class BaseProvider implements ClipProvider {
       downloadTimeoutMs: this.opts.downloadTimeoutMs ?? 5 * 60_000,
       retry: this.opts.retry,
     });
-    return { file: ctx.outFile, taskId: r.taskId, model, durationSec, secondsWaited: (Date.now() - started) / 1000 };
+    return { file: ctx.outFile, taskId: r.taskId, model, ...(mode ? { mode } : {}), durationSec, secondsWaited: (Date.now() - started) / 1000 };
   }
 }
 

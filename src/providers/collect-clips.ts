@@ -19,6 +19,7 @@ import { ProviderError } from './errors';
 import { isHttpUrl } from './image-source';
 import { createProvider, missingKeyReason } from './index';
 import { Semaphore } from './limiter';
+import { modelKey, resolveModelMode } from './model-mode';
 import { DEFAULT_PROVIDER, type ClipProvider, type ClipRequest, type ProgressEvent, type ProviderId } from './types';
 
 export interface ClipJob extends ClipRequest {
@@ -46,6 +47,7 @@ export interface ClipResult {
   estimateUsd: number;
   provider: ProviderId;
   model: string;
+  mode?: string;
   durationSec: number;
   key?: string;
 }
@@ -90,7 +92,12 @@ interface Prepared {
   job: ClipJob;
   provider: ProviderId;
   model: string;
+  mode?: string;
+  /** The model as the cache key and ledger record it (mode included when not the default). */
+  modelKey: string;
   durationSec: number;
+  /** The image as a local file (a URL image fetched into the cache). */
+  localImage?: string;
   key?: string;
   cachedFile?: string | null;
   problem?: string;
@@ -124,17 +131,27 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
   for (const job of requests) {
     const provider = job.provider ?? DEFAULT_PROVIDER;
     const p = providerFor(provider);
-    const model = job.model ?? p.defaultModel;
+    let resolved: { model: string; mode?: string };
+    let problem: string | undefined;
+    try {
+      resolved = resolveModelMode(p, job.model, job.mode);
+    } catch (err) {
+      resolved = { model: job.model ?? p.defaultModel };
+      problem = (err as Error).message;
+    }
+    const { model, mode } = resolved;
+    const key = modelKey(p, model, mode);
     const durationSec = p.snapDuration(job.durationSec, model);
-    const item: Prepared = { job, provider, model, durationSec };
+    const item: Prepared = { job, provider, model, mode, modelKey: key, durationSec, problem };
     try {
       const local = isHttpUrl(job.image) ? await fetchToCache(job.image, cacheDir, job.id ?? 'clip image') : job.image;
+      item.localImage = local;
       const imageBytes = await fs.readFile(local);
-      item.key = clipCacheKey({ imageBytes, prompt: job.prompt, seed: job.seed, tier: job.tier ?? 3, provider, model, durationSec, aspect: job.aspect });
+      item.key = clipCacheKey({ imageBytes, prompt: job.prompt, seed: job.seed, tier: job.tier ?? 3, provider, model: key, durationSec, aspect: job.aspect });
       item.cachedFile = await cache.get(item.key, opts.signal).catch(() => null);
     } catch (err) {
       if (opts.signal?.aborted) throw err;
-      item.problem = `image unavailable: ${(err as Error).message}`;
+      item.problem ??= `image unavailable: ${(err as Error).message}`;
     }
     prepared.push(item);
   }
@@ -145,6 +162,7 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
       key: p.key ?? '',
       provider: p.provider,
       model: p.model,
+      mode: p.mode,
       durationSec: p.durationSec,
       cached: !!p.cachedFile,
       fallbackTier: p.job.fallbackTier ?? 2,
@@ -160,7 +178,7 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
 
   const base = (i: number, d: PlanDecision) => {
     const p = prepared[i]!;
-    return { index: i, id: p.job.id, provider: p.provider, model: p.model, durationSec: p.durationSec, key: p.key, estimateUsd: d.estimateUsd };
+    return { index: i, id: p.job.id, provider: p.provider, model: p.model, ...(p.mode ? { mode: p.mode } : {}), durationSec: p.durationSec, key: p.key, estimateUsd: d.estimateUsd };
   };
   const planned = (i: number, d: PlanDecision): ClipResult => {
     const p = prepared[i]!;
@@ -181,6 +199,8 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
   };
   const tmpDir = path.join(cacheDir, 'tmp');
   const tasks = new Map<number, Promise<ClipResult>>();
+  // A quota / billing answer is final for the whole run: later requests to that provider fall back at once.
+  const quotaReached = new Map<ProviderId, ProviderError>();
 
   const generateOne = async (i: number, d: PlanDecision): Promise<ClipResult> => {
     const p = prepared[i]!;
@@ -191,10 +211,23 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
     const outFile = path.join(tmpDir, `${p.key}.${process.pid}.${randomBytes(4).toString('hex')}.mp4`);
     try {
       await fs.mkdir(tmpDir, { recursive: true });
+      const imageUrl = isHttpUrl(p.job.image) ? p.job.image : p.job.imageUrl;
       const r = await limiterFor(p.provider).run(
-        () =>
-          provider.generate(
-            { image: p.job.image, prompt: p.job.prompt, durationSec: p.durationSec, aspect: p.job.aspect, seed: p.job.seed, model: p.model },
+        () => {
+          const stop = quotaReached.get(p.provider);
+          if (stop) throw new ProviderError(p.provider, 'quota', stop.reason);
+          return provider.generate(
+            {
+              image: p.localImage ?? p.job.image,
+              ...(imageUrl ? { imageUrl } : {}),
+              ...(p.job.focus ? { focus: p.job.focus } : {}),
+              prompt: p.job.prompt,
+              durationSec: p.durationSec,
+              aspect: p.job.aspect,
+              seed: p.job.seed,
+              model: p.model,
+              ...(p.mode ? { mode: p.mode } : {}),
+            },
             {
               outFile,
               signal: opts.signal,
@@ -203,12 +236,13 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
                 emit({ ...e, index: i, id: p.job.id });
               },
             },
-          ),
+          );
+        },
         opts.signal,
       );
       const file = await cache.put(p.key!, r.file, {
         provider: p.provider,
-        model: p.model,
+        model: p.modelKey,
         durationSec: p.durationSec,
         aspect: p.job.aspect,
         costUsd: d.estimateUsd,
@@ -216,20 +250,21 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
         taskId: r.taskId,
       });
       await fs.rm(outFile, { force: true });
-      await ledger?.append({ provider: p.provider, model: p.model, key: p.key!, durationSec: p.durationSec, costUsd: d.estimateUsd, status: 'generated', taskId: r.taskId });
+      await ledger?.append({ provider: p.provider, model: p.modelKey, key: p.key!, durationSec: p.durationSec, costUsd: d.estimateUsd, status: 'generated', taskId: r.taskId });
       emit({ index: i, id: p.job.id, phase: 'generated', provider: p.provider, taskId: r.taskId });
       return { ...base(i, d), status: 'generated', file, secondsWaited: waited(), costUsd: d.estimateUsd };
     } catch (err) {
       await fs.rm(outFile, { force: true }).catch(() => {});
       const pe = err instanceof ProviderError ? err : null;
       const kind = pe?.kind ?? (opts.signal?.aborted ? 'aborted' : 'failed');
+      if (pe?.kind === 'quota' && !quotaReached.has(p.provider)) quotaReached.set(p.provider, pe);
       // A created task is counted unless the provider itself reported it failed (failed tasks are not
       // billed); an abandoned, timed-out or undownloadable one may be billed: never under-count.
       const charged = taskId && pe?.billed !== false ? d.estimateUsd : 0;
       if (taskId)
         await ledger?.append({
           provider: p.provider,
-          model: p.model,
+          model: p.modelKey,
           key: p.key!,
           durationSec: p.durationSec,
           costUsd: charged,

@@ -1,9 +1,10 @@
 /** Provider failures, classified so callers know whether a retry can help. Messages never hold secrets. */
 import { StillmotionError } from '../errors';
-import type { ProviderId } from './types';
+import type { ApiId } from './types';
 
 export type ProviderErrorKind =
-  | 'rate_limited' // 429 / throttled / quota, retries exhausted
+  | 'rate_limited' // 429 / throttled, retries exhausted
+  | 'quota' // account, billing or daily quota problem: final, not retried (Kling 1100-1102, Runway's daily 429)
   | 'server' // 5xx, retries exhausted
   | 'network' // connection failures, retries exhausted
   | 'bad_response' // malformed JSON / missing fields
@@ -16,7 +17,7 @@ export type ProviderErrorKind =
   | 'config'; // missing key, image cannot reach the provider
 
 export class ProviderError extends StillmotionError {
-  readonly provider: ProviderId;
+  readonly provider: ApiId;
   readonly kind: ProviderErrorKind;
   readonly status?: number;
   /** Short reason suitable for a fallback message. */
@@ -27,7 +28,7 @@ export class ProviderError extends StillmotionError {
    */
   billed?: false;
 
-  constructor(provider: ProviderId, kind: ProviderErrorKind, reason: string, status?: number) {
+  constructor(provider: ApiId, kind: ProviderErrorKind, reason: string, status?: number) {
     super(`${provider}: ${reason}`);
     this.name = 'ProviderError';
     this.provider = provider;

@@ -1,14 +1,17 @@
 /**
  * Haiper (LEGACY: Haiper closed its own API platform in 2025; this speaks its last documented API
  * for self-hosted or resold endpoints that still use it; point HAIPER_BASE_URL at one).
- * POST /v1/jobs/gen2/image2video {prompt, config: {source_image}, settings: {duration, seed, resolution}}
- * -> {status, value: {generation_id}}; GET /v1/jobs/{id}/status -> value.status pending|processing|
- * post_processing|succeed|failed; GET /v1/creation/{id} -> value.video_url. Images must be URLs.
+ * POST /v1/jobs/gen2/image2video {prompt, config: {source_image}, settings: {duration, seed, resolution},
+ * is_public, is_enable_prompt_enhancer} -> {status, value: {generation_id}}; GET /v1/jobs/{id}/status
+ * -> value.status pending|processing|post_processing|succeed|failed; GET /v1/creation/{id} ->
+ * value.video_url. Haiper's own ComfyUI client (py/haiper_api_node.py) sends source_image as a
+ * `data:image/png;base64,` URI, so no bucket is needed. `is_public` defaults to true on Haiper (every
+ * generation published) and the prompt enhancer rewrites prompts: Stillmotion sends
+ * is_public: false and the enhancer off unless asked (option promptEnhancer / HAIPER_PROMPT_ENHANCER=1).
  */
-import { BaseProvider, type ProviderOptions } from './base';
+import { BaseProvider, type ProviderOptions, type ResolvedRequest } from './base';
 import { ProviderError, looksLikeModeration } from './errors';
 import type { TaskSpec, TaskState } from './task-runner';
-import type { ClipRequest } from './types';
 
 interface HaiperAnswer {
   status?: string;
@@ -32,12 +35,14 @@ export class HaiperProvider extends BaseProvider {
         supportsSeed: true,
         legacy: true,
         durations: { default: [4, 6] },
-        image: { inline: 'url-only', maxInlineBytes: 0 },
       },
       opts,
     );
     this.apiKey = opts.apiKey ?? this.env.HAIPER_API_KEY;
+    this.promptEnhancer = opts.promptEnhancer ?? /^(1|true|yes|on)$/i.test(this.env.HAIPER_PROMPT_ENHANCER ?? '');
   }
+
+  private readonly promptEnhancer: boolean;
 
   protected secrets() {
     return [this.apiKey];
@@ -47,7 +52,7 @@ export class HaiperProvider extends BaseProvider {
     if (!this.apiKey) throw new ProviderError('haiper', 'config', 'no HAIPER_API_KEY');
   }
 
-  protected spec(req: ClipRequest & { model: string; durationSec: number }, image: string, onRetry?: (message: string) => void): TaskSpec {
+  protected spec(req: ResolvedRequest, image: string, onRetry?: (message: string) => void): TaskSpec {
     const http = this.http({ onRetry, headers: () => ({ Authorization: `Bearer ${this.apiKey}` }) });
     return {
       provider: 'haiper',
@@ -63,6 +68,8 @@ export class HaiperProvider extends BaseProvider {
             prompt: req.prompt,
             config: { source_image: image },
             settings: { duration: req.durationSec, resolution: 720, ...(req.seed !== undefined ? { seed: req.seed } : {}) },
+            is_public: false,
+            is_enable_prompt_enhancer: this.promptEnhancer,
           },
         });
         const id = a?.value?.generation_id;

@@ -1,12 +1,17 @@
 /**
  * JSON over HTTP for provider APIs: bounded retries (429 -> back off, honouring Retry-After;
- * 5xx / network -> exponential backoff with full jitter), abort support, and secret redaction.
+ * 5xx / network -> exponential backoff with full jitter), final answers that no retry can fix
+ * (quota, billing: `finalError`), abort support, secret redaction, and the provider's own
+ * field-level error detail in every message (errorDetail).
+ *
+ * Reusable outside the clip providers (hosted depth): `sleep`, `backoffDelay`, `retryAfterMs`,
+ * `DEFAULT_RETRY`, `errorDetail` and `HttpClient` keep their signatures.
  */
 import { createWriteStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ProviderError, looksLikeModeration, redact } from './errors';
-import type { ProviderId, RetryPolicy } from './types';
+import type { ApiId, RetryPolicy } from './types';
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 4,
@@ -37,7 +42,8 @@ export function backoffDelay(attempt: number, base: number, max: number, jitter 
   return jitter ? exp / 2 + Math.random() * (exp / 2) : exp;
 }
 
-function retryAfterMs(h: string | null): number | null {
+/** A Retry-After header (seconds or an HTTP date) in ms, or null when absent / unreadable. */
+export function retryAfterMs(h: string | null): number | null {
   if (!h) return null;
   const s = Number(h);
   if (Number.isFinite(s)) return Math.max(0, s * 1000);
@@ -46,7 +52,7 @@ function retryAfterMs(h: string | null): number | null {
 }
 
 export interface HttpClientOptions {
-  provider: ProviderId;
+  provider: ApiId;
   baseUrl: string;
   headers: () => Record<string, string>;
   secrets: readonly (string | undefined)[];
@@ -57,6 +63,13 @@ export interface HttpClientOptions {
   errorMessage?: (body: unknown) => string | undefined;
   /** Recognises a rate-limit answer sent with another status (e.g. Kling code 1303). */
   isRateLimited?: (status: number, body: unknown) => boolean;
+  /** The wait a rate-limit body asks for when there is no Retry-After header (Replicate: "resets in ~30s"). */
+  rateLimitWaitMs?: (body: unknown) => number | undefined;
+  /**
+   * Recognises an answer no retry can fix (quota, billing, account): returns what to report, and the
+   * call fails at once with kind 'quota'. Checked before the rate-limit retry.
+   */
+  finalError?: (status: number, body: unknown, req: JsonRequest) => string | undefined;
   onRetry?: (message: string) => void;
 }
 
@@ -85,8 +98,8 @@ export class HttpClient {
   }
 
   private describe(body: unknown, text: string): string {
-    const m = this.opts.errorMessage?.(body) ?? (typeof body === 'object' && body ? defaultMessage(body) : undefined);
-    return (m ?? text).slice(0, 300).trim();
+    const m = this.opts.errorMessage?.(body) ?? errorDetail(body);
+    return (m ?? text).slice(0, 600).trim();
   }
 
   async json<T>(req: JsonRequest): Promise<T> {
@@ -125,13 +138,15 @@ export class HttpClient {
           parsed = false;
         }
       }
+      const final = res.status >= 400 ? this.opts.finalError?.(res.status, body, req) : undefined;
+      if (final) throw this.fail('quota', `HTTP ${res.status} on ${req.method} ${req.path}: ${final}`, res.status);
       const rateLimited = res.status === 429 || (this.opts.isRateLimited?.(res.status, body) ?? false);
       if (rateLimited) {
         rateAttempt++;
         const msg = `rate limited (HTTP ${res.status}): ${this.describe(body, text)}`;
         if (rateAttempt >= this.retry.rateLimitAttempts) throw this.fail('rate_limited', msg, res.status);
         this.opts.onRetry?.(redact(msg, this.opts.secrets));
-        const wait = retryAfterMs(res.headers.get('retry-after')) ?? backoffDelay(rateAttempt - 1, this.retry.rateLimitBaseDelayMs, this.retry.maxDelayMs * 3);
+        const wait = retryAfterMs(res.headers.get('retry-after')) ?? this.opts.rateLimitWaitMs?.(body) ?? backoffDelay(rateAttempt - 1, this.retry.rateLimitBaseDelayMs, this.retry.maxDelayMs * 3);
         await sleep(Math.min(wait, this.retry.maxDelayMs * 3), req.signal);
         continue;
       }
@@ -162,11 +177,33 @@ export class HttpClient {
   }
 }
 
-function defaultMessage(body: object): string | undefined {
+/**
+ * The provider's own words for an error body, field-level detail included:
+ * Runway `{error, issues: [{path, message}]}` (zod issues), FastAPI-style `{detail: [{loc, msg}]}`
+ * (Luma), OpenAI-style `{error: {message, param}}`, and plain `{detail|message|error|failure|msg}`.
+ */
+export function errorDetail(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
   const b = body as Record<string, unknown>;
-  for (const k of ['detail', 'message', 'error', 'failure', 'msg']) {
+  const issues = Array.isArray(b.issues) ? b.issues : Array.isArray(b.detail) ? b.detail : Array.isArray(b.errors) ? b.errors : undefined;
+  const head = typeof b.error === 'string' ? b.error : typeof b.message === 'string' ? b.message : typeof b.detail === 'string' ? b.detail : undefined;
+  if (issues?.length) {
+    const parts = issues.map((i) => {
+      if (!i || typeof i !== 'object') return String(i);
+      const o = i as Record<string, unknown>;
+      const where = Array.isArray(o.path) ? o.path.join('.') : Array.isArray(o.loc) ? o.loc.join('.') : typeof o.field === 'string' ? o.field : '';
+      const what = typeof o.message === 'string' ? o.message : typeof o.msg === 'string' ? o.msg : JSON.stringify(o);
+      return where ? `${where}: ${what}` : what;
+    });
+    return `${head ? `${head}: ` : ''}${parts.join('; ')}`;
+  }
+  if (b.error && typeof b.error === 'object') {
+    const e = b.error as Record<string, unknown>;
+    if (typeof e.message === 'string') return `${e.message}${typeof e.param === 'string' && e.param ? ` (${e.param})` : ''}`;
+  }
+  if (head) return head;
+  for (const k of ['failure', 'msg', 'error', 'detail', 'message']) {
     const v = b[k];
-    if (typeof v === 'string' && v) return v;
     if (v && typeof v === 'object') return JSON.stringify(v);
   }
   return undefined;
@@ -181,7 +218,7 @@ export function joinUrl(base: string, p: string): string {
  * `timeoutMs` (a stalled or very slow server fails instead of hanging).
  */
 export async function downloadFile(
-  provider: ProviderId,
+  provider: ApiId,
   url: string,
   file: string,
   opts: { signal?: AbortSignal; timeoutMs?: number; retry?: Partial<RetryPolicy>; secrets?: readonly (string | undefined)[] } = {},
@@ -196,7 +233,7 @@ export async function downloadFile(
     try {
       const res = await fetch(url, { signal });
       if (res.status === 429 || res.status >= 500) throw new RetryableStatus(res.status);
-      if (!res.ok || !res.body) throw new ProviderError(provider, 'failed', `cannot download the clip from ${where}: HTTP ${res.status}`, res.status);
+      if (!res.ok || !res.body) throw new ProviderError(provider, 'failed', `cannot download ${where}: HTTP ${res.status}`, res.status);
       let bytes = 0;
       const counter = new TransformCounter((n) => (bytes += n));
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), counter, createWriteStream(file), { signal });

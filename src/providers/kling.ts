@@ -1,16 +1,19 @@
 /**
- * Kling, model kling-v2-1 (mode std). Auth: HS256 JWT from access + secret key, sent as Bearer.
- * POST /v1/videos/image2video -> {code: 0, data: {task_id}}; GET /v1/videos/image2video/{id} ->
- * data.task_status submitted|processing|succeed|failed, task_status_msg, task_result.videos[0].url.
- * Errors {code, message}: 1302/1303 = rate / parallel-task limit (retried), 1301 = content policy.
- * Image: URL or raw base64 (no data: prefix), up to 10 MB. No cancel endpoint. Output follows the
- * image's aspect ratio (no aspect parameter).
+ * Kling, model kling-v2-1, modes std (default) and pro. Auth: HS256 JWT from access + secret key,
+ * sent as Bearer. Kling API reference, image2video:
+ * POST /v1/videos/image2video {model_name, image, prompt, mode: std|pro, duration: "5"|"10",
+ * cfg_scale (kling-v1* only: "not supported for V2.x")} -> {code: 0, data: {task_id}};
+ * GET /v1/videos/image2video/{id} -> data.task_status submitted|processing|succeed|failed,
+ * task_status_msg, task_result.videos[0].url.
+ * Errors {code, message}: 1100-1102 account / arrears / resource pack (final, not retried),
+ * 1302/1303 rate / parallel-task limit (retried), 1301 content policy.
+ * Image (constraints.ts): JPG/PNG, URL or raw base64 (no data: prefix). No cancel endpoint. Output
+ * follows the image's aspect ratio (no aspect parameter).
  */
-import { BaseProvider, type ProviderOptions } from './base';
+import { BaseProvider, type ProviderOptions, type ResolvedRequest } from './base';
 import { ProviderError, looksLikeModeration } from './errors';
 import { klingToken } from './jwt';
 import type { TaskSpec, TaskState } from './task-runner';
-import type { ClipRequest } from './types';
 
 interface KlingAnswer {
   code?: number;
@@ -24,6 +27,13 @@ interface KlingAnswer {
 }
 
 const RATE_CODES = new Set([1302, 1303]);
+/** Account exception, account in arrears, resource pack depleted or expired: no retry helps. */
+const QUOTA_CODES: Record<number, string> = { 1100: 'account problem', 1101: 'account in arrears', 1102: 'resource pack used up or expired' };
+
+/** Only the v1 models take cfg_scale; the reference says v2.x do not support it. */
+export function klingTakesCfgScale(model: string): boolean {
+  return /^kling-v1(-|$)/.test(model);
+}
 
 export class KlingProvider extends BaseProvider {
   private readonly accessKey: string | undefined;
@@ -38,12 +48,12 @@ export class KlingProvider extends BaseProvider {
         baseUrl: 'https://api-singapore.klingai.com',
         baseUrlEnv: 'KLING_BASE_URL',
         defaultModel: 'kling-v2-1',
+        modes: ['std', 'pro'],
         // Trial resource packs allow 5 parallel tasks.
         maxConcurrency: 5,
         poll: { initialMs: 10_000, maxMs: 20_000, factor: 1.5 },
         supportsSeed: false,
         durations: { default: [5, 10] },
-        image: { inline: 'base64', maxInlineBytes: 7_000_000 },
       },
       opts,
     );
@@ -66,7 +76,7 @@ export class KlingProvider extends BaseProvider {
     return this.token.value;
   }
 
-  protected spec(req: ClipRequest & { model: string; durationSec: number }, image: string, onRetry?: (message: string) => void): TaskSpec {
+  protected spec(req: ResolvedRequest, image: string, onRetry?: (message: string) => void): TaskSpec {
     const http = this.http({
       onRetry,
       headers: () => ({ Authorization: `Bearer ${this.bearer()}` }),
@@ -75,11 +85,17 @@ export class KlingProvider extends BaseProvider {
         return a && typeof a === 'object' && (a.code !== undefined || a.message) ? `code ${a.code}: ${a.message ?? ''}${a.code === 1301 ? ' (content policy)' : ''}` : undefined;
       },
       isRateLimited: (_status, b) => RATE_CODES.has((b as KlingAnswer | undefined)?.code ?? -1),
+      finalError: (_status, b) => {
+        const a = b as KlingAnswer | undefined;
+        const what = QUOTA_CODES[a?.code ?? -1];
+        return what ? `code ${a!.code} (${what}): ${a!.message ?? ''}`.trim() : undefined;
+      },
     });
     const check = (a: KlingAnswer | undefined, what: string): NonNullable<KlingAnswer['data']> => {
       if (!a || typeof a !== 'object') throw new ProviderError('kling', 'bad_response', `${what}: empty answer`);
       if (a.code !== 0) {
         const msg = `${what}: code ${a.code}: ${a.message ?? ''}`;
+        if (QUOTA_CODES[a.code ?? -1]) throw new ProviderError('kling', 'quota', msg);
         throw new ProviderError('kling', a.code === 1301 || looksLikeModeration(a.message) ? 'moderation' : 'rejected', msg);
       }
       if (!a.data) throw new ProviderError('kling', 'bad_response', `${what}: answer has no data`);
@@ -99,9 +115,9 @@ export class KlingProvider extends BaseProvider {
             model_name: req.model,
             image,
             prompt: req.prompt,
-            mode: this.opts.mode ?? 'std',
+            mode: req.mode,
             duration: String(req.durationSec),
-            cfg_scale: 0.5,
+            ...(klingTakesCfgScale(req.model) ? { cfg_scale: 0.5 } : {}),
           },
         });
         const d = check(a, 'create');

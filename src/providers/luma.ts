@@ -1,13 +1,15 @@
 /**
  * Luma Dream Machine (default provider), model ray-2.
- * POST /generations -> {id, state}; GET /generations/{id} -> {state: queued|dreaming|completed|failed,
- * failure_reason, assets.video}; DELETE /generations/{id} on cancel. Images must be URLs.
+ * POST /generations/video (Luma's OpenAPI spec and SDKs since May 2025; lumaai-python
+ * resources/generations/video.py) -> 201 {id, state}; a server that answers 404 there gets the
+ * older POST /generations (lumaai-node < 1.x), and keeps getting it. GET /generations/{id} ->
+ * {state: queued|dreaming|completed|failed, failure_reason, assets.video}; DELETE /generations/{id}
+ * on cancel. Images must be URLs (keyframes.frame0 = {type: 'image', url}). Errors: {detail}.
  * Limits: 10 concurrent generations, 20 creates/min (-> creates spaced 3 s apart).
  */
-import { BaseProvider, cancelSignal, type ProviderOptions } from './base';
+import { BaseProvider, cancelSignal, type ProviderOptions, type ResolvedRequest } from './base';
 import { ProviderError, looksLikeModeration } from './errors';
 import type { TaskSpec, TaskState } from './task-runner';
-import type { ClipRequest } from './types';
 
 interface LumaGeneration {
   id?: string;
@@ -16,8 +18,13 @@ interface LumaGeneration {
   assets?: { video?: string | null } | null;
 }
 
+export const LUMA_CREATE_PATH = '/generations/video';
+export const LUMA_LEGACY_CREATE_PATH = '/generations';
+
 export class LumaProvider extends BaseProvider {
   private readonly apiKey: string | undefined;
+  /** Set once the server answered 404 on the current create path: later creates go to the old one directly. */
+  private createPath = LUMA_CREATE_PATH;
 
   constructor(opts: ProviderOptions = {}) {
     super(
@@ -31,7 +38,6 @@ export class LumaProvider extends BaseProvider {
         poll: { initialMs: 5000, maxMs: 15_000, factor: 1.5 },
         supportsSeed: false,
         durations: { default: [5, 9] },
-        image: { inline: 'url-only', maxInlineBytes: 0 },
       },
       { minCreateIntervalMs: 3000, ...opts },
     );
@@ -46,29 +52,32 @@ export class LumaProvider extends BaseProvider {
     if (!this.apiKey) throw new ProviderError('luma', 'config', 'no LUMA_API_KEY');
   }
 
-  protected spec(req: ClipRequest & { model: string; durationSec: number }, image: string, onRetry?: (message: string) => void): TaskSpec {
+  protected spec(req: ResolvedRequest, image: string, onRetry?: (message: string) => void): TaskSpec {
     const http = this.http({ onRetry, headers: () => ({ Authorization: `Bearer ${this.apiKey}` }) });
     const resolution = this.opts.resolution ?? '720p';
     return {
       provider: 'luma',
       secrets: this.secrets(),
       create: async (signal) => {
-        const g = await http.json<LumaGeneration>({
-          method: 'POST',
-          path: '/generations',
-          signal,
-          idempotent: false,
-          finishInFlight: true,
-          body: {
-            model: req.model,
-            prompt: req.prompt,
-            keyframes: { frame0: { type: 'image', url: image } },
-            aspect_ratio: req.aspect,
-            loop: false,
-            duration: `${req.durationSec}s`,
-            resolution,
-          },
-        });
+        const body = {
+          model: req.model,
+          prompt: req.prompt,
+          keyframes: { frame0: { type: 'image', url: image } },
+          aspect_ratio: req.aspect,
+          loop: false,
+          duration: `${req.durationSec}s`,
+          resolution,
+        };
+        const post = (path: string) => http.json<LumaGeneration>({ method: 'POST', path, signal, idempotent: false, finishInFlight: true, body });
+        let g: LumaGeneration;
+        try {
+          g = await post(this.createPath);
+        } catch (err) {
+          // A 404 means no such route (nothing was created): an older server; use its path from now on.
+          if (!(err instanceof ProviderError && err.status === 404 && this.createPath === LUMA_CREATE_PATH)) throw err;
+          this.createPath = LUMA_LEGACY_CREATE_PATH;
+          g = await post(this.createPath);
+        }
         if (!g || typeof g.id !== 'string') throw new ProviderError('luma', 'bad_response', 'create answer has no generation id');
         return g.id;
       },

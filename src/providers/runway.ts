@@ -1,13 +1,18 @@
 /**
- * Runway, model gen4_turbo, API version 2024-11-06.
- * POST /v1/image_to_video -> {id}; GET /v1/tasks/{id} -> {status: PENDING|THROTTLED|RUNNING|SUCCEEDED|
- * FAILED|CANCELLED, progress, failure, failureCode, output: [url]}; DELETE /v1/tasks/{id} cancels.
- * Poll no faster than every 5 s. promptImage may be a data URI (local files up to ~3.5 MB).
+ * Runway, model gen4_turbo, API version 2024-11-06 (runwayml/sdk-node, docs.dev.runwayml.com).
+ * POST /v1/image_to_video {model, promptImage, promptText (<= 1000 UTF-16 units), ratio, duration,
+ * seed} -> {id}; GET /v1/tasks/{id} -> {status: PENDING|THROTTLED|RUNNING|SUCCEEDED|FAILED|CANCELLED,
+ * progress, failure, failureCode, output: [url]}; DELETE /v1/tasks/{id} cancels. Poll no faster
+ * than every 5 s. gen4_turbo makes any whole duration from 2 to 10 s (billed per second).
+ * A 429 on create is the daily generation quota (usage tiers): final until the 24 h window moves;
+ * over the concurrency limit tasks wait as THROTTLED instead. 400s carry {error, issues: [{path, message}]}.
+ * promptImage: an HTTPS URL or a data URI under 5 MB (constraints.ts).
  */
-import { BaseProvider, cancelSignal, type ProviderOptions } from './base';
+import { BaseProvider, cancelSignal, type ProviderOptions, type ResolvedRequest } from './base';
 import { ProviderError, looksLikeModeration } from './errors';
+import { errorDetail } from './http';
 import type { TaskSpec, TaskState } from './task-runner';
-import type { AspectRatio, ClipRequest } from './types';
+import type { AspectRatio } from './types';
 
 export const RUNWAY_API_VERSION = '2024-11-06';
 
@@ -37,8 +42,7 @@ export class RunwayProvider extends BaseProvider {
         maxConcurrency: 2,
         poll: { initialMs: 5000, maxMs: 15_000, factor: 1.5 },
         supportsSeed: true,
-        durations: { default: [5, 10] },
-        image: { inline: 'data-uri', maxInlineBytes: 3_500_000 },
+        durations: { default: [5, 10], gen4_turbo: [2, 3, 4, 5, 6, 7, 8, 9, 10] },
       },
       opts,
     );
@@ -53,10 +57,13 @@ export class RunwayProvider extends BaseProvider {
     if (!this.apiKey) throw new ProviderError('runway', 'config', 'no RUNWAYML_API_SECRET');
   }
 
-  protected spec(req: ClipRequest & { model: string; durationSec: number }, image: string, onRetry?: (message: string) => void): TaskSpec {
+  protected spec(req: ResolvedRequest, image: string, onRetry?: (message: string) => void): TaskSpec {
     const http = this.http({
       onRetry,
       headers: () => ({ Authorization: `Bearer ${this.apiKey}`, 'X-Runway-Version': RUNWAY_API_VERSION }),
+      // Runway queues work over the concurrency limit (THROTTLED); a 429 on create is the daily quota.
+      finalError: (status, body, r) =>
+        status === 429 && r.method === 'POST' ? `daily generation quota reached (${errorDetail(body) ?? 'Too Many Requests'}); try again when the 24-hour window allows` : undefined,
     });
     return {
       provider: 'runway',

@@ -4,10 +4,17 @@ export type AspectRatio = '16:9' | '9:16' | '1:1';
 export type ProviderId = 'luma' | 'runway' | 'kling' | 'haiper';
 export const PROVIDER_IDS: readonly ProviderId[] = ['luma', 'runway', 'kling', 'haiper'];
 export const DEFAULT_PROVIDER: ProviderId = 'luma';
+/** Every API called through HttpClient: the clip providers, and Replicate (hosted depth). */
+export type ApiId = ProviderId | 'replicate';
 
 /** What a tier-3 section asks a provider for. `image` is a local path or an http(s) URL. */
 export interface ClipRequest {
   image: string;
+  /** The http(s) URL `image` (a local copy) was fetched from: sent as it is when the image fits the provider. */
+  imageUrl?: string;
+  /** The subject in 0..1 of the image (the plan's `focus`): kept when the image must be cropped. */
+  focus?: { x: number; y: number };
+  /** Fitted to the provider's documented limit before sending (camera direction first, cut at a word). */
   prompt: string;
   /** Wanted length in seconds; snapped to a duration the provider supports. */
   durationSec: number;
@@ -15,6 +22,8 @@ export interface ClipRequest {
   seed?: number;
   /** Provider model; the provider's default when absent. */
   model?: string;
+  /** Generation mode where the provider has them (Kling: std / pro); the provider's default when absent. */
+  mode?: string;
 }
 
 /** Polling schedule: first wait, growth factor, cap (all configurable so tests run fast). */
@@ -55,6 +64,7 @@ export interface GenerateResult {
   file: string;
   taskId: string;
   model: string;
+  mode?: string;
   durationSec: number;
   /** Seconds from create to finished download. */
   secondsWaited: number;
@@ -64,6 +74,8 @@ export interface ClipProvider {
   readonly id: ProviderId;
   readonly label: string;
   readonly defaultModel: string;
+  /** Generation modes (Kling: std, pro), the first being the default; absent or empty when it has none. */
+  readonly modes?: readonly string[];
   /** Documented concurrent-task limit (or a safe default). */
   readonly maxConcurrency: number;
   readonly supportsSeed: boolean;

@@ -5,6 +5,7 @@
  *   - tier 3: a provider clip per section (cache, budget, keys; else a fallback with its reason);
  *   - tier 2: depth layers per image (also for tier-3 sections that fell back to tier 2).
  * A section whose tier cannot be prepared renders one tier lower, with the reason in `notes`.
+ * A preview of a frame range prepares only the sections whose frames it shows (`frames`).
  */
 import path from 'node:path';
 import { analyzeAudioFile } from '../audio/analyze-audio-file';
@@ -18,7 +19,9 @@ import type { FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
 import type { AudioEvents, Section } from '../plan/schema';
 import { collectClips, estimateClips, type ClipEvent, type ClipJob, type ClipResult, type CollectOptions } from '../providers/collect-clips';
-import { sectionTimings } from '../timeline/build-timeline';
+import { isHttpUrl } from '../providers/image-source';
+import { buildTimeline, sectionTimings } from '../timeline/build-timeline';
+import type { Timeline } from '../timeline/types';
 import { planMediaFacts } from './media-facts';
 
 export interface PreparedClip {
@@ -41,6 +44,8 @@ export interface PreparedAssets {
   focus: Record<string, { x: number; y: number }>;
   /** Audio events for audio-driven motion (music, and narration for speech pauses). */
   analysis: { music?: AudioEvents; narration: Record<string, AudioEvents> };
+  /** Sections left unprepared because a frame range does not reach them (by id). */
+  outsideRange?: string[];
 }
 
 export interface PrepareAssetsOptions {
@@ -55,6 +60,8 @@ export interface PrepareAssetsOptions {
   signal?: AbortSignal;
   onLog?: (message: string) => void;
   onClipEvent?: (e: ClipEvent) => void;
+  /** A preview: prepare only the sections with frames in this inclusive range, in any of these formats. */
+  frames?: { range: [number, number]; formats: FormatId[] };
 }
 
 /** The parts of an analysis the timeline uses (no loudness curve: it would bloat the props). */
@@ -88,7 +95,11 @@ export function clipJobs(loaded: LoadedPlan): { section: Section; job: ClipJob }
       aspect: clipAspect(loaded.plan.formats),
       provider: s.clip?.provider ?? 'luma',
       ...(s.clip?.model ? { model: s.clip.model } : {}),
+      ...(s.clip?.mode ? { mode: s.clip.mode } : {}),
       ...(s.clip?.seed !== undefined ? { seed: s.clip.seed } : {}),
+      // The plan's own URL goes to the provider as it is when the image fits (the file is its local copy).
+      ...(isHttpUrl(s.image) ? { imageUrl: s.image } : {}),
+      ...(s.focus ? { focus: s.focus } : {}),
       tier: 3,
       fallbackTier: 2,
     };
@@ -116,8 +127,18 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
     }
   }
 
+  // A frame range: where the cuts fall is known once the audio is analysed (cuts move onto beats and
+  // into speech pauses); focus, clips and layers never move them, so only the sections in range need them.
+  const sections = opts.frames ? sectionsInRange(loaded, out, opts.frames) : plan.sections;
+  if (opts.frames && sections.length < plan.sections.length) {
+    const inRange = new Set(sections);
+    out.outsideRange = plan.sections.filter((s) => !inRange.has(s)).map((s) => s.id);
+    const [a, b] = opts.frames.range;
+    log(`frames ${a}-${b}: preparing ${sections.length} of ${plan.sections.length} sections (${sections.map((s) => s.id).join(', ')})`);
+  }
+
   // The subject of every image some section leaves without a focus (smartcrop-style saliency).
-  for (const ref of new Set(loaded.plan.sections.filter((s) => !s.focus).map((s) => s.image))) {
+  for (const ref of new Set(sections.filter((s) => !s.focus).map((s) => s.image))) {
     try {
       const f = await detectFocus(loaded.images[ref]!.file, { label: ref });
       if (!f.fallback) out.focus[ref] = { x: f.x, y: f.y };
@@ -127,7 +148,7 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
   }
 
   // Tier 3: clips.
-  const jobs = clipJobs(loaded);
+  const jobs = clipJobs(loaded).filter((j) => sections.includes(j.section));
   const fellBack = new Set<string>();
   if (jobs.length && opts.skipClips) {
     for (const { section } of jobs) {
@@ -163,7 +184,7 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
 
   // Tier 2: depth layers, per image.
   const ledger = new Ledger(path.join(path.dirname(cacheDir), 'ledger.json'));
-  const needLayers = loaded.plan.sections.filter((s) => !s.scene && (s.tier === 2 || (s.tier === 3 && fellBack.has(s.id))));
+  const needLayers = sections.filter((s) => !s.scene && (s.tier === 2 || (s.tier === 3 && fellBack.has(s.id))));
   const byImage = new Map<string, Section[]>();
   for (const s of needLayers) byImage.set(s.image, [...(byImage.get(s.image) ?? []), s]);
   for (const [ref, sections] of byImage) {
@@ -185,4 +206,26 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
     }
   }
   return out;
+}
+
+/** The plan's sections with at least one frame (transitions included) in the range, in any of the formats. */
+function sectionsInRange(loaded: LoadedPlan, analysed: PreparedAssets, frames: NonNullable<PrepareAssetsOptions['frames']>): Section[] {
+  const [a, b] = frames.range;
+  const ids = new Set<string>();
+  for (const format of frames.formats) {
+    for (const scene of buildTimeline(loaded.plan, planMediaFacts(loaded, analysed), format).scenes) {
+      if (scene.from <= b && scene.from + scene.durationInFrames - 1 >= a) ids.add(scene.id);
+    }
+  }
+  return loaded.plan.sections.filter((s) => ids.has(s.id));
+}
+
+/**
+ * The timeline's warnings worth showing for a render with these assets: a section left unprepared
+ * by a frame range falls back to a lower tier in frames that are not rendered, which is no news.
+ */
+export function renderWarnings(timeline: Timeline, assets: PreparedAssets): string[] {
+  const outside = new Set(assets.outsideRange ?? []);
+  const moot = timeline.scenes.filter((sc) => outside.has(sc.id) && sc.fallback).map((sc) => `"${sc.id}": ${sc.fallback}`);
+  return timeline.warnings.filter((w) => !moot.some((m) => w.endsWith(m)));
 }

@@ -16,6 +16,7 @@ import type { Story } from '../../src/story/load-story';
 import type { StoryMedia } from '../../src/story/story-media';
 import { tempDir } from '../helpers/fixtures';
 import { sendJson, startServer, type MockServer, type Recorded } from '../providers/helpers';
+import { refuseReasoningParams } from '../providers/servers/openai-api';
 import { loadWithMedia, writeSceneImage, writeStoryFile } from './helpers';
 
 const KEY = 'sk-test-secret-0123456789';
@@ -109,12 +110,12 @@ describe('openai director', () => {
     expect(r.director).toMatchObject({ by: 'openai', model: 'test-model' });
     expect(r.plan.sections.map((s) => s.intensity)).toEqual([0.1, 0.95, 0.3]);
     expect(r.plan.sections[1]!.reason).toMatch(/^climax, intensity 0\.95: the storm breaks/);
-    // Tier 3 asked for and affordable (budget 1, one 10 s runway clip $0.50).
+    // Tier 3 asked for and affordable (budget 1; gen4_turbo buys the 6 s the section needs: $0.30).
     expect(r.plan.sections.map((s) => s.tier)).toEqual([1, 3, 2]);
     expect(r.plan.sections[0]!.motion).toMatchObject({ preset: 'pan-left' });
     expect(r.plan.sections[0]!.transition).toMatchObject({ type: 'slide' });
     expect(r.plan.sections[1]!.transition).toMatchObject({ type: 'crossfade', duration: 1.2 });
-    expect(r.plan.estimatedCost).toBe(0.5);
+    expect(r.plan.estimatedCost).toBe(0.3);
 
     // What was sent: a chat completion with a strict JSON schema response format, the key as a bearer token.
     const req = server!.requests[0]!;
@@ -127,6 +128,29 @@ describe('openai director', () => {
     expect(body.response_format.json_schema.strict).toBe(true);
     expect(body.response_format.json_schema.schema.required).toEqual(['sections', 'turningPoints']);
     expect(body.messages[1]!.content).toContain('"id":"storm"');
+  });
+
+  for (const model of ['o3-mini', 'gpt-5-mini']) {
+    it(`works with a reasoning model (${model}) that refuses temperature: asks again without it`, async () => {
+      const url = await serve((req) => refuseReasoningParams(req.json as Record<string, unknown>) ?? { status: 200, body: completion({ content: JSON.stringify(GOOD) }) });
+      const director = createOpenAiDirector({ baseURL: url, apiKey: KEY, env: {}, model, maxRetries: 0 });
+      const r = await planStory(story, media, { outPath: path.join(dir, 'plan.json'), director, focus });
+      expect(r.warnings).toEqual([]);
+      expect(r.director).toMatchObject({ by: 'openai', model });
+      const sent = server!.requests.map((q) => q.json as Record<string, unknown>);
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toHaveProperty('temperature', 0.2);
+      expect(sent[1]).not.toHaveProperty('temperature');
+      expect(sent[1]).toMatchObject({ model, response_format: { type: 'json_schema' } });
+    });
+  }
+
+  it('a 400 for anything else is not retried: it falls back with the API message', async () => {
+    const url = await serve(() => ({ status: 400, body: { error: { message: "Invalid value for 'model'.", type: 'invalid_request_error', param: 'model', code: 'invalid_value' } } }));
+    const r = await plan(url);
+    expect(server!.requests).toHaveLength(1);
+    expect(r.director?.by).toBe('heuristic');
+    expect(r.warnings.join('\n')).toMatch(/HTTP 400.*Invalid value for 'model'/);
   });
 
   it('the budget still rules: a tier 3 the model asks for is not bought without money', async () => {

@@ -40,7 +40,7 @@ describe('Haiper provider (legacy API)', () => {
     const out = path.join(dir, 'h1.mp4');
     await p.generate({ image: 'https://img.example/a.jpg', prompt: 'clouds drift', durationSec: 5, aspect: '16:9', seed: 3 }, { outFile: out });
     expect(await fs.readFile(out)).toEqual(mp4);
-    expect(server.requests[0]!.json).toEqual({ prompt: 'clouds drift', config: { source_image: 'https://img.example/a.jpg' }, settings: { duration: 6, resolution: 720, seed: 3 } });
+    expect(server.requests[0]!.json).toEqual({ prompt: 'clouds drift', config: { source_image: 'https://img.example/a.jpg' }, settings: { duration: 6, resolution: 720, seed: 3 }, is_public: false, is_enable_prompt_enhancer: false });
     expect(server.requests.filter((q) => q.path === '/v1/jobs/h-1/status')).toHaveLength(4);
   });
 

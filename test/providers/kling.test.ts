@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { KlingProvider } from '../../src/providers/kling';
 import { ProviderError } from '../../src/providers/errors';
 import { klingToken, verifyHs256 } from '../../src/providers/jwt';
@@ -76,14 +77,11 @@ describe('Kling provider', () => {
     expect(r.taskId).toBe('k-1');
     expect(await fs.readFile(out)).toEqual(mp4);
     for (const q of server.requests.filter((q) => q.path.startsWith('/v1/'))) checkJwt(q.headers.authorization);
-    expect(server.requests[0]!.json).toEqual({
-      model_name: 'kling-v2-1',
-      image: (await fs.readFile(img)).toString('base64'),
-      prompt: 'hair blowing in the wind',
-      mode: 'std',
-      duration: '5',
-      cfg_scale: 0.5,
-    });
+    const sent = server.requests[0]!.json as Record<string, unknown>;
+    // kling-v2-1 takes no cfg_scale; the 32x32 PNG is upscaled to Kling's 300 px minimum, still a PNG.
+    expect(sent).toEqual({ model_name: 'kling-v2-1', image: expect.any(String), prompt: 'hair blowing in the wind', mode: 'std', duration: '5' });
+    const meta = await sharp(Buffer.from(sent.image as string, 'base64')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 300, 300]);
   });
 
   it('retries 429 code 1303 (too many parallel tasks), then succeeds', async () => {

@@ -204,9 +204,10 @@ describe('Luma provider', () => {
       res.writeHead(200);
       res.end(mp4);
     });
-    const uploaded: string[] = [];
+    const uploaded: unknown[] = [];
     await provider({ uploader: { upload: async (f) => (uploaded.push(f), 'https://bucket.example/uploads/x.png?X-Amz-Signature=abc') } }).generate(req(img), { outFile: path.join(dir, 'o12.mp4') });
-    expect(uploaded).toEqual([img]);
+    // The image fits Luma as it is: its own bytes are uploaded.
+    expect(uploaded).toEqual([{ bytes: await fs.readFile(img), ext: '.png' }]);
     expect((server.requests[0]!.json as { keyframes: { frame0: { url: string } } }).keyframes.frame0.url).toBe('https://bucket.example/uploads/x.png?X-Amz-Signature=abc');
   });
 
@@ -228,6 +229,6 @@ describe('Luma provider', () => {
       res.end(mp4);
     });
     await new LumaProvider({ ...FAST, env: { LUMA_API_KEY: KEY, LUMA_BASE_URL: `${server.url}/v1` } }).generate(req('https://x.example/a.png'), { outFile: path.join(dir, 'o15.mp4') });
-    expect(server.requests[0]!.path).toBe('/v1/generations');
+    expect(server.requests[0]!.path).toBe('/v1/generations/video');
   });
 });
