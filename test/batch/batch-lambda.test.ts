@@ -12,6 +12,9 @@ import { tempDir, writeDiscImage, writePlan } from '../helpers/fixtures';
 import { runCliInProcess, type CliRun } from '../helpers/run-cli';
 import { BUCKET, FUNCTION_NAME, SERVE_URL, startLoopbackAws, type LoopbackAws } from '../lambda/env';
 
+// The plans share images in a folder beside theirs (../img): plans may use files outside their folder only when the user allows it.
+process.env.STILLMOTION_ALLOW_OUTSIDE_PATHS = '1';
+
 let env: LoopbackAws;
 let dir: string;
 let plans: string;

@@ -14,6 +14,9 @@ import { probeVideo } from '../../src/media/probe-video';
 import { tempDir, writeDiscImage, writePlan, writeSolidImage } from '../helpers/fixtures';
 import { runCliInProcess, type CliRun } from '../helpers/run-cli';
 
+// The plans share images in a folder beside theirs (../img): plans may use files outside their folder only when the user allows it.
+process.env.STILLMOTION_ALLOW_OUTSIDE_PATHS = '1';
+
 let dir: string;
 let plans: string;
 let out: string;
