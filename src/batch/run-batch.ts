@@ -70,6 +70,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
   const outDir = await checkOutputDir(opts.outDir);
   const { files, roots } = await findPlans(opts.inputs);
   const names = outputNames(files, roots);
+  await fs.mkdir(outDir, { recursive: true });
   const manifest = await BatchManifest.open(outDir);
   const lambda = opts.lambda ?? null;
   const mode: FinishedOutput['mode'] = lambda ? 'lambda' : 'local';
