@@ -26,6 +26,7 @@ export async function runMakeCommand(storyPath: string, o: MakeCommandOptions): 
   await checkOutputDir(o.out);
   const planned = await runPlanCommand(storyPath, {
     budget: o.budget,
+    spend: o.spend,
     director: o.director,
     openaiModel: o.openaiModel,
     keep: o.keep,
@@ -46,7 +47,7 @@ export async function runMakeCommand(storyPath: string, o: MakeCommandOptions): 
     },
   });
   // The render spends within the same budget the plan was made for; every render option is passed on.
-  const { budget: _planBudget, director: _d, openaiModel: _m, keep: _k, force: _f, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;
+  const { budget: _planBudget, spend: _sp, director: _d, openaiModel: _m, keep: _k, force: _f, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;
   const render = await runRenderCommand(planned.planPath, { ...renderOptions, budget: String(planned.result.budgetUsd), inputRoots: [path.dirname(path.resolve(storyPath))] });
   return { plan: planned, render };
 }

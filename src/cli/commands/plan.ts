@@ -10,7 +10,7 @@ import { StillmotionError } from '../../errors';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
-import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, PROVIDERS, type Plan } from '../../plan/schema';
+import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, PROVIDERS, SPEND_POLICIES, type Plan } from '../../plan/schema';
 import { storyboardPng } from '../../storyboard/storyboard';
 import { loadStory } from '../../story/load-story';
 import { probeStoryMedia } from '../../story/story-media';
@@ -19,6 +19,7 @@ import { warn } from '../output';
 
 export interface PlanCommandOptions extends InputPolicyFlags {
   budget?: string;
+  spend?: string;
   director?: string;
   openaiModel?: string;
   out?: string;
@@ -101,6 +102,7 @@ export async function runPlanCommand(
   const directorName = oneOf('--director', o.director ?? 'heuristic', DIRECTOR_NAMES)!;
   const provider = oneOf('--provider', o.provider, PROVIDERS);
   const depthEstimator = oneOf('--depth', o.depth, DEPTH_ESTIMATORS);
+  const spend = oneOf('--spend', o.spend, SPEND_POLICIES);
   if (o.out && path.extname(o.out).toLowerCase() !== '.json') throw new StillmotionError(`--out: the plan is JSON: give a .json file (got "${o.out}")`);
 
   if (o.keep !== undefined && o.force) throw new StillmotionError('--keep and --force: give one (--keep keeps your edits, --force replaces them)');
@@ -124,6 +126,7 @@ export async function runPlanCommand(
     keep,
     clip: { ...(provider ? { provider } : {}), ...(o.clipModel ? { model: o.clipModel } : {}) },
     depthEstimator,
+    ...(spend ? { spend } : {}),
   });
   for (const w of result.warnings) warn(w);
   for (const n of result.notes) process.stderr.write(`${n}\n`);
@@ -165,6 +168,7 @@ export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUs
 export function addPlanOptions(cmd: Command): Command {
   return addInputPolicyOptions(cmd)
     .option('--budget <usd>', 'most USD the plan may cost: AI clips and hosted depth (default: the story\'s budget, else 0)')
+    .option('--spend <policy>', `how to spend the budget: ${SPEND_POLICIES.join(', ')} (default: the story's, else key-moments: AI clips only where worth their price)`)
     .option('--director <name>', 'heuristic (local, no key) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)', 'heuristic')
     .option('--openai-model <model>', 'model for the openai director (default: STILLMOTION_OPENAI_MODEL, else gpt-4o-mini)')
     .option('--keep [plan]', 're-plan, keeping the sections (and settings) you edited or pinned in this plan (default: the plan being written)')
