@@ -1,4 +1,5 @@
 /** The `stillmotion` command line. Each command lives in ./commands/<name>.ts and registers itself. */
+import os from 'node:os';
 import { Command } from 'commander';
 import { register as registerAnalyzeAudio } from './commands/analyze-audio';
 import { register as registerBatch } from './commands/batch';
@@ -13,7 +14,12 @@ import { register as registerPlan } from './commands/plan';
 import { register as registerRender } from './commands/render';
 import { register as registerSchema } from './commands/schema';
 import { register as registerValidate } from './commands/validate';
+import { installInterruptHandlers, RENDER_INTERRUPTED } from '../process/interrupt';
+import { sweepDeadScratchDirs, useScratchDir } from '../process/scratch-dir';
 import { reportError } from './output';
+
+/** Commands whose interruption is reported as a render's. */
+const RENDERING_COMMANDS = new Set(['render', 'make', 'batch']);
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -44,7 +50,15 @@ export function buildProgram(): Command {
 
 const isMain = process.argv[1] && /stillmotion(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
 if (isMain) {
-  buildProgram()
+  // Before any work: temp files go to a folder of this process's own, and signals stop everything.
+  const tmpRoot = os.tmpdir();
+  const interrupt = installInterruptHandlers(useScratchDir(tmpRoot));
+  await sweepDeadScratchDirs(tmpRoot);
+  const program = buildProgram();
+  program.hook('preAction', (_program, command) => {
+    if (RENDERING_COMMANDS.has(command.name())) interrupt.setMessage(RENDER_INTERRUPTED);
+  });
+  program
     .parseAsync(process.argv)
     .catch((err: unknown) => {
       reportError(err);

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureBrowser } from '@remotion/renderer';
 import { StillmotionError } from '../errors';
+import { withSystemTempDir } from '../process/scratch-dir';
 
 export type BrowserSource = 'option' | 'env' | 'system' | '@sparticuz/chromium' | 'remotion-download';
 
@@ -64,7 +65,9 @@ async function sparticuzChromium(): Promise<string> {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('only for Linux x64');
   const mod = (await import('@sparticuz/chromium').catch(() => null)) as { default: { executablePath: () => Promise<string> } } | null;
   if (!mod) throw new Error('not installed');
-  return mod.default.executablePath();
+  // It unpacks Chromium into os.tmpdir() and reuses what it finds there; it reads os.tmpdir() before
+  // its first await. The system temp folder keeps one unpacked copy per machine, not one per run.
+  return withSystemTempDir(() => mod.default.executablePath());
 }
 
 export interface ResolveBrowserOptions {
