@@ -42,7 +42,7 @@ describe('stillmotion make (CLI)', () => {
     });
     expect(r.stdout).toContain('tiny-story-1x1.mp4');
     const planFile = path.join(out, 'tiny-story.plan.json');
-    const loaded = await loadPlanFile(planFile);
+    const loaded = await loadPlanFile(planFile, { roots: [dir] }); // as make loads it: its files are in the story's folder
     expect(loaded.plan.sections.map((s) => s.id)).toEqual(['morning', 'liftoff']);
     expect(loaded.plan.estimatedCost).toBe(0);
     for (const s of loaded.plan.sections) expect(s.reason).toBeTruthy();
