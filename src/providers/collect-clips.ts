@@ -236,7 +236,11 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
                 emit({ ...e, index: i, id: p.job.id });
               },
             },
-          );
+          ).catch((err: unknown) => {
+            // Recorded before the limiter lets the next request of this provider start.
+            if (err instanceof ProviderError && err.kind === 'quota' && !quotaReached.has(p.provider)) quotaReached.set(p.provider, err);
+            throw err;
+          });
         },
         opts.signal,
       );
@@ -257,7 +261,6 @@ async function runClips(requests: ClipJob[], opts: CollectOptions): Promise<{ re
       await fs.rm(outFile, { force: true }).catch(() => {});
       const pe = err instanceof ProviderError ? err : null;
       const kind = pe?.kind ?? (opts.signal?.aborted ? 'aborted' : 'failed');
-      if (pe?.kind === 'quota' && !quotaReached.has(p.provider)) quotaReached.set(p.provider, pe);
       // A created task is counted unless the provider itself reported it failed (failed tasks are not
       // billed); an abandoned, timed-out or undownloadable one may be billed: never under-count.
       const charged = taskId && pe?.billed !== false ? d.estimateUsd : 0;
