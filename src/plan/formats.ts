@@ -61,6 +61,9 @@ function evenForEveryFormat(scale: number): boolean {
   return Object.values(OUTPUT_FORMATS).every((f) => [f.width, f.height].every((side) => Number.isInteger(side * scale) && (side * scale) % 2 === 0));
 }
 
+/** Every scale in (0, MAX_SCALE] whose output sizes are even integers for every format, ascending. */
+const EVEN_SCALES = Array.from({ length: MAX_SCALE * SCALE_DIVISOR }, (_, i) => (i + 1) / SCALE_DIVISOR).filter(evenForEveryFormat);
+
 /**
  * The scale actually rendered for a requested one: the nearest multiple of 1 / SCALE_DIVISOR (at
  * least one step) whose sizes are even integers for every format, so 0.333 renders 640x360 instead
@@ -71,19 +74,8 @@ export function outputScale(requested: number): number {
   if (!(Number.isFinite(requested) && requested > 0 && requested <= MAX_SCALE)) {
     throw new StillmotionError(`--scale: must be > 0 and <= ${MAX_SCALE} (got ${requested})`);
   }
-  const steps = Math.max(1, Math.round(requested * SCALE_DIVISOR));
-  const maxSteps = MAX_SCALE * SCALE_DIVISOR;
-  // A few step counts give a product like 992.0000000000001 in floating point: take the nearest that does not.
-  for (let d = 0; d <= maxSteps; d++) {
-    for (const n of [steps - d, steps + d]) {
-      if (n >= 1 && n <= maxSteps && evenForEveryFormat(n / SCALE_DIVISOR)) return n / SCALE_DIVISOR;
-    }
-  }
-  throw new StillmotionError(`--scale: no even output size near ${requested}`);
+  // A few step counts (31, 62, 123-125) give a product like 992.0000000000001 in floating point:
+  // of those that do not, take the nearest to the request.
+  return EVEN_SCALES.reduce((best, scale) => (Math.abs(scale - requested) < Math.abs(best - requested) ? scale : best));
 }
 
-/** Output size of a format at a scale from outputScale. */
-export function scaledSize(format: FormatId, scale: number): { width: number; height: number } {
-  const f = OUTPUT_FORMATS[format];
-  return { width: Math.round(f.width * scale), height: Math.round(f.height * scale) };
-}

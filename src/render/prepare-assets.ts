@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { analyzeAudioFile } from '../audio/analyze-audio-file';
+import { openClipCache } from '../cache/clip-cache';
 import type { AudioAnalysis } from '../audio/types';
 import { Ledger } from '../cost/ledger';
 import { formatUsd } from '../cost/prices';
@@ -161,6 +162,8 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
       jobs.map((j) => j.job),
       {
         ...opts.clipOptions,
+        // Damaged cache entries are reported with the render's other warnings.
+        cache: opts.clipOptions?.cache ?? openClipCache({ dir: cacheDir, env: opts.clipOptions?.env, onWarning: (m) => log(`warning: ${m}`) }),
         cacheDir,
         ledger: path.join(path.dirname(cacheDir), 'ledger.json'),
         budgetUsd: opts.budgetUsd ?? loaded.plan.budget,

@@ -17,7 +17,7 @@ import { checkMedia } from './check-video';
 import { planMediaFacts } from './media-facts';
 import { checkOutputDir } from './output-dir';
 import { outputStem } from './output-name';
-import { prepareAssets, type PreparedAssets, type PrepareAssetsOptions } from './prepare-assets';
+import { prepareAssets, renderWarnings, type PreparedAssets, type PrepareAssetsOptions } from './prepare-assets';
 import { glForPlan, RenderSession } from './render-session';
 import { renderSegmented, type SegmentStats } from './segments/render-segmented';
 
@@ -109,7 +109,8 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const name = outputStem(opts.name, loaded.plan.title);
   await checkOutputDir(opts.outDir);
   // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
-  for (const t of planTimelines(loaded, formats).values()) checkFrameRange(opts.frames, t.durationInFrames);
+  let range: [number, number] | null = null;
+  for (const t of planTimelines(loaded, formats).values()) range = checkFrameRange(opts.frames, t.durationInFrames);
   const assets = await prepareAssets(loaded, {
     cacheDir: opts.cacheDir,
     budgetUsd: opts.budgetUsd,
@@ -117,10 +118,12 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
     clipOptions: opts.clipOptions,
     signal: opts.signal,
     onLog: log,
+    // A preview prepares only the sections its frames show.
+    ...(range ? { frames: { range, formats } } : {}),
   });
   const timelines = planTimelines(loaded, formats, assets);
   await opts.onTimelines?.(timelines);
-  const warnings = [...new Set([...timelines.values()].flatMap((t) => t.warnings))];
+  const warnings = [...new Set([...timelines.values()].flatMap((t) => renderWarnings(t, assets)))];
   for (const w of warnings) log(`warning: ${w}`);
 
   const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log, gl: glForPlan(loaded.plan) });
