@@ -3,6 +3,8 @@
  * another folder the caller vouches for, such as the story folder `make` planned from): a plan
  * written by someone else must not read `../../../../etc/passwd`, an absolute path, or a file a
  * symbolic link inside the folder points out to. `--allow-outside-paths` lifts the rule.
+ * Audio must not be a playlist either: ffmpeg follows an HLS playlist's entries to any file on the
+ * machine (its protocol whitelist still allows file:), which would read around the folder rule.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -44,4 +46,17 @@ export async function resolveConfined(ref: string, baseDir: string, o: ConfineOp
     if (!realRoots.some((r) => isInside(real, r))) throw new StillmotionError(`${ref} is a link to a file outside the ${o.owner}'s folder: ${allow}`);
   }
   return file;
+}
+
+/** Throws when an audio file is an HLS playlist (ffmpeg would read whatever files it lists). */
+export async function refusePlaylist(file: string, ref: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const text = head.subarray(0, bytesRead).toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart();
+    if (text.startsWith('#EXTM3U')) throw new StillmotionError(`${ref}: is a playlist (#EXTM3U), not audio: playlists are not accepted (they can pull in files from anywhere)`);
+  } finally {
+    await handle.close();
+  }
 }

@@ -12,7 +12,7 @@ import { fetchVerified, isUrl, type FetchRemoteOptions } from '../media/fetch-re
 import { resolveInputPolicy, type InputPolicy } from '../net/input-policy';
 import { probeAudio, type AudioFacts } from '../media/probe-audio';
 import { probeImage, type ImageFacts } from '../media/probe-image';
-import { resolveConfined } from './confine-path';
+import { refusePlaylist, resolveConfined } from './confine-path';
 import { formatPath, zodProblems } from './format-issues';
 import { duplicateIdProblems, planSchema, type Plan } from './schema';
 
@@ -114,7 +114,11 @@ export async function resolvePlanMedia(plan: Plan, planPath: string, opts: LoadO
       const job =
         seen.get(key) ??
         (async () => {
-          const probe = (f: string): Promise<ImageFacts | AudioFacts> => (kind === 'image' ? probeImage(f, ref) : probeAudio(f, ref));
+          const probe = async (f: string): Promise<ImageFacts | AudioFacts> => {
+            if (kind === 'image') return probeImage(f, ref);
+            await refusePlaylist(f, ref);
+            return probeAudio(f, ref);
+          };
           let file: string;
           let facts: ImageFacts | AudioFacts;
           if (isUrl(ref)) {

@@ -8,6 +8,7 @@ import { fetchVerified, isUrl, type FetchRemoteOptions } from '../media/fetch-re
 import { resolveInputPolicy, type InputPolicy } from '../net/input-policy';
 import { probeAudio, type AudioFacts } from '../media/probe-audio';
 import { probeImage, type ImageFacts } from '../media/probe-image';
+import { refusePlaylist } from '../plan/confine-path';
 import { formatPath } from '../plan/format-issues';
 import { sortByLine, type Story } from './load-story';
 
@@ -49,8 +50,12 @@ export async function probeStoryMedia(story: Story, opts: ProbeStoryOptions = {}
     });
   };
   // A URL is never handed to ffprobe (which would fetch it without the address policy): it is downloaded first.
+  const verifyAudio = (label: string) => async (f: string): Promise<AudioFacts> => {
+    await refusePlaylist(f, label);
+    return probeAudio(f, label);
+  };
   const audioFacts = async (file: string, label: string): Promise<AudioFacts> =>
-    isUrl(file) ? (await fetchVerified(file, { ...fetchOpts, label, kind: 'audio', verify: (f) => probeAudio(f, label) })).facts : probeAudio(file, label);
+    isUrl(file) ? (await fetchVerified(file, { ...fetchOpts, label, kind: 'audio', verify: verifyAudio(label) })).facts : verifyAudio(label)(file);
   const work: Promise<void>[] = [];
   story.sections.forEach((s, i) => {
     work.push(

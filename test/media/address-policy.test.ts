@@ -14,8 +14,10 @@ import { addressRefusal, classifyAddress } from '../../src/net/address-policy';
 import { guardedGet, type ResolvedAddress, type Resolver } from '../../src/net/guarded-get';
 import { resolveInputPolicy } from '../../src/net/input-policy';
 import { loadPlanFile } from '../../src/plan/load-plan';
+import { loadStory } from '../../src/story/load-story';
+import { probeStoryMedia } from '../../src/story/story-media';
 import { runCliInProcess } from '../helpers/run-cli';
-import { tempDir, writePlan } from '../helpers/fixtures';
+import { tempDir, writePlan, writeWav } from '../helpers/fixtures';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server';
 
 let dir: string;
@@ -168,6 +170,21 @@ describe('URLs from a plan', () => {
     server.reset();
     await expect(guardedGet(`${base}/loop`, { allowLocal: true })).rejects.toThrow('more than 5 redirects');
     expect(server.requests).toHaveLength(6);
+  });
+
+  it("downloads a story's narration URL under the policy (ffprobe is never handed a URL)", async () => {
+    const wav = await fs.readFile(await writeWav(path.join(dir, 'voice-src.wav'), 0.5));
+    server.handle((req, res) => (req.url === '/voice.wav' ? res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav) : res.writeHead(404).end()));
+    const story = path.join(dir, 'story.md');
+    await sharp(png).toFile(path.join(dir, 'one.png'));
+    await fs.writeFile(story, ['# Voice', '## One', '![one](one.png)', `[narration](${server.url}/voice.wav)`, 'Hello.'].join('\n'));
+    const cacheDir = path.join(dir, 'cache-story');
+    const loaded = await loadStory(story);
+    await expect(probeStoryMedia(loaded, { cacheDir, policy: { allowLocalUrls: false } })).rejects.toThrow(/sections\[0\]\.narration: .*refused 127\.0\.0\.1:\d+: a loopback or private address/);
+    expect(server.connections).toBe(0);
+    const media = await probeStoryMedia(loaded, { cacheDir, policy: { allowLocalUrls: true } });
+    expect(media.audio.get(`${server.url}/voice.wav`)!.duration).toBeCloseTo(0.5, 2);
+    expect(server.requests.map((r) => r.path)).toEqual(['/voice.wav']);
   });
 
   it('validate refuses a plan image on 127.0.0.1 by default, naming the field and the flag, and loads it with --allow-local-urls', async () => {

@@ -63,6 +63,16 @@ describe('plan paths', () => {
     expect(ok.stdout).toMatch(/valid - 1 sections/);
   });
 
+  it('refuses an HLS playlist as audio: ffmpeg would read the files it lists from anywhere', async () => {
+    const outside = path.join(dir, 'private', 'voice.wav');
+    await fs.writeFile(path.join(planDir, 'voice.m3u8'), `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:1,\nfile://${outside}\n#EXT-X-ENDLIST\n`);
+    await fs.writeFile(path.join(planDir, 'voice2.wav'), `\uFEFF#EXTM3U\n#EXTINF:1,\n../../private/voice.wav\n`);
+    const planFile = await writePlan(planDir, { title: 'Playlist', sections: [section('a', 'img/inside.png', { narration: 'voice.m3u8' })], music: { file: 'voice2.wav' } }, 'playlist.json');
+    const err = (await loadPlanFile(planFile).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/music\.file: is a playlist \(#EXTM3U\), not audio/);
+    expect(err.message).toMatch(/sections\[0\]\.narration: is a playlist \(#EXTM3U\), not audio/);
+  });
+
   it('accepts extra folders the caller vouches for (make: the story folder)', async () => {
     await fs.mkdir(path.join(dir, 'out'), { recursive: true });
     const planFile = await writePlan(path.join(dir, 'out'), { title: 'Made', sections: [section('s', '../shared/plan/img/inside.png')] }, 'made.json');
