@@ -96,7 +96,7 @@ function describe(role: ArcRole, intensity: number, mood: TextMood): string {
 }
 
 export function analyseArc(sections: ArcSectionInput[]): Arc {
-  const moods = sections.map((s) => readMood(s.text || s.title || ''));
+  const moods = sections.map((s) => (s.text ? readMood(s.text, s.title) : readMood(s.title ?? '')));
   const textIntensity = moods.map((m) => m.textIntensity);
   const climax = findClimax(textIntensity);
   const n = sections.length;

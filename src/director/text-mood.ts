@@ -17,6 +17,9 @@ const AROUSAL: Record<string, number> = {
   massive: 0.6, enormous: 0.6, huge: 0.5, pounding: 0.8, blinding: 0.7, incredible: 0.5, amazing: 0.5, wow: 0.6,
   shout: 0.8, warning: 0.5, fear: 0.7, afraid: 0.6, scared: 0.6, terror: 0.9, threat: 0.6, rumble: 0.6, growl: 0.6,
   crack: 0.6, strange: 0.4, flicker: 0.4, noise: 0.3, loud: 0.5, louder: 0.6, run: 0.3, jump: 0.5, leap: 0.6, strike: 0.8, break: 0.4, tear: 0.5, shake: 0.6, tremble: 0.6,
+  wild: 0.6, wreck: 0.7, rescue: 0.6, burn: 0.5, instantly: 0.4, whoosh: 0.6,
+  // irregular past tenses of the words above (the suffix rules below do not reach them)
+  ran: 0.3, broke: 0.4, struck: 0.8, shook: 0.6, fought: 0.9, tore: 0.5, leapt: 0.6, flew: 0.4, fly: 0.4,
   // build-up and anticipation
   launch: 0.4, rocket: 0.3, engine: 0.5, countdown: 0.5, fuelled: 0.5, fueled: 0.5, final: 0.4, tension: 0.6,
   urgent: 0.6, ready: 0.3, check: 0.2, heart: 0.3, nervous: 0.5, record: 0.4, deadline: 0.5, now: 0.15,
@@ -33,7 +36,14 @@ const AROUSAL: Record<string, number> = {
 };
 
 const NEGATORS = new Set(['not', 'no', 'nothing', 'never', 'without', 'none', 'hardly', "don't", "doesn't", "didn't", "isn't", "wasn't", "won't", 'nor']);
-const REVEAL = new Set(['but', 'suddenly', 'beyond', 'reveal', 'revealed', 'reveals', 'discover', 'discovered', 'discovers', 'behold', 'appears', 'emerges', 'however', 'yet', 'until', 'unveil', 'unveiled', 'hidden', 'secret', 'meanwhile', 'finally']);
+/**
+ * Words of discovery and surprise (matched with their inflections: "unveiling", "discovers"); "but"
+ * and "yet" only where they open a sentence. "However" is left out: it opens an explanation's
+ * caveat far more often than a story's turn.
+ */
+const REVEAL = new Set(['but', 'suddenly', 'beyond', 'reveal', 'discover', 'behold', 'appear', 'emerge', 'yet', 'until', 'unveil', 'introduce', 'hidden', 'secret', 'meanwhile', 'finally']);
+/** Reveal cues matched exactly ("found" is the past of find; "founded" is another word). */
+const REVEAL_EXACT = new Set(['found']);
 const RESOLUTION = new Set(['back', 'again', 'home', 'tomorrow', 'afterwards', 'returns', 'return', 'returned', 'remember', 'end', 'ending', 'next', 'once', 'later', 'since']);
 const STILLNESS = new Set(['rest', 'still', 'quiet', 'silence', 'silent', 'pause', 'nothing', 'sleep', 'asleep', 'wait', 'waiting', 'stillness', 'calm', 'motionless', 'idle']);
 const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'hundred', 'hundreds', 'thousand', 'thousands', 'million', 'millions', 'billion', 'billions', 'percent', 'half', 'dozen']);
@@ -56,12 +66,12 @@ export interface TextMood {
 
 function lookup(word: string): number | undefined {
   if (AROUSAL[word] !== undefined) return AROUSAL[word];
-  for (const suffix of ['s', 'es', 'ed', 'd', 'ing', 'ly', 'er']) {
+  for (const suffix of ['s', 'es', 'ed', 'd', 'ing', 'ly', 'er', 'est']) {
     if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
       const stem = word.slice(0, -suffix.length);
       if (AROUSAL[stem] !== undefined) return AROUSAL[stem];
       if (AROUSAL[`${stem}e`] !== undefined) return AROUSAL[`${stem}e`];
-      // "climbing" -> climb, "stopped" -> stop
+      // "climbing" -> climb, "stopped" -> stop, "biggest" -> big
       if (stem.length > 3 && stem.at(-1) === stem.at(-2) && AROUSAL[stem.slice(0, -1)] !== undefined) return AROUSAL[stem.slice(0, -1)];
     }
   }
@@ -69,6 +79,18 @@ function lookup(word: string): number | undefined {
 }
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
+/** A word of the set, or one of its inflections ("unveiling", "appears", "discovered"). */
+function isCue(set: ReadonlySet<string>, word: string): boolean {
+  if (set.has(word)) return true;
+  for (const suffix of ['s', 'es', 'ed', 'd', 'ing']) {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
+      const stem = word.slice(0, -suffix.length);
+      if (set.has(stem) || set.has(`${stem}e`)) return true;
+    }
+  }
+  return false;
+}
 
 /** Words and numbers, as the mood reader tokenises them. */
 const TOKEN = /[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)?/g;
@@ -80,6 +102,8 @@ function endsSentence(text: string, from: number, to: number): boolean {
   }
   return false;
 }
+/** A title's words count half: a heading is a label of a few words, often repeating the text. */
+const TITLE_WEIGHT = 0.5;
 /** How many preceding tokens a negator reaches ("not really that urgent"). */
 const NEGATION_REACH = 3;
 
@@ -94,9 +118,11 @@ function countChar(text: string, ch: string): number {
 
 /**
  * One pass over the tokens, so the time is linear in the text's length (a multi-megabyte paragraph
- * reads in well under a second) and nothing is recursive or spread into a call.
+ * reads in well under a second) and nothing is recursive or spread into a call. The section's title
+ * (its heading) is read too: authors name a section by what happens in it ("The chase", "Meet
+ * Aurora"); its words add to the arousal and the reveal cues, not to the text's statistics.
  */
-export function readMood(text: string): TextMood {
+export function readMood(text: string, title = ''): TextMood {
   let words = 0;
   let sentences = 0;
   let sum = 0;
@@ -117,8 +143,40 @@ export function readMood(text: string): TextMood {
     if (!seen || Math.abs(w) > seen.w) side.set(cue, { w: Math.abs(w), order });
   };
   // Lexicon look-ups by word: a long text repeats its words.
-  const known = new Map<string, number | undefined>();
+  const known = new Map<string, { arousal: number | undefined; reveal: boolean }>();
+  const facts = (w: string): { arousal: number | undefined; reveal: boolean } => {
+    let f = known.get(w);
+    if (!f) known.set(w, (f = { arousal: lookup(w), reveal: (w !== 'but' && w !== 'yet' && isCue(REVEAL, w)) || REVEAL_EXACT.has(w) }));
+    return f;
+  };
   const recent: string[] = [];
+  const arouse = (w: string, base: number | undefined, scale: number): void => {
+    if (base === undefined || NEGATORS.has(w)) {
+      if (w === 'nothing') {
+        sum += scale * AROUSAL.nothing!;
+        contribute(w, scale * AROUSAL.nothing!);
+      }
+    } else {
+      // "nothing seems urgent", "not afraid": negated action reads as calm.
+      const negated = recent.some((p) => NEGATORS.has(p));
+      const weight = scale * (negated && base > 0 ? -0.5 * base : base);
+      sum += weight;
+      contribute(w, weight);
+    }
+    recent.push(w);
+    if (recent.length > NEGATION_REACH) recent.shift();
+  };
+  const lowerOf = (token: string): string => {
+    const lowered = token.toLowerCase();
+    return lowered.includes('’') ? lowered.replace(/’/g, "'") : lowered;
+  };
+  for (const [i, token] of (title.match(TOKEN) ?? []).entries()) {
+    const w = lowerOf(token);
+    const f = facts(w);
+    if (f.reveal || (i === 0 && (w === 'but' || w === 'yet'))) reveal = true;
+    arouse(w, f.arousal, TITLE_WEIGHT);
+  }
+  recent.length = 0;
   let sentenceOpen = true;
   let previousEnd = 0;
   TOKEN.lastIndex = 0;
@@ -126,8 +184,7 @@ export function readMood(text: string): TextMood {
     const token = m[0];
     if (m.index > previousEnd && endsSentence(text, previousEnd, m.index)) sentenceOpen = true;
     previousEnd = m.index + token.length;
-    const lowered = token.toLowerCase();
-    const w = lowered.includes('’') ? lowered.replace(/’/g, "'") : lowered;
+    const w = lowerOf(token);
     const alphabetic = token.charCodeAt(0) > 57; // tokens start with a letter or a digit
     let sentenceStart = false;
     if (alphabetic) {
@@ -145,24 +202,9 @@ export function readMood(text: string): TextMood {
     if (w.length >= 9) longWords++;
     if (STILLNESS.has(w)) stillCount++;
     if (RESOLUTION.has(w)) resolution = true;
-    if (REVEAL.has(w) && w !== 'but' && w !== 'yet') reveal = true;
-
-    let base = known.get(w);
-    if (base === undefined && !known.has(w)) known.set(w, (base = lookup(w)));
-    if (base === undefined || NEGATORS.has(w)) {
-      if (w === 'nothing') {
-        sum += AROUSAL.nothing!;
-        contribute(w, AROUSAL.nothing!);
-      }
-    } else {
-      // "nothing seems urgent", "not afraid": negated action reads as calm.
-      const negated = recent.some((p) => NEGATORS.has(p));
-      const weight = negated && base > 0 ? -0.5 * base : base;
-      sum += weight;
-      contribute(w, weight);
-    }
-    recent.push(w);
-    if (recent.length > NEGATION_REACH) recent.shift();
+    const f = facts(w);
+    if (f.reveal) reveal = true;
+    arouse(w, f.arousal, 1);
   }
   const exclamations = countChar(text, '!');
   const questions = countChar(text, '?');
