@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPlans, globToRegExp } from '../../src/batch/find-plans';
 import { outputNames } from '../../src/batch/output-names';
+import { MAX_STEM_BYTES } from '../../src/render/output-name';
 import { summaryTable } from '../../src/batch/summary-table';
 import { tempDir } from '../helpers/fixtures';
 
@@ -62,6 +63,18 @@ describe('findPlans', () => {
     const b = path.join(dir, 'plans/intro.json');
     const names = outputNames([a, b, path.join(dir, 'x/intro.json')], new Map([[a, path.join(dir, 'other')]]));
     expect([...names.values()]).toEqual(['a', 'intro', 'intro-2']);
+  });
+
+  it('names stay short file names inside the output folder, however deep or long the plan path', () => {
+    const root = path.join(dir, 'deep');
+    const deep = path.join(root, ...Array.from({ length: 6 }, (_, i) => `${'chapter-'.repeat(6)}${i}`), 'plan.json');
+    const dotted = path.join(root, '..', '..', 'up.json');
+    const names = outputNames([deep, dotted], new Map([[deep, root], [dotted, root]]));
+    const long = names.get(deep)!;
+    expect(long.length).toBeLessThanOrEqual(MAX_STEM_BYTES);
+    expect(long).toMatch(/^chapter-chapter-[a-z0-9-]+-[0-9a-f]{8}$/);
+    expect(names.get(dotted)).toBe('up');
+    for (const n of names.values()) expect(n).toMatch(/^[a-z0-9-]+$/);
   });
 
   it('nothing to render is an error naming the argument', async () => {
