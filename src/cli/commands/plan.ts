@@ -145,7 +145,7 @@ export async function runPlanCommand(
 }
 
 /** The plan as a table: one line per section, totals, turning points. */
-export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUsd' | 'director' | 'cost'>): string {
+export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUsd' | 'director' | 'cost'> & Partial<Pick<StoryPlan, 'spend'>>): string {
   const rows = plan.sections.map((s, i) => {
     const role = /^([a-z]+),/.exec(s.reason ?? '')?.[1] ?? (s.pinned ? 'pinned' : 'kept');
     const motion =
@@ -160,6 +160,9 @@ export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUs
   out.push(
     `total: ${plan.sections.length} sections, ${total.toFixed(1)} s, estimated ${formatUsd(r.cost.total)} of a ${formatUsd(r.budgetUsd)} budget (${r.director.by} director${r.director.model ? `, ${r.director.model}` : ''})`,
   );
+  if (r.spend === 'key-moments' && r.budgetUsd - r.cost.total >= 0.01) {
+    out.push(`budget kept: ${formatUsd(r.budgetUsd - r.cost.total, 'floor')} unspent (spend key-moments: an AI clip only where its impact is worth its price; --spend max uses the budget)`);
+  }
   const tps = r.director.turningPoints ?? [];
   if (tps.length) out.push(`turning points: ${tps.map((t) => `${t.after} -> ${t.before} (${t.reason})`).join('; ')}`);
   return `${out.join('\n')}\n`;
