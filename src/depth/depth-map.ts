@@ -10,7 +10,7 @@ import { StillmotionError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { cacheDirFor, readCached, type CacheOptions } from './cache';
 import { flatPreset, heuristicDepth, refineToSize } from './heuristic';
-import { hostedDepth, type HostedDepthOptions } from './hosted';
+import { hostedDepth, hostedTag, type HostedDepthOptions } from './hosted';
 import { loadImage, luminance, planeToPng, pngToPlane, resizeRgb, type LoadedImage, type RgbImage } from './image-io';
 import { onnxDepth, resolveModelPath, type OnnxDepthOptions } from './onnx';
 
@@ -95,12 +95,7 @@ export function createEstimator(id: EstimatorId, opts: DepthOptions = {}): Depth
     case 'hosted':
       return {
         id,
-        tag: async () => ({
-          url: opts.hosted?.baseUrl ?? process.env.STILLMOTION_DEPTH_URL ?? 'default',
-          version: opts.hosted?.version ?? process.env.STILLMOTION_DEPTH_VERSION ?? null,
-          model: opts.hosted?.model ?? process.env.STILLMOTION_DEPTH_HOSTED_MODEL ?? null,
-          invert: Boolean(opts.hosted?.invert),
-        }),
+        tag: async () => hostedTag(opts.hosted),
         estimate: (img, label) => hostedDepth(img, label, { ...opts.hosted, onCost: opts.hosted?.onCost ?? opts.onCost }),
       };
     default:

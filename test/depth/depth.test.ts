@@ -1,14 +1,11 @@
 import { createRequire } from 'node:module';
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../src/cli/commands/depth';
 import { estimateDepth, writeDepthPng } from '../../src/depth/depth-map';
 import { heuristicDepth, verticalPrior } from '../../src/depth/heuristic';
-import { pickOutputUrl } from '../../src/depth/hosted';
 import { resizeRgb } from '../../src/depth/image-io';
 import { fromModelOutput, importOrt, modelInputSize, toNchw } from '../../src/depth/onnx';
 import { spearman } from '../../src/depth/ops';
@@ -271,103 +268,7 @@ describe('onnx estimator', () => {
   });
 });
 
-describe('hosted estimator (Replicate protocol on a loopback server)', () => {
-  let server: http.Server;
-  let base: string;
-  const seen: { method: string; url: string; auth?: string; body?: string }[] = [];
-  let mode: 'ok' | 'fail' | 'unauthorized' = 'ok';
-  let polls = 0;
-  let depthPng: Buffer;
-
-  beforeAll(async () => {
-    // Served "model output": a vertical gradient, bright at the bottom.
-    const g = Buffer.alloc(64 * 48);
-    for (let y = 0; y < 48; y++) g.fill(Math.round((y / 47) * 255), y * 64, (y + 1) * 64);
-    depthPng = await sharp(g, { raw: { width: 64, height: 48, channels: 1 } }).png().toBuffer();
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
-        const json = (status: number, v: unknown): void => {
-          res.writeHead(status, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify(v));
-        };
-        if (mode === 'unauthorized') return json(401, { detail: 'Invalid token.' });
-        if (req.method === 'POST' && req.url === '/v1/predictions') {
-          polls = 0;
-          return json(201, { id: 'p1', status: 'starting', urls: { get: `${base}/v1/predictions/p1` } });
-        }
-        if (req.method === 'GET' && req.url === '/v1/predictions/p1') {
-          polls++;
-          if (polls < 2) return json(200, { id: 'p1', status: 'processing' });
-          if (mode === 'fail') return json(200, { id: 'p1', status: 'failed', error: 'CUDA out of memory' });
-          return json(200, { id: 'p1', status: 'succeeded', output: { color_depth: `${base}/files/color.png`, grey_depth: `${base}/files/grey.png` } });
-        }
-        if (req.url === '/files/grey.png') {
-          res.writeHead(200, { 'Content-Type': 'image/png' });
-          return res.end(depthPng);
-        }
-        json(404, { detail: 'not found' });
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-  it('creates, polls, downloads, reports the cost once, and caches', async () => {
-    const img = path.join(dir, 'hosted.png');
-    await writeScenePng(generateScene({ width: 128, height: 96, seed: 1 }), img);
-    const costs: [number, string][] = [];
-    const opts = {
-      estimator: 'hosted' as const,
-      hosted: { baseUrl: base, token: 'tok-123', version: 'v-abc', pollIntervalMs: 5 },
-      onCost: (usd: number, label: string) => costs.push([usd, label]),
-      cacheDir: path.join(dir, 'cache-hosted'),
-    };
-    const d = await estimateDepth(img, opts);
-    expect([d.width, d.height]).toEqual([128, 96]);
-    expect(d.data[90 * 128 + 60]!).toBeGreaterThan(d.data[5 * 128 + 60]! + 0.5);
-    expect(costs).toHaveLength(1);
-    expect(costs[0]![0]).toBeCloseTo(0.02);
-    expect(costs[0]![1]).toContain('hosted.png');
-    const post = seen.find((s) => s.method === 'POST')!;
-    expect(post.auth).toBe('Bearer tok-123');
-    const body = JSON.parse(post.body!) as { version: string; input: { image: string } };
-    expect(body.version).toBe('v-abc');
-    expect(body.input.image).toMatch(/^data:image\/png;base64,/);
-    const again = await estimateDepth(img, opts);
-    expect(again.cached).toBe(true);
-    expect(costs).toHaveLength(1); // no second charge
-  });
-
-  it('reports failed predictions, HTTP errors and a missing token clearly', async () => {
-    const img = path.join(dir, 'hosted2.png');
-    await sharp({ create: { width: 50, height: 40, channels: 3, background: '#884422' } }).png().toFile(img);
-    const hosted = { baseUrl: base, token: 't', pollIntervalMs: 5 };
-    mode = 'fail';
-    await expect(estimateDepth(img, { estimator: 'hosted', hosted, cache: false })).rejects.toThrow(/hosted2\.png: hosted depth prediction p1 failed: CUDA out of memory/);
-    mode = 'unauthorized';
-    await expect(estimateDepth(img, { estimator: 'hosted', hosted, cache: false })).rejects.toThrow(/HTTP 401.*Invalid token/);
-    mode = 'ok';
-    const saved = process.env.REPLICATE_API_TOKEN;
-    delete process.env.REPLICATE_API_TOKEN;
-    try {
-      await expect(estimateDepth(img, { estimator: 'hosted', hosted: { baseUrl: base }, cache: false })).rejects.toThrow(/REPLICATE_API_TOKEN/);
-    } finally {
-      if (saved !== undefined) process.env.REPLICATE_API_TOKEN = saved;
-    }
-  });
-
-  it('picks the grey depth output among output shapes', () => {
-    expect(pickOutputUrl('https://x/d.png')).toBe('https://x/d.png');
-    expect(pickOutputUrl(['https://x/color.png', 'https://x/grey.png'])).toBe('https://x/grey.png');
-    expect(pickOutputUrl({ color_depth: 'c', grey_depth: 'g' })).toBe('g');
-    expect(pickOutputUrl({ depth: 'd' })).toBe('d');
-    expect(pickOutputUrl(null)).toBeUndefined();
-  });
-});
+// The hosted estimator (Replicate) has its own file: hosted.test.ts.
 
 describe('working-size heuristic', () => {
   it('is deterministic', async () => {

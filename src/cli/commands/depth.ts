@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { StillmotionError } from '../../errors';
 import { ESTIMATORS, estimateDepth, writeDepthPng, type EstimatorId } from '../../depth/depth-map';
+import { DEFAULT_HOSTED_MODEL } from '../../depth/hosted';
 import { warn } from '../output';
 
 interface DepthCliOptions {
   out: string;
   estimator: EstimatorId;
   model?: string;
+  hostedModel?: string;
   maxSide: string;
   cache: boolean;
   cacheDir?: string;
@@ -23,6 +25,10 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'output PNG')
     .addOption(new Option('--estimator <name>', 'depth estimator').choices([...ESTIMATORS]).default('heuristic'))
     .option('--model <file.onnx>', 'ONNX depth model for --estimator onnx (default: $STILLMOTION_DEPTH_MODEL)')
+    .option(
+      '--hosted-model <owner/name[:version]>',
+      `Replicate model for --estimator hosted (default: $STILLMOTION_DEPTH_HOSTED_MODEL, else ${DEFAULT_HOSTED_MODEL} Small)`,
+    )
     .option('--max-side <px>', 'longest side of the depth map', '2048')
     .option('--cache-dir <dir>', 'cache root (default .stillmotion/cache)')
     .option('--no-cache', 'neither read nor write the cache')
@@ -37,6 +43,7 @@ export function register(program: Command): void {
         cache: o.cache,
         cacheDir: o.cacheDir,
         onnx: { modelPath: o.model },
+        hosted: { model: o.hostedModel },
         onCost: (usd) => {
           spent += usd;
         },
