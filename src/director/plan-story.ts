@@ -1,6 +1,6 @@
 /**
  * Story -> plan: the director reads the arc, the optimiser picks the tiers within the budget
- * (exactly), and each section gets its camera move (from the focal point), parallax or clip,
+ * (exactly, under the spend policy: spend-policy.ts), and each section gets its camera move (from the focal point), parallax or clip,
  * holds, the transition at the arc's turning points, its estimated cost and a one-line reason.
  * With `keep`, sections (and settings) the user edited or pinned survive as they are and count
  * against the budget. The result is always a valid plan (it is checked with the plan schema).
