@@ -1,20 +1,26 @@
 /**
- * Depth + layers benchmark (printed each run; not a test): `npx tsx bench/depth.ts [--quick]`.
+ * Depth + layers benchmark (printed each run; not a test): `npx tsx bench/depth.ts [--quick] [--hosted]`.
  *  1. Speed: depth + 3 layers (+ PNGs, manifest, contact sheet) for a 1024 px image, cache off. Target < 1 s.
  *  2. Accuracy on generated scenes with known depth (textured ground plane getting finer and hazier with distance,
  *     objects at known distances, sky): Spearman rank correlation of estimated vs true nearness, target >= 0.6,
  *     next to the naive "vertical position only" prior; plus same-row ordering (object vs farther ground in the
  *     same rows), where the vertical prior can only tie.
+ *  3. Accuracy on real photographs with measured depth (bench/depth-photos.ts; gathered once with
+ *     `npx tsx bench/depth-photos.ts`): per photo, Spearman and figure/ground (bench/depth-scores.ts) of each
+ *     estimator next to the vertical gradient, and means for the tuning half and the held-out half. The heuristic
+ *     always; `onnx` when STILLMOTION_DEPTH_MODEL names a model file; `hosted` only with --hosted (it is paid).
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEstimator, depthForImage } from '../src/depth/depth-map';
+import { createEstimator, depthForImage, type EstimatorId } from '../src/depth/depth-map';
 import { heuristicDepth, refineToSize, verticalPrior } from '../src/depth/heuristic';
 import { loadImage, luminance, resizeRgb } from '../src/depth/image-io';
 import { spearman } from '../src/depth/ops';
 import { generateScene, randomObjects, writeScenePng } from '../src/depth/synthetic';
 import { prepareLayers } from '../src/layers/build';
+import { loadPhotos, type RealPhoto } from './depth-photos';
+import { scoreDepth, type Scores } from './depth-scores';
 
 const quick = process.argv.includes('--quick');
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
@@ -111,10 +117,71 @@ async function accuracy(): Promise<void> {
   console.log(`  same-row object-vs-farther ordering: heuristic ${fmt(rowWins / Math.max(1, rowTotal), 2)}, vertical-only 0.50 (ties by construction)`);
 }
 
+/** The real-photo targets of issue 14. */
+const REAL_TARGET = 0.75;
+
+async function realPhotos(): Promise<void> {
+  let photos: RealPhoto[];
+  try {
+    photos = await loadPhotos();
+  } catch (err) {
+    console.log(`real photographs: SKIPPED - ${(err as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const estimators: EstimatorId[] = ['heuristic'];
+  const notMeasured: string[] = [];
+  if (process.env.STILLMOTION_DEPTH_MODEL) estimators.push('onnx');
+  else notMeasured.push('onnx: not measured (no model weights here; set STILLMOTION_DEPTH_MODEL to a Depth Anything V2 / MiDaS ONNX file to measure it)');
+  if (process.argv.includes('--hosted')) estimators.push('hosted');
+  else notMeasured.push(`hosted: not measured (paid, ~$0.02 an image: run with --hosted and REPLICATE_API_TOKEN to measure it on these ${photos.length} photos)`);
+  const scores = new Map<string, Map<string, Scores>>();
+  const put = (est: string, photo: string, s: Scores): void => {
+    if (!scores.has(est)) scores.set(est, new Map());
+    scores.get(est)!.set(photo, s);
+  };
+  console.log(`real photographs with measured depth (${photos.length}; Spearman rank correlation / figure-ground ordinal accuracy across depth edges)`);
+  console.log(`  ${'photo'.padEnd(11)} ${'half'.padEnd(8)} ${'kind'.padEnd(36)} ${'estimator'.padEnd(10)} Spearman  vertical | fig/ground  vertical  (edge pairs)`);
+  for (const p of photos) {
+    const img = await loadImage(p.imagePath, { quiet: true });
+    const vertical = scoreDepth(verticalPrior(p.width, p.height), p.nearness, p.width, p.height);
+    put('vertical', p.name, vertical);
+    for (const id of estimators) {
+      const d = await depthForImage(img, createEstimator(id), { cache: false, label: p.name });
+      const s = scoreDepth(d.data, p.nearness, p.width, p.height);
+      put(id, p.name, s);
+      console.log(
+        `  ${p.name.padEnd(11)} ${p.split.padEnd(8)} ${p.kind.slice(0, 36).padEnd(36)} ${id.padEnd(10)} ${fmt(s.spearman).padStart(8)}  ${fmt(vertical.spearman).padStart(8)} | ${fmt(s.figureGround).padStart(10)}  ${fmt(vertical.figureGround).padStart(8)}  (${s.pairs})`,
+      );
+    }
+  }
+  const mean = (est: string, pick: (s: Scores) => number, split?: string): number => {
+    const ps = photos.filter((p) => !split || p.split === split);
+    return ps.reduce((a, p) => a + pick(scores.get(est)!.get(p.name)!), 0) / ps.length;
+  };
+  console.log(`  means:               ${'tune'.padStart(14)} ${'held-out'.padStart(14)} ${'all'.padStart(14)}   (Spearman / figure-ground)`);
+  for (const est of [...estimators, 'vertical']) {
+    const cell = (split?: string): string => `${fmt(mean(est, (s) => s.spearman, split))} / ${fmt(mean(est, (s) => s.figureGround, split), 2)}`.padStart(14);
+    console.log(`  ${est.padEnd(20)} ${cell('tune')} ${cell('held-out')} ${cell()}`);
+  }
+  for (const line of notMeasured) console.log(`  ${line}`);
+  const vAll = mean('vertical', (s) => s.spearman);
+  for (const est of estimators) {
+    const all = mean(est, (s) => s.spearman);
+    const held = mean(est, (s) => s.spearman, 'held-out');
+    const fg = mean(est, (s) => s.figureGround);
+    const ok = all >= REAL_TARGET && all > vAll && held > mean('vertical', (s) => s.spearman, 'held-out');
+    console.log(
+      `  ${est}: Spearman ${fmt(all)} (held-out ${fmt(held)}) vs vertical ${fmt(vAll)}; target >= ${REAL_TARGET} and above the vertical gradient on both halves: ${ok ? 'PASS' : 'FAIL'}; figure/ground ${fmt(fg, 2)} vs vertical ${fmt(mean('vertical', (s) => s.figureGround), 2)}`,
+    );
+  }
+}
+
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stillmotion-bench-depth-'));
 try {
   await speed(dir);
   await accuracy();
+  await realPhotos();
 } finally {
   await fs.rm(dir, { recursive: true, force: true });
 }

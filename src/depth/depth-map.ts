@@ -70,7 +70,7 @@ export function createEstimator(id: EstimatorId, opts: DepthOptions = {}): Depth
     case 'heuristic':
       return {
         id,
-        tag: async () => 'heuristic-1',
+        tag: async () => 'heuristic-2',
         estimate: async (img) => {
           const s = Math.min(1, HEURISTIC_SIDE / Math.max(img.width, img.height));
           const small = await resizeRgb(img, Math.max(1, Math.round(img.width * s)), Math.max(1, Math.round(img.height * s)));
