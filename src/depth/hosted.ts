@@ -252,7 +252,7 @@ export async function hostedDepth(
     let hint = '';
     if (err instanceof ProviderError && (err.status === 401 || err.status === 403)) hint = ' (check REPLICATE_API_TOKEN)';
     else if (err instanceof ProviderError && (err.status === 404 || err.status === 422)) {
-      hint = ` (model ${target.ref}; set STILLMOTION_DEPTH_HOSTED_MODEL / STILLMOTION_DEPTH_VERSION to a model and version you can run)`;
+      hint = ` (model ${target.ref}; check STILLMOTION_DEPTH_HOSTED_MODEL, STILLMOTION_DEPTH_VERSION and STILLMOTION_DEPTH_HOSTED_INPUT)`;
     }
     return new StillmotionError(`${label}: hosted depth: ${msg}${hint}`);
   };
@@ -312,15 +312,15 @@ export async function hostedDepth(
   } finally {
     release();
   }
+  // Billed once it succeeded, whether or not the download works (or the caller still wants it).
+  if (p.status === 'succeeded') opts.onCost?.(opts.costPerImage ?? DEFAULT_HOSTED_COST_USD, `depth (hosted) ${label}`);
   if (signal?.aborted) {
-    // Finished while the create was held open: nothing left to cancel, but the command still stops.
+    // Finished before the abort was seen: nothing left to cancel, but the command still stops.
     throw new StillmotionError(`${label}: hosted depth interrupted${p.status === 'succeeded' ? ` (prediction ${id} had already finished)` : ''}`);
   }
   if (p.status !== 'succeeded') {
     throw new StillmotionError(`${label}: hosted depth prediction ${id} ${p.status}: ${String(p.error ?? 'no reason given')}`);
   }
-  // Billed once it succeeded, whether or not the download works.
-  opts.onCost?.(opts.costPerImage ?? DEFAULT_HOSTED_COST_USD, `depth (hosted) ${label}`);
   const url = pickOutputUrl(p.output);
   if (!url) throw new StillmotionError(`${label}: hosted depth prediction ${id} succeeded without an output image`);
   const bytes = await readOutput(url, label, token, signal);
