@@ -58,10 +58,13 @@ if (isMain) {
   program.hook('preAction', (_program, command) => {
     if (RENDERING_COMMANDS.has(command.name())) interrupt.setMessage(RENDER_INTERRUPTED);
   });
-  program
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
+  // After a signal, how the command ended is the interruption's to report.
+  program.parseAsync(process.argv).then(
+    () => interrupt.settled(),
+    (err: unknown) => {
+      if (interrupt.settled()) return;
       reportError(err);
       process.exitCode = 1;
-    });
+    },
+  );
 }

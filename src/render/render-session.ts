@@ -19,6 +19,7 @@ import type { LoadedPlan } from '../plan/load-plan';
 import type { CompositionProps } from '../plan/schema';
 import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
+import { withoutForeignSignalListeners } from '../process/interrupt';
 import { AssetServer } from './asset-server';
 import { resolveBrowser, type BrowserChoice } from './browser';
 import { bundleProject } from './bundle';
@@ -74,12 +75,15 @@ export class RenderSession {
     opts.onLog?.(`browser: ${browser.executable ?? 'Remotion Chrome Headless Shell'} (${browser.source})`);
     const serveUrl = await bundleProject({ cacheDir: path.dirname(cacheDir) });
     const gl = opts.gl ?? 'angle';
-    const puppeteer = await openBrowser('chrome', {
-      browserExecutable: browser.executable,
-      chromiumOptions: { gl },
-      logLevel: 'error',
-      chromeMode: 'headless-shell',
-    });
+    // Under the CLI, its interrupt handlers stop the browser (src/process/interrupt.ts), not Remotion's.
+    const puppeteer = await withoutForeignSignalListeners(() =>
+      openBrowser('chrome', {
+        browserExecutable: browser.executable,
+        chromiumOptions: { gl },
+        logLevel: 'error',
+        chromeMode: 'headless-shell',
+      }),
+    );
     const server = new AssetServer();
     try {
       await server.start();

@@ -12,12 +12,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { descendantPids, runningPids } from '../../src/process/descendants';
 import { isProcessAlive } from '../../src/process/process-alive';
-import { RENDER_INTERRUPTED } from '../../src/process/interrupt';
+import { GRACE_MS, RENDER_INTERRUPTED } from '../../src/process/interrupt';
 import { tempDir, writeDiscImage, writePlan, writeWav } from '../helpers/fixtures';
 
 const CLI = path.resolve('bin/stillmotion.mjs');
 /** How long the process may take from the signal to its exit. */
-const EXIT_WITHIN_MS = 5000;
+const EXIT_WITHIN_MS = 6000;
 
 let dir: string;
 let planFile: string;
@@ -136,5 +136,44 @@ describe('an interrupted render', () => {
       expect(await fs.stat(deadScratch).catch(() => null)).toBeNull();
       await fs.rm(live);
     }, 150_000);
+  }
+});
+
+describe('the interrupt handler', () => {
+  for (const mode of ['cooperative', 'stuck'] as const) {
+    it(`${mode} command: the temp file being written is removed and the children killed${mode === 'stuck' ? ' once the grace period is over' : ''}`, async () => {
+      const target = path.join(dir, `handler-${mode}`, 'final.mp4');
+      const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/helpers/interruptible-write.ts'), target, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      let exitedAt = 0;
+      child.on('exit', () => (exitedAt = performance.now()));
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          if (stdout.includes('\n')) resolve();
+        });
+        void closed.then(() => reject(new Error(`exited early: ${stderr}`)));
+      });
+      const [sleeper, tmp, scratch] = stdout.trim().split(' ');
+      // The temp file sits beside the target, as a render's .tmp.mp4 does in out/ during the join.
+      expect(path.dirname(tmp!)).toBe(path.dirname(target));
+      expect(await fs.readFile(tmp!, 'utf8')).toBe('half a video');
+      expect(runningPids([Number(sleeper)])).toEqual([Number(sleeper)]);
+      const sent = performance.now();
+      child.kill('SIGTERM');
+      expect(await closed, stderr).toBe(143);
+      const ms = exitedAt - sent;
+      if (mode === 'cooperative') expect(ms).toBeLessThan(GRACE_MS);
+      else expect(ms).toBeGreaterThanOrEqual(GRACE_MS - 50);
+      expect(ms).toBeLessThan(GRACE_MS + EXIT_WITHIN_MS);
+      expect(stderr.trimEnd().split('\n').at(-1)).toBe(RENDER_INTERRUPTED);
+      expect(stderr.split(RENDER_INTERRUPTED)).toHaveLength(2); // said once
+      expect(runningPids([Number(sleeper)])).toEqual([]);
+      expect(await list(path.dirname(target))).toEqual([]);
+      expect(await fs.stat(scratch!).catch(() => null)).toBeNull();
+    }, 30_000);
   }
 });
