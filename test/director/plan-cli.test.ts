@@ -206,6 +206,19 @@ describe('plan --out over an existing plan', () => {
   });
 });
 
+describe('plan output folders', () => {
+  it('checks the plan\'s and the storyboard\'s folders before planning, writing nothing', async () => {
+    const file = path.join(dir, 'a-file.txt');
+    await fs.writeFile(file, 'not a folder');
+    const r1 = await runCommand([registerPlan], ['plan', small, '--out', path.join(file, 'plan.json')]);
+    expect(r1.error!.message).toMatch(/--out .*a-file\.txt: exists and is not a folder/);
+    const out = path.join(dir, 'boardless.plan.json');
+    const r2 = await runCommand([registerPlan], ['plan', small, '--out', out, '--storyboard', path.join(file, 'board.png')]);
+    expect(r2.error!.message).toMatch(/--storyboard .*a-file\.txt: exists and is not a folder/);
+    await expect(fs.stat(out)).rejects.toThrow();
+  });
+});
+
 describe('stillmotion make', () => {
   it('checks every option before writing the plan: a bad flag leaves the plan as it was', async () => {
     const out = path.join(dir, 'make-checked');

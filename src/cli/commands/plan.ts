@@ -10,6 +10,7 @@ import { StillmotionError } from '../../errors';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
+import { checkOutputDir } from '../../render/output-dir';
 import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, PROVIDERS, SPEND_POLICIES, type Plan } from '../../plan/schema';
 import { storyboardPng } from '../../storyboard/storyboard';
 import { loadStory } from '../../story/load-story';
@@ -112,9 +113,12 @@ export async function runPlanCommand(
   const derived = o.outFor?.(story.title);
   const planPath = path.resolve(o.out ?? derived?.plan ?? defaultPlanPath(storyPath));
   const keepPath = o.keep === true ? planPath : typeof o.keep === 'string' ? path.resolve(o.keep) : null;
-  // Before any work: a plan with the user's edits in it is never silently replaced.
-  await checkPlanOverwrite(planPath, { keepPath, force: o.force });
   const storyboardOut = o.storyboard ?? derived?.storyboard;
+  // Before any work: both files' folders are writable, and a plan with the user's edits in it is
+  // never silently replaced.
+  await checkOutputDir(path.dirname(planPath), o.out ? '--out' : 'plan folder');
+  if (storyboardOut) await checkOutputDir(path.dirname(path.resolve(storyboardOut)), o.storyboard ? '--storyboard' : '--out');
+  await checkPlanOverwrite(planPath, { keepPath, force: o.force });
   const media = await probeStoryMedia(story, { cacheDir: o.cache, policy });
   const keep = keepPath ? await readKeepPlan(keepPath) : null;
   if (keepPath && !keep) warn(`--keep ${path.relative(process.cwd(), keepPath) || keepPath}: no such plan yet; planning every section`);
