@@ -8,6 +8,7 @@ import { makeCancelSignal, type X264Preset } from '@remotion/renderer';
 import { StillmotionError } from '../errors';
 import { produceAtomic, sweepStaleTemps } from '../fs/atomic-write';
 import { probeVideo } from '../media/probe-video';
+import { RENDER_INTERRUPTED } from '../process/interrupt';
 import { OUTPUT_FORMATS, outputScale, type FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
 import { buildTimeline } from '../timeline/build-timeline';
@@ -222,7 +223,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
       report({ stage: 'done', renderedFrames: totalFrames, encodedFrames: totalFrames, totalFrames, progress: 1 });
     }
   } catch (err) {
-    if (opts.signal?.aborted) throw new StillmotionError('Render interrupted; no partial output was kept.');
+    if (opts.signal?.aborted) throw new StillmotionError(RENDER_INTERRUPTED);
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
