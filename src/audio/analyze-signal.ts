@@ -29,13 +29,21 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
   const clampT = (t: number) => Math.min(duration, Math.max(0, t));
 
   const tg = tempogram(env.strength, fs);
-  const flags = rhythmicWindows(tg, windowPeriodicity(tg));
-  const tempo = estimateTempo(env.body, tg, flags.flatMap((f, w) => (f ? [w] : [])));
+  // The kick drum's own periodicity counts too: in busy arrangements (piano, comping, strings)
+  // the all-band envelope can hide a steady drum part that the low bands show plainly.
+  const tgLow = tempogram(env.low, fs);
+  const judge = (lag?: number) => {
+    const all = windowPeriodicity(tg, lag);
+    const low = windowPeriodicity(tgLow, lag);
+    return all.map((v, w) => Math.max(v, low[w]!));
+  };
+  const flags = rhythmicWindows(tg, judge());
+  const tempo = estimateTempo(env.strength, env.body, tg, flags.flatMap((f, w) => (f ? [w] : [])));
   let beatFrames: number[][] = [];
   let sections: Interval[] = [];
   if (tempo) {
     // Re-judge rhythm at the chosen tempo (a window may be periodic at some other rate).
-    const atTempo = rhythmicWindows(tg, windowPeriodicity(tg, tempo.period));
+    const atTempo = rhythmicWindows(tg, judge(tempo.period));
     const spans = rhythmicSections(tg, atTempo, env.strength.length);
     beatFrames = spans
       .map((sp) => trimUnsupported(env.strength, trackBeats(env.strength, tempo.period, sp.from, sp.to)))

@@ -5,11 +5,18 @@
 import { flagRuns } from './intervals';
 import { MAX_BPM, MIN_BPM, periodicity, type Tempogram } from './tempogram';
 
-/** A window is rhythmic above this periodicity (with hysteresis down to EXIT). */
-const ENTER = 0.42;
-const EXIT = 0.34;
+/**
+ * A window is rhythmic above this periodicity (with hysteresis down to EXIT). Measured with the
+ * autocovariance tempogram at the best lag: espeak narration 0.13-0.27, synthetic speech up to
+ * 0.25 (0.25 let one of its seeds through), pads ~0; windows of real multi-instrument music with
+ * drums mostly 0.3-0.7 (all bands, or the low bands where a busy arrangement masks the drums).
+ */
+const ENTER = 0.27;
+const EXIT = 0.2;
 /** ... and only when its onset energy is at least this fraction of the typical rhythmic window's. */
 const MIN_RELATIVE_ACTIVITY = 0.12;
+/** Tempo change tolerated around the global tempo when judging a window at that tempo. */
+const TEMPO_DRIFT = 0.15;
 
 /** Best periodicity of each window over the tempo range (used before the tempo is known). */
 export function windowPeriodicity(tg: Tempogram, lag?: number): number[] {
@@ -17,7 +24,12 @@ export function windowPeriodicity(tg: Tempogram, lag?: number): number[] {
   const minLag = Math.max(2, Math.floor(60 / MAX_BPM / fs));
   const maxLag = Math.ceil(60 / MIN_BPM / fs);
   return tg.acf.map((_, w) => {
-    if (lag !== undefined) return periodicity(tg, w, lag);
+    if (lag !== undefined) {
+      // Within +-15% of the global beat period: a passage that speeds up or slows down stays rhythmic.
+      let best = 0;
+      for (let l = Math.max(minLag, Math.floor(lag * (1 - TEMPO_DRIFT))); l <= Math.ceil(lag * (1 + TEMPO_DRIFT)); l++) best = Math.max(best, periodicity(tg, w, l));
+      return best;
+    }
     let best = 0;
     for (let l = minLag; l <= maxLag; l++) best = Math.max(best, periodicity(tg, w, l));
     return best;

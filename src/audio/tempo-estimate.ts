@@ -1,8 +1,9 @@
 /**
- * Global tempo from the tempogram with an octave-error guard.
+ * Global tempo from the onset envelope of the rhythmic passages, with an octave-error guard.
  *
- * Candidates come from the summed autocorrelation of the rhythmic windows weighted by a broad
- * log-normal prior around 120 BPM. The classic failure (an 87 BPM groove tracked at 174, or a
+ * Candidates are peaks of the envelope's autocovariance over those passages, scored with their
+ * harmonics (2P and the bar, 3P or 4P: a dotted-quarter pulse from 3+3+2 figures has no such
+ * support) and a broad log-normal prior around 120 BPM. The classic failure (an 87 BPM groove tracked at 174, or a
  * 180 BPM one at 90) is then checked on the envelope itself: at the right metrical level,
  * consecutive beats are comparably strong (kick vs snare) while the half-beat positions between
  * them are clearly weaker (hi-hats). Levels P/2, P, 2P are compared on exactly that, measured
@@ -19,38 +20,98 @@ export interface TempoEstimate {
 
 const PRIOR_CENTRE_BPM = 120;
 const PRIOR_OCTAVES = 1.0;
+/**
+ * Weights of the 2P and bar (3P or 4P) harmonics: enough to beat a 1.5P or 0.75P pulse, small
+ * enough that the bar's own repetition does not pull every tempo down an octave.
+ */
+const W2 = 0.5;
+const W3 = 0.25;
 
 /**
- * `body` is the onset envelope of the bands below ~2 kHz: kick and snare (the beat) are strong
- * there, hi-hats (the subdivisions) weak, which is what separates the metrical levels.
+ * `env` is the full onset envelope (tempo candidates); `body` the one of the bands below ~2 kHz:
+ * kick and snare (the beat) are strong there, hi-hats (the subdivisions) weak, which is what
+ * separates the metrical levels. `rhythmicWindows` are the tempogram windows judged rhythmic.
  */
-export function estimateTempo(body: Float32Array, tg: Tempogram, rhythmicWindows: number[]): TempoEstimate | null {
+export function estimateTempo(env: Float32Array, body: Float32Array, tg: Tempogram, rhythmicWindows: number[]): TempoEstimate | null {
   if (rhythmicWindows.length === 0) return null;
   const fs = tg.frameSeconds;
   const minLag = Math.max(2, Math.floor(60 / MAX_BPM / fs));
-  const maxLag = Math.min(tg.maxLag, Math.ceil(60 / MIN_BPM / fs));
-  const sum = new Float64Array(tg.maxLag + 1);
+  const maxLag = Math.ceil(60 / MIN_BPM / fs);
+  // Frames the rhythmic windows speak for (each window: its hop around its centre).
+  const inside = new Uint8Array(env.length);
   for (const w of rhythmicWindows) {
-    const r = tg.acf[w]!;
-    for (let l = 0; l <= tg.maxLag; l++) sum[l] = sum[l]! + r[l]!;
+    const c = tg.centres[w]!;
+    for (let t = Math.max(0, c - tg.hop); t < Math.min(env.length, c + tg.hop); t++) inside[t] = 1;
+  }
+  const r = autocovariance(env, inside, HARMONICS * maxLag + 2);
+  // Harmonic sum: the beat period P also repeats at 2P and at the bar (3P or 4P), which a
+  // dotted-quarter pulse (1.5P, the usual non-octave error with 3+3+2 figures) does not.
+  const harmonic = new Float64Array(maxLag + 2);
+  for (let l = minLag; l <= maxLag + 1; l++) {
+    harmonic[l] = peakAt(r, l) + W2 * peakAt(r, 2 * l) + W3 * Math.max(peakAt(r, 3 * l), peakAt(r, 4 * l));
   }
   let bestLag = -1;
   let bestScore = -Infinity;
   for (let l = minLag; l <= maxLag; l++) {
     // Local maxima only (a lag next to a peak is the same candidate).
-    if (!(sum[l]! >= sum[l - 1]! && sum[l]! >= (sum[l + 1] ?? -Infinity))) continue;
+    if (!(r[l]! >= r[l - 1]! && r[l]! >= r[l + 1]!)) continue;
     const bpm = 60 / (l * fs);
     const prior = Math.exp(-0.5 * (Math.log2(bpm / PRIOR_CENTRE_BPM) / PRIOR_OCTAVES) ** 2);
-    const score = sum[l]! * prior;
+    const score = harmonic[l]! * prior;
     if (score > bestScore) {
       bestScore = score;
       bestLag = l;
     }
   }
-  if (bestLag < 0) return null;
-  let period = refineLag(sum, bestLag);
+  if (bestLag < 0 || bestScore <= 0) return null;
+  let period = refineLag(r, bestLag);
   period = octaveGuard(body, period, fs);
   return { bpm: 60 / (period * fs), period };
+}
+
+/** Harmonics checked per candidate (P, 2P, and 3P or 4P). */
+const HARMONICS = 4;
+
+/**
+ * Autocovariance of `x` over the frames marked `inside` (pairs with both ends inside), for lags
+ * 0..maxLag, normalised so lag 0 is 1.
+ */
+function autocovariance(x: Float32Array, inside: Uint8Array, maxLag: number): Float64Array {
+  let sum = 0;
+  let count = 0;
+  for (let t = 0; t < x.length; t++) {
+    if (inside[t]) {
+      sum += x[t]!;
+      count++;
+    }
+  }
+  const r = new Float64Array(maxLag + 1);
+  if (count === 0) return r;
+  const mean = sum / count;
+  const c = new Float64Array(x.length);
+  for (let t = 0; t < x.length; t++) c[t] = inside[t] ? x[t]! - mean : 0;
+  for (let lag = 0; lag <= maxLag; lag++) {
+    let s = 0;
+    let n = 0;
+    for (let t = 0; t + lag < x.length; t++) {
+      if (inside[t] && inside[t + lag]) {
+        s += c[t]! * c[t + lag]!;
+        n++;
+      }
+    }
+    r[lag] = n > 0 ? s / n : 0;
+  }
+  const r0 = r[0]!;
+  if (r0 > 0) for (let lag = 0; lag <= maxLag; lag++) r[lag] = r[lag]! / r0;
+  return r;
+}
+
+/** Max of r over +-1 frame around a (fractional) lag, 0 beyond its end (jitter and drift). */
+function peakAt(r: Float64Array, lag: number): number {
+  const l = Math.round(lag);
+  let best = 0;
+  for (let d = -1; d <= 1; d++) best = Math.max(best, r[l + d] ?? 0);
+  return best;
 }
 
 /** Parabolic interpolation of the peak around an integer lag. */

@@ -1,5 +1,5 @@
 /**
- * Local autocorrelation of the onset envelope in sliding windows (a tempogram), normalised so
+ * Local autocovariance of the onset envelope in sliding windows (a tempogram), normalised so
  * lag 0 is 1. Used for the global tempo and to tell rhythmic passages from ones without rhythm.
  */
 
@@ -33,22 +33,23 @@ export function tempogram(env: Float32Array, frameSeconds: number, windowSeconds
     const a = Math.max(0, c - (window >> 1));
     const b = Math.min(n, a + window);
     const r = new Float32Array(maxLag + 1);
-    let e0 = 0;
     let sum = 0;
-    for (let t = a; t < b; t++) {
-      e0 += env[t]! * env[t]!;
-      sum += env[t]!;
-    }
+    for (let t = a; t < b; t++) sum += env[t]!;
+    const m = b > a ? sum / (b - a) : 0;
+    // Autocovariance (the window's mean removed): an envelope that is busy but not periodic
+    // (speech, dense textures) gives ~0 at every lag instead of a floor of mean^2 / power.
+    let e0 = 0;
+    for (let t = a; t < b; t++) e0 += (env[t]! - m) ** 2;
     if (e0 > 0) {
       for (let lag = 0; lag <= maxLag; lag++) {
         let s = 0;
-        for (let t = a; t + lag < b; t++) s += env[t]! * env[t + lag]!;
+        for (let t = a; t + lag < b; t++) s += (env[t]! - m) * (env[t + lag]! - m);
         r[lag] = s / e0;
       }
     }
     centres.push(c);
     acf.push(r);
-    mean.push(b > a ? sum / (b - a) : 0);
+    mean.push(m);
   }
   return { frameSeconds, window, hop, centres, acf, mean, maxLag };
 }
@@ -66,7 +67,8 @@ export function acfAt(r: Float32Array, lag: number): number {
 
 /**
  * How periodic window w is at period `lag` (frames): mean of the normalised ACF at one and two
- * periods. ~0.7-0.9 for drums, well under 0.4 for speech, pads and noise.
+ * periods (autocovariance, so a busy but aperiodic envelope scores ~0): 0.6-0.9 for clean drum
+ * loops, 0.3-0.7 for most real music with drums, under ~0.27 for speech, ~0 for pads and noise.
  */
 export function periodicity(tg: Tempogram, w: number, lag: number): number {
   const r = tg.acf[w]!;

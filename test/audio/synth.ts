@@ -207,3 +207,102 @@ export async function writeWav(dir: string, name: string, samples: Float32Array,
   await fs.writeFile(file, encodeWav16(samples, sr, channels));
   return file;
 }
+
+export interface BandOptions {
+  bpm: number;
+  duration: number;
+  sampleRate?: number;
+  /** Swing ratio of the off-beat eighths (0.5 straight). */
+  swing?: number;
+  /** Gain of each comping-chord note on the off-beats (0.22: louder than the drums). */
+  comping?: number;
+  /** Gain of a free melody over the band, notes at random times (~6 a second), off the grid. */
+  lead?: number;
+  /** Drums, bass and comping (default true); false leaves the free melody alone. */
+  rhythmSection?: boolean;
+  seed?: number;
+}
+
+/**
+ * A small band rather than a click loop: a sampled-kit-like drum part (pitched kick with a beater
+ * click, snare of band-limited noise plus body with ghost notes, hi-hats of random loudness),
+ * human timing (8 ms), a bass, comping chords on the swung off-beats and optionally a free
+ * melody off the grid. No hit is an identical copy of another.
+ */
+export function band(o: BandOptions): Track {
+  const sr = o.sampleRate ?? 22050;
+  const r = rng(o.seed ?? 1);
+  const x = new Float32Array(Math.round(o.duration * sr));
+  const period = 60 / o.bpm;
+  const swing = o.swing ?? 0.5;
+  const human = () => gauss(r) * 0.008;
+  const kickHit = (gain: number) => {
+    const n = Math.round(0.35 * sr);
+    const out = new Float32Array(n);
+    const f0 = 45 + 15 * r();
+    let phase = 0;
+    for (let i = 0; i < n; i++) {
+      const t = i / sr;
+      phase += (2 * Math.PI * (f0 + 90 * Math.exp(-t / 0.025))) / sr;
+      out[i] = gain * (Math.sin(phase) * Math.exp(-t / 0.12) + 0.3 * (r() * 2 - 1) * Math.exp(-t / 0.004));
+    }
+    return out;
+  };
+  const snareHit = (gain: number) => {
+    const n = Math.round(0.25 * sr);
+    const out = new Float32Array(n);
+    let lp = 0;
+    const f = 170 + 40 * r();
+    for (let i = 0; i < n; i++) {
+      const t = i / sr;
+      lp += 0.5 * ((r() * 2 - 1) - lp); // gently low-passed noise: snare wires, not white noise
+      out[i] = gain * (0.7 * lp * Math.exp(-t / 0.09) + 0.4 * Math.sin(2 * Math.PI * f * t) * Math.exp(-t / 0.05));
+    }
+    return out;
+  };
+  const note = (freq: number, len: number, gain: number, harmonics: number) => {
+    const n = Math.round(len * sr);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = i / sr;
+      let v = 0;
+      for (let h = 1; h <= harmonics; h++) v += Math.sin(2 * Math.PI * freq * h * t) / h;
+      out[i] = gain * v * Math.min(1, t / 0.003) * Math.exp(-t / (len / 3));
+    }
+    return out;
+  };
+  const chords = [
+    [220, 261.63, 329.63],
+    [174.61, 220, 261.63],
+    [196, 246.94, 293.66],
+    [164.81, 207.65, 246.94],
+  ];
+  const bassRoots = [55, 43.65, 49, 41.2];
+  const beats: number[] = [];
+  for (let i = 0; ; i++) {
+    const t = 0.5 + i * period;
+    if (t > o.duration - 0.5) break;
+    if (o.rhythmSection === false) continue;
+    beats.push(t);
+    const pos = i % 4;
+    const bar = Math.floor(i / 4) % 4;
+    if (pos === 0 || pos === 2) addAt(x, sr, t + human(), kickHit(0.55 + 0.1 * r()));
+    if (pos === 1 || pos === 3) addAt(x, sr, t + human(), snareHit(0.45 + 0.1 * r()));
+    // Ghost notes: quiet snare on a random sixteenth now and then.
+    if (r() < 0.35) addAt(x, sr, t + (r() < 0.5 ? 0.25 : 0.75) * period + human(), snareHit(0.08 + 0.05 * r()));
+    addAt(x, sr, t + human(), hat(sr, r, 0.02), 0.12 + 0.08 * r());
+    addAt(x, sr, t + swing * period + human(), hat(sr, r, 0.02), 0.1 + 0.1 * r());
+    const root = bassRoots[bar]! * (pos === 2 ? 1.5 : 1);
+    addAt(x, sr, t + human(), note(root, period * 0.9, 0.25, 4));
+    for (const f of chords[bar]!) addAt(x, sr, t + swing * period + human(), note(f, period * 0.45, o.comping ?? 0.22, 6));
+  }
+  if (o.lead) {
+    for (let t = 0.3 + r() * 0.2; t < o.duration - 0.5; t += 0.04 + r() * 0.3) {
+      addAt(x, sr, t, note(330 * 2 ** (Math.floor(r() * 24) / 12), 0.15 + 0.3 * r(), o.lead * (0.6 + 0.4 * r()), 5));
+    }
+  }
+  let peak = 0;
+  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i]!));
+  if (peak > 0.95) for (let i = 0; i < x.length; i++) x[i] = (x[i]! * 0.95) / peak;
+  return { samples: x, sampleRate: sr, beats };
+}
