@@ -132,7 +132,8 @@ describe('frames drawn in Node', () => {
       'parity.json',
     );
     const cacheDir = path.join(dir, 'parity-cache');
-    const loaded = await loadPlanFile(planFile);
+    // The photo is the example's, outside this temp plan's folder: allowed explicitly.
+    const loaded = await loadPlanFile(planFile, { policy: { allowOutsidePaths: true } });
     const assets = await prepareAssets(loaded, { cacheDir });
     const scale = 0.25;
     const prepared = await session.prepare(loaded, '16:9', scale, assets);
