@@ -7,6 +7,7 @@ import { loudnessCurve } from './loudness-curve';
 import { powerPrefix } from './power-prefix';
 import { detectOnsets, refinePeak } from './onset-detection';
 import { onsetEnvelope } from './onset-envelope';
+import { highBandFlux, withHighBand } from './high-band-flux';
 import { detectSilences, detectSpeechPauses, levelsDb } from './pause-detection';
 import { rhythmicSections, rhythmicWindows, windowPeriodicity } from './rhythmic-sections';
 import { estimateTempo } from './tempo-estimate';
@@ -23,6 +24,9 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
   const duration = samples.length / sampleRate;
   const mel = melFrames(samples, sampleRate);
   const env = onsetEnvelope(mel);
+  // Frames are centred on multiples of the spectrum hop at half the rate: twice that here.
+  const high = highBandFlux(samples, Math.round((mel.hop * sampleRate) / mel.sampleRate), env.strength.length, env.frameSeconds);
+  const beatEnv = withHighBand(env.strength, high);
   const fs = env.frameSeconds;
   // Envelope peaks sit on the attacks (click tracks: beat errors within +-10 ms, centred on 0),
   // so frame times need no latency correction.
@@ -46,7 +50,7 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
     const atTempo = rhythmicWindows(tg, judge(tempo.period));
     const spans = rhythmicSections(tg, atTempo, env.strength.length);
     beatFrames = spans
-      .map((sp) => trimUnsupported(env.strength, trackBeats(env.strength, tempo.period, sp.from, sp.to)))
+      .map((sp) => trimUnsupported(env.strength, trackBeats(beatEnv, tempo.period, sp.from, sp.to)))
       .filter((b) => b.length > 0);
     sections = spans.map((sp) => ({ start: sp.from * fs, end: sp.to * fs }));
   }

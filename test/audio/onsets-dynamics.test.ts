@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSignal } from '../../src/audio/analyze-signal';
 import { detectDynamics } from '../../src/audio/dynamics';
-import { rng, toneBursts } from './synth';
+import { highBandFlux } from '../../src/audio/high-band-flux';
+import { hat, rng, toneBursts } from './synth';
 import { nearest } from './helpers';
 
 describe('onsets', () => {
@@ -52,5 +53,23 @@ describe('crescendos and swells', () => {
   it('is empty for a flat curve and for an empty one', () => {
     expect(detectDynamics({ hop: 0.05, db: new Array(400).fill(-20) })).toEqual({ crescendos: [], swells: [] });
     expect(detectDynamics({ hop: 0.05, db: [] })).toEqual({ crescendos: [], swells: [] });
+  });
+});
+
+describe('high-band onset flux', () => {
+  it('peaks at hi-hat hits and stays ~0 for a loud low tone the mel spectra would see', () => {
+    const sr = 22050;
+    const hop = 640; // the mel frames' hop at the full analysis rate
+    const x = new Float32Array(sr * 6);
+    const hits = [1, 2.25, 3.5, 4.75];
+    for (const t of hits) x.set(hat(sr, rng(Math.round(t * 10))).map((v) => 0.3 * v), Math.round(t * sr));
+    for (let i = 0; i < x.length; i++) x[i] = x[i]! + 0.5 * Math.sin((2 * Math.PI * 110 * i) / sr) * (i > 3 * sr ? 1 : 0.2);
+    const count = Math.floor(x.length / hop) + 1;
+    const env = highBandFlux(x, hop, count, hop / sr);
+    const max = Math.max(...env);
+    const frameOf = (t: number) => Math.round((t * sr) / hop);
+    for (const t of hits) expect(Math.max(...[-1, 0, 1].map((d) => env[frameOf(t) + d]!))).toBeGreaterThan(0.5 * max);
+    // The low tone's 14 dB step at 3 s is not a high-band onset.
+    expect(Math.max(...[-1, 0, 1].map((d) => env[frameOf(3) + d]!))).toBeLessThan(0.1 * max);
   });
 });
