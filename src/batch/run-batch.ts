@@ -8,12 +8,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { X264Preset } from '@remotion/renderer';
+import type { LoudnessName } from '../audio/loudness-target';
 import type { LambdaTarget } from '../../lambda/config';
 import type { LambdaPrivacy } from '../../lambda/render-on-lambda';
 import type { RetryPolicy } from '../../lambda/retry';
 import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
 import type { InputPolicy } from '../net/input-policy';
 import { loadPlanFile } from '../plan/load-plan';
+import { outputLoudnessText } from '../render/loudness';
 import { checkOutputDir } from '../render/output-dir';
 import { renderPlan } from '../render/render-plan';
 import { findPlans } from './find-plans';
@@ -50,6 +52,8 @@ export interface BatchOptions {
   /** What each plan may reach (local URLs, files outside its folder, download size); default: from the environment. */
   inputPolicy?: InputPolicy;
   budgetUsd?: number;
+  /** Delivery loudness (default: each plan's `loudness`, else youtube); Lambda renders are not normalised. */
+  loudness?: LoudnessName;
   skipClips?: boolean;
   browserExecutable?: string;
   /** Render on Lambda instead of locally. */
@@ -109,6 +113,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
         frames: opts.frames ?? null,
         crf: opts.crf ?? null,
         preset: opts.x264Preset ?? null,
+        loudness: opts.loudness ?? null,
         ...(lambda ? { region: lambda.target.region.value, fn: lambda.target.functionName.value, serveUrl: lambda.target.serveUrl.value, privacy: lambda.privacy ?? 'public' } : {}),
       };
       const inputHash = await planInputHash(loaded, settings);
@@ -179,7 +184,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
           say(`${format} done: ${path.relative(process.cwd(), target) || target}`);
         };
         try {
-          await renderPlan(loaded, {
+          const result = await renderPlan(loaded, {
             formats: todo,
             outDir,
             name,
@@ -190,6 +195,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
             crf: opts.crf,
             cacheDir: opts.cacheDir,
             budgetUsd: opts.budgetUsd,
+            loudness: opts.loudness,
             skipClips: opts.skipClips,
             signal: opts.signal,
             onLog: (m) => say(m),
@@ -200,6 +206,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
               recording.push(job);
             },
           });
+          for (const f of result.files) say(`${f.format} ${outputLoudnessText(f.loudness)}`);
         } finally {
           await Promise.all(recording);
         }

@@ -3,6 +3,7 @@
  * once, each problem naming its flag.
  */
 import type { X264Preset } from '@remotion/renderer';
+import { isLoudnessName, LOUDNESS_NAMES, type LoudnessName } from '../audio/loudness-target';
 import { StillmotionError } from '../errors';
 import { outputScale, parseFormatList, type FormatId } from '../plan/formats';
 import type { ClipResult } from '../providers/collect-clips';
@@ -16,6 +17,7 @@ export interface RenderSettingsFlags {
   preset?: string;
   crf?: string;
   budget?: string;
+  loudness?: string;
 }
 
 export interface RenderSettings {
@@ -24,7 +26,18 @@ export interface RenderSettings {
   x264Preset?: X264Preset;
   crf?: number;
   budgetUsd?: number;
+  /** Undefined: the plan's `loudness`, else the default. */
+  loudness?: LoudnessName;
 }
+
+/** `--loudness`: a preset name or off. */
+export function parseLoudnessOption(v: string | undefined): LoudnessName | undefined {
+  if (v === undefined) return undefined;
+  if (!isLoudnessName(v)) throw new StillmotionError(`--loudness: one of ${LOUDNESS_NAMES.join(', ')} (got "${v}")`);
+  return v;
+}
+
+export const LOUDNESS_OPTION_HELP = `delivery loudness of the mix: ${LOUDNESS_NAMES.join('|')} (youtube/tiktok -14 LUFS, podcast -16, broadcast -23, true peak <= -1 dBTP; default: the plan's loudness, else youtube)`;
 
 export function parseFormatsOption(v: string | undefined): FormatId[] | undefined {
   if (!v) return undefined;
@@ -61,7 +74,7 @@ export function parseRenderSettings(o: RenderSettingsFlags): RenderSettings {
   if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
     throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
   }
-  return { formats: parseFormatsOption(o.formats), scale, x264Preset: o.preset as X264Preset | undefined, crf, budgetUsd };
+  return { formats: parseFormatsOption(o.formats), scale, x264Preset: o.preset as X264Preset | undefined, crf, budgetUsd, loudness: parseLoudnessOption(o.loudness) };
 }
 
 export function checkPrivacy(v: string | undefined): void {

@@ -5,6 +5,7 @@
  * Times are in seconds, positions in 0..1 of the image (x to the right, y down).
  */
 import { z } from 'zod';
+import { DEFAULT_LOUDNESS, INTEGRATED_RANGE, LOUDNESS_NAMES, TRUE_PEAK_RANGE } from '../audio/loudness-target';
 import { CLIP_MODES, splitModelMode, type ClipMode } from '../providers/model-mode';
 import { FORMAT_IDS } from './formats';
 import { customSceneSchema } from './scene-types';
@@ -192,6 +193,18 @@ export const musicSchema = z
   })
   .describe('Music bed under the whole video: looped or trimmed, faded, ducked under narration');
 
+export const loudnessSchema = z
+  .union([
+    z.enum(LOUDNESS_NAMES),
+    z.strictObject({
+      integrated: z.number().min(INTEGRATED_RANGE.min).max(INTEGRATED_RANGE.max).describe('Integrated loudness, LUFS'),
+      truePeak: z.number().min(TRUE_PEAK_RANGE.min).max(TRUE_PEAK_RANGE.max).default(-1).describe('Highest true peak, dBTP'),
+    }),
+  ])
+  .describe(
+    `Delivery loudness of the final mix (EBU R128): youtube and tiktok -14 LUFS, podcast -16, broadcast -23, all with true peak <= -1 dBTP; off leaves the mix as rendered; or {integrated, truePeak}. Default ${DEFAULT_LOUDNESS}; --loudness overrides it`,
+  );
+
 export const defaultsSchema = z
   .strictObject({
     transition: transitionSchema.prefault({ type: 'crossfade' }),
@@ -241,6 +254,7 @@ const planShape = {
   formats: z.array(formatSchema).min(1).default([...FORMAT_IDS]),
   defaults: defaultsSchema,
   music: musicSchema.optional(),
+  loudness: loudnessSchema.optional(),
   sync: syncSchema.prefault({}),
   budget: z.number().min(0).optional().describe('Most USD to spend on AI clips for this plan; sections over it fall back to tier 2 or 1'),
   spend: z.enum(SPEND_POLICIES).optional().describe('How `stillmotion plan` spends the budget: key-moments (default: AI clips only where worth their price) or max (use it for the most impact)'),

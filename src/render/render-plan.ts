@@ -5,6 +5,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { makeCancelSignal, type X264Preset } from '@remotion/renderer';
+import { encodeNormalisedPart, measureLoudness, type NormalisationMode } from '../audio/loudness-normalise';
+import { loudnessTarget, type LoudnessSetting } from '../audio/loudness-target';
 import { StillmotionError } from '../errors';
 import { produceAtomic, sweepStaleTemps } from '../fs/atomic-write';
 import { probeVideo } from '../media/probe-video';
@@ -20,7 +22,9 @@ import { checkOutputDir } from './output-dir';
 import { outputStem } from './output-name';
 import { prepareAssets, renderWarnings, type PreparedAssets, type PrepareAssetsOptions } from './prepare-assets';
 import { glForPlan, RenderSession } from './render-session';
-import { renderSegmented, type SegmentStats } from './segments/render-segmented';
+import type { OutputLoudness } from './loudness';
+import { checkCachedSegment } from './segments/segment-record';
+import { renderSegmented, renderSoundtrack, soundtrackFile, type SegmentStats } from './segments/render-segmented';
 
 export type RenderStage = 'preparing' | 'rendering' | 'encoding' | 'done';
 
@@ -50,6 +54,8 @@ export interface RenderOptions {
   concurrency?: number;
   /** Reuse unchanged segments from earlier renders (default true). */
   reuseSegments?: boolean;
+  /** Delivery loudness of the mix (default: the plan's `loudness`, else youtube: -14 LUFS, <= -1 dBTP). */
+  loudness?: LoudnessSetting;
   cacheDir?: string;
   /** USD cap for AI clips (overrides the plan's `budget`). */
   budgetUsd?: number;
@@ -75,6 +81,8 @@ export interface RenderedFile {
   renderSeconds: number;
   /** How the video was put together: null for a single pass (a `frames` range). */
   segments: SegmentStats | null;
+  /** The output's audio as measured (EBU R128), and the target it was normalised to (null: off). */
+  loudness: OutputLoudness;
 }
 
 export interface RenderResult {
@@ -108,6 +116,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const crf = opts.crf ?? (opts.draft ? 23 : 20);
   const log = opts.onLog ?? (() => undefined);
   const name = outputStem(opts.name, loaded.plan.title);
+  const loudness = loudnessTarget(opts.loudness ?? loaded.plan.loudness);
   await checkOutputDir(opts.outDir);
   // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
   let range: [number, number] | null = null;
@@ -147,11 +156,26 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
       const totalFrames = range ? range[1] - range[0] + 1 : prepared.composition.durationInFrames;
       const target = path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.mp4`);
       let segments: SegmentStats | null = null;
+      let mode: NormalisationMode | null = null;
       const produce = async (tmp: string): Promise<void> => {
         if (range) {
-          // A frame range is a preview of part of the video: one pass, nothing cached.
+          // A frame range is a preview of part of the video: one pass, nothing cached; its audio is
+          // cut from the whole soundtrack normalised (rendered once and cached, as a full render
+          // would), so a preview plays at the level the video will.
+          const sound = loudness
+            ? await renderSoundtrack(session, prepared, await soundtrackFile(session, prepared, segmentDir), {
+                loudness,
+                signal: opts.signal,
+                cancelSignal,
+                onLog: log,
+                reusable: async (file) => opts.reuseSegments !== false && (await checkCachedSegment(file)).state === 'ok',
+              })
+            : null;
+          mode = sound?.loudness?.mode ?? null;
+          const video = sound ? `${tmp}.video.mp4` : tmp;
           await session.renderVideo(prepared, {
-            outputLocation: tmp,
+            outputLocation: video,
+            ...(sound ? { muted: true, enforceAudioTrack: false, audioCodec: null } : {}),
             scale,
             frameRange: range,
             x264Preset,
@@ -168,6 +192,13 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
                 progress: p.progress,
               }),
           });
+          if (sound) {
+            try {
+              await encodeNormalisedPart(sound.rendered, tmp, sound.loudness?.filter ?? null, { fromSeconds: range[0] / prepared.composition.fps, seconds: totalFrames / prepared.composition.fps, video }, opts.signal);
+            } finally {
+              await fs.rm(video, { force: true });
+            }
+          }
           return;
         }
         segments = await renderSegmented(session, prepared, {
@@ -178,6 +209,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
           crf,
           concurrency: opts.concurrency ?? 1,
           reuse: opts.reuseSegments,
+          loudness,
           signal: opts.signal,
           cancelSignal,
           onLog: (m) => {
@@ -207,6 +239,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         log(`${format}: ${st.segments} segments, ${st.reused} reused${st.rerendered ? ` (${st.rerendered} damaged, rendered again)` : ''}, ${st.direct} drawn directly, ${st.browser} in Chromium`);
       }
       const renderSeconds = (performance.now() - started) / 1000;
+      const measured = await measureLoudness(target, opts.signal);
       const facts = await probeVideo(target);
       const stat = await fs.stat(target);
       files.push({
@@ -219,6 +252,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         sizeBytes: stat.size,
         renderSeconds,
         segments,
+        loudness: { integrated: measured.integrated, truePeak: measured.truePeak, target: loudness, mode: (segments as SegmentStats | null)?.loudness?.mode ?? mode },
       });
       report({ stage: 'done', renderedFrames: totalFrames, encodedFrames: totalFrames, totalFrames, progress: 1 });
     }

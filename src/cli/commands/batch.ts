@@ -10,7 +10,7 @@ import { summaryTable, type BatchRow } from '../../batch/summary-table';
 import { StillmotionError } from '../../errors';
 import { parseFrames } from './render';
 import type { LambdaTargetOptions } from './lambda';
-import { checkPrivacy, intOption, parseRenderSettings } from '../render-options';
+import { checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseRenderSettings } from '../render-options';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 
 
@@ -26,6 +26,7 @@ export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFla
   crf?: string;
   cache: string;
   budget?: string;
+  loudness?: string;
   clips: boolean;
   browserExecutable?: string;
   download?: boolean;
@@ -35,7 +36,7 @@ export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFla
 
 export async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promise<BatchRow[]> {
   const concurrency = intOption(o.concurrency, '--concurrency', 1);
-  const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
+  const { formats, scale, x264Preset, crf, budgetUsd, loudness } = parseRenderSettings(o);
   const inputPolicy = resolveInputPolicy(o);
   checkPrivacy(o.privacy);
   const lambdaOnly = (['download', 'privacy', 'framesPerLambda', 'function', 'serveUrl', 'bucket', 'region'] as const).filter((k) => o[k] !== undefined);
@@ -68,6 +69,7 @@ export async function runBatchCommand(inputs: string[], o: BatchCommandOptions):
       cacheDir: o.cache,
       inputPolicy,
       budgetUsd,
+      loudness,
       skipClips: o.clips === false,
       browserExecutable: o.browserExecutable,
       lambda,
@@ -98,6 +100,7 @@ export function register(program: Command): void {
     .option('--frames <a-b>', 'render only frames a to b (inclusive), or one frame')
     .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
     .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
+    .option('--loudness <preset>', `${LOUDNESS_OPTION_HELP}; local renders only`)
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
     .option('--budget <usd>', 'most USD to spend on AI clips per plan (overrides each plan\'s budget)')
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')

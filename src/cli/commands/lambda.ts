@@ -52,12 +52,13 @@ export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPo
 
 /** Renders a plan on Remotion Lambda; prints one line per format (URL, size, cost) and the total cost. Throws when a format failed. */
 export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCommandOptions): Promise<LambdaPlanRenderResult> {
-  const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
+  const { formats, scale, x264Preset, crf, budgetUsd, loudness } = parseRenderSettings(o);
   checkPrivacy(o.privacy);
   const framesPerLambda = intOption(o.framesPerLambda, '--frames-per-lambda', 4);
   const frames = o.frames ? parseFrames(o.frames) : undefined;
   if (o.browserExecutable) warn('--browser-executable does not apply to Lambda renders (Lambda has its own Chromium)');
   if (o.explain) warn('--explain is not supported with --lambda; run `stillmotion render --explain` locally (it writes no video with --frames 0)');
+  if (loudness !== undefined && loudness !== 'off') warn('--loudness does not apply to Lambda renders: their mix is not normalised (render locally for delivery loudness)');
 
   const { resolveLambdaTarget } = await import('../../../lambda/config');
   const { renderPlanOnLambda } = await import('../../../lambda/render-plan-on-lambda');

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { checkOutputDir } from '../../render/output-dir';
 import { checkNameOption, outputStem } from '../../render/output-name';
 import type { RenderResult } from '../../render/render-plan';
-import { parseRenderSettings } from '../render-options';
+import { LOUDNESS_OPTION_HELP, parseRenderSettings } from '../render-options';
 import { addPlanOptions, runPlanCommand, type PlanCommandOptions, type PlanCommandResult } from './plan';
 import { parseFrames, runRenderCommand, type RenderCommandOptions } from './render';
 
@@ -68,6 +68,7 @@ export function register(program: Command): void {
     .option('--browser-executable <path>', 'Chrome/Chromium to render with (also REMOTION_BROWSER_EXECUTABLE)')
     .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
     .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
+    .option('--loudness <preset>', LOUDNESS_OPTION_HELP)
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
     .option('--draft', 'preview quality: half size and x264 ultrafast (unless --scale / --preset say otherwise)')
     .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')

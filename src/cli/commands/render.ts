@@ -9,10 +9,11 @@ import { writeFileAtomic } from '../../fs/atomic-write';
 import { explainTimeline, explanationText } from '../../render/explain';
 import { checkOutputDir } from '../../render/output-dir';
 import { checkNameOption, outputStem } from '../../render/output-name';
+import { outputLoudnessText } from '../../render/loudness';
 import { renderPlan, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
-import { parseRenderSettings, reportClipResults } from '../render-options';
+import { LOUDNESS_OPTION_HELP, parseRenderSettings, reportClipResults } from '../render-options';
 import { runLambdaRenderCommand, type LambdaRenderCommandOptions } from './lambda';
 
 
@@ -35,6 +36,7 @@ export interface RenderCommandOptions extends InputPolicyFlags {
   crf?: string;
   cache: string;
   budget?: string;
+  loudness?: string;
   clips: boolean;
   explain?: boolean;
   draft?: boolean;
@@ -44,7 +46,7 @@ export interface RenderCommandOptions extends InputPolicyFlags {
 
 export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
   // Every option, and the output folder, is checked before the plan is loaded and anything is spent.
-  const { formats, scale, x264Preset, crf, budgetUsd } = parseRenderSettings(o);
+  const { formats, scale, x264Preset, crf, budgetUsd, loudness } = parseRenderSettings(o);
   const policy = resolveInputPolicy(o);
   const frames = o.frames ? parseFrames(o.frames) : undefined;
   if (o.name !== undefined) checkNameOption(o.name);
@@ -69,6 +71,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
       crf,
       draft: o.draft,
       reuseSegments: !o.fresh,
+      loudness,
       cacheDir: o.cache,
       budgetUsd,
       skipClips: !o.clips,
@@ -94,7 +97,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
     process.stdout.write(
       `${path.relative(process.cwd(), f.file) || f.file}  ${f.width}x${f.height}  ${formatSeconds(f.durationSeconds)}  ${formatBytes(f.sizeBytes)}  rendered in ${formatSeconds(f.renderSeconds)}${
         f.segments ? `  (${f.segments.segments} segments: ${f.segments.reused} reused, ${f.segments.direct} drawn directly, ${f.segments.browser} in Chromium)` : ''
-      }\n`,
+      }  ${outputLoudnessText(f.loudness)}\n`,
     );
   }
   return result;
@@ -114,6 +117,7 @@ export function register(program: Command): void {
     .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20; 23 with --draft)')
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
     .option('--budget <usd>', 'most USD to spend on AI clips (overrides the plan\'s budget)')
+    .option('--loudness <preset>', LOUDNESS_OPTION_HELP)
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
     .option('--draft', 'preview quality: half size and x264 ultrafast (unless --scale / --preset say otherwise)')
     .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')

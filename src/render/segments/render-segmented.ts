@@ -14,8 +14,10 @@ import type { CancelSignal, X264Preset } from '@remotion/renderer';
 import { contentHash } from '../../cache/content-hash';
 import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
+import type { LoudnessTarget } from '../../audio/loudness-target';
 import type { TimelineScene } from '../../timeline/types';
 import { canCrossfadeDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
+import { normalisedSoundtrack, type SoundtrackLoudness } from '../loudness';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
 import { planSegments, type Segment } from './plan-segments';
@@ -32,6 +34,8 @@ export interface SegmentedRenderOptions {
   concurrency: number;
   /** Reuse segments rendered before (default true; false renders every segment again). */
   reuse?: boolean;
+  /** Normalise the soundtrack to this loudness (null or absent: leave it as rendered). */
+  loudness?: LoudnessTarget | null;
   signal?: AbortSignal;
   cancelSignal?: CancelSignal;
   onProgress?: (p: { renderedFrames: number; totalFrames: number }) => void;
@@ -48,6 +52,8 @@ export interface SegmentStats {
   direct: number;
   /** Rendered by Remotion in Chromium. */
   browser: number;
+  /** What loudness normalisation did to the soundtrack (null: not normalised). */
+  loudness: SoundtrackLoudness | null;
 }
 
 const fileHashes = new Map<string, { size: number; mtimeMs: number; hash: string }>();
@@ -86,6 +92,10 @@ export async function segmentJobs(session: RenderSession, prepared: PreparedForm
     const key = segmentKey(seg, t, { renderer: direct ? directRenderer : browserRenderer, encoder, assetId });
     return { seg, direct, file: path.join(o.segmentDir, `${key}.mp4`) };
   });
+  return { jobs, audioFile: soundtrackFileFor(session, t, o.segmentDir, assetId) };
+}
+
+function soundtrackFileFor(session: RenderSession, t: PreparedFormat['timeline'], segmentDir: string, assetId: (s: string) => string | null): string {
   const audioKey = contentHash(
     'soundtrack-v1',
     path.basename(session.serveUrl),
@@ -93,7 +103,38 @@ export async function segmentJobs(session: RenderSession, prepared: PreparedForm
     t.durationInFrames,
     sceneIdentity({ narration: t.narration, music: t.music } as never, assetId),
   );
-  return { jobs, audioFile: path.join(o.segmentDir, `audio-${audioKey}.m4a`) };
+  return path.join(segmentDir, `audio-${audioKey}.m4a`);
+}
+
+/** Where the soundtrack of a prepared format is cached (formats with the same audio share it). */
+export async function soundtrackFile(session: RenderSession, prepared: PreparedFormat, segmentDir: string): Promise<string> {
+  const ids = new Map<string, string>();
+  for (const [url, file] of prepared.assetFiles) ids.set(url, `file:${await fileHash(file)}`);
+  return soundtrackFileFor(session, prepared.timeline, segmentDir, (s) => ids.get(s) ?? null);
+}
+
+/**
+ * The soundtrack, rendered in one pass (or reused), and normalised to `o.loudness` when given:
+ * `file` is what to join with the video, `rendered` the mix as Remotion rendered it.
+ */
+export async function renderSoundtrack(
+  session: RenderSession,
+  prepared: PreparedFormat,
+  audioFile: string,
+  o: Pick<SegmentedRenderOptions, 'loudness' | 'signal' | 'cancelSignal'> & { reusable: (file: string, what: string) => Promise<boolean>; onLog?: (m: string) => void },
+): Promise<{ file: string; rendered: string; loudness: SoundtrackLoudness | null }> {
+  const t = prepared.timeline;
+  const seconds = t.durationInFrames / t.fps;
+  if (!(await o.reusable(audioFile, 'soundtrack'))) {
+    await produceAtomic(audioFile, async (tmp) => {
+      await session.renderAudio(prepared, tmp, o.cancelSignal);
+      await recordSegment(audioFile, tmp, { frames: null, fps: t.fps, audioSeconds: seconds });
+    });
+  }
+  o.signal?.throwIfAborted();
+  if (!o.loudness) return { file: audioFile, rendered: audioFile, loudness: null };
+  const normalised = await normalisedSoundtrack(audioFile, o.loudness, { fps: t.fps, seconds, reusable: o.reusable, signal: o.signal, onLog: o.onLog });
+  return { ...normalised, rendered: audioFile };
 }
 
 /** Renders one segment to `job.file` (atomically): drawn in Node, or by Remotion in Chromium. */
@@ -158,7 +199,7 @@ export async function renderSegment(
 export async function renderSegmented(session: RenderSession, prepared: PreparedFormat, o: SegmentedRenderOptions): Promise<SegmentStats> {
   const t = prepared.timeline;
   const { jobs, audioFile } = await segmentJobs(session, prepared, o);
-  const stats: SegmentStats = { segments: jobs.length, reused: 0, rerendered: 0, direct: 0, browser: 0 };
+  const stats: SegmentStats = { segments: jobs.length, reused: 0, rerendered: 0, direct: 0, browser: 0, loudness: null };
   const log = o.onLog ?? (() => undefined);
   /** Whether a cached file can be used as it is; says why not when it was there but is not sound. */
   const reusable = async (file: string, what: string): Promise<boolean> => {
@@ -195,16 +236,12 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
     done = base + frames;
     report();
   }
-  if (!(await reusable(audioFile, 'soundtrack'))) {
-    await produceAtomic(audioFile, async (tmp) => {
-      await session.renderAudio(prepared, tmp, o.cancelSignal);
-      await recordSegment(audioFile, tmp, { frames: null, fps: t.fps, audioSeconds: t.durationInFrames / t.fps });
-    });
-  }
+  const soundtrack = await renderSoundtrack(session, prepared, audioFile, { ...o, reusable, onLog: log });
+  stats.loudness = soundtrack.loudness;
   o.signal?.throwIfAborted();
   await joinSegments(
     jobs.map((j) => j.file),
-    audioFile,
+    soundtrack.file,
     o.outputLocation,
     o.signal,
   );
