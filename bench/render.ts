@@ -3,11 +3,19 @@
  *
  * 1. Throughput at 1920x1080, 30 fps, x264 veryfast, crf 20, on the same photo: a Ken Burns
  *    section, a parallax section and a provider-clip section through Stillmotion's pipeline, and
- *    the same Ken Burns shot with ffmpeg's zoompan (the peer). Frames/s and ratios to zoompan.
- * 2. Segment cache: an 8-section plan rendered cold (empty cache), then again after editing one
+ *    the same Ken Burns shot with ffmpeg's zoompan (the peer). Each shot is measured `--rounds`
+ *    times (default 3), interleaved with the peer (zoompan, Ken Burns, zoompan, parallax, zoompan,
+ *    clip, and again), so a change in the machine's load hits both sides of a ratio alike. Printed:
+ *    median frames/s and their spread (min-max); each ratio is the median of the per-round ratios
+ *    of a shot to the zoompan run just before it.
+ * 2. Sharpness: the variance of the Laplacian of Gaussian (sigma 1 px) on the subject of a parallax
+ *    frame (the orbit half way, layers at rest, zoom 1) against the Ken Burns frame of the same photo
+ *    at the same zoom (its first), both from the segments rendered above; parallax / Ken Burns.
+ * 3. Segment cache: an 8-section plan rendered cold (empty cache), then again after editing one
  *    section; warm / cold render time.
  *
- * Writes bench-results/render.json. Run: npm run bench:render [-- --frames 90]
+ * Writes bench-results/render.json. Run: npm run bench:render [-- --frames 90 --rounds 3]
+ * (fewer frames or rounds for a quick look: -- --frames 30 --rounds 1).
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -20,18 +28,30 @@ import { prepareAssets } from '../src/render/prepare-assets';
 import { renderPlan } from '../src/render/render-plan';
 import { RenderSession } from '../src/render/render-session';
 import { renderSegment, segmentJobs } from '../src/render/segments/render-segmented';
+import { laplacianVariance, readLuma, sharpness, subjectRect } from '../test/layers/sharpness';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const FRAMES = arg('frames', 90);
+const ROUNDS = Math.max(1, Math.round(arg('rounds', 3)));
 const PRESET = 'veryfast';
 const CRF = 20;
 const photo = path.resolve('examples/launch-day/images/rocket.jpg');
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'stillmotion-bench-render-'));
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 const load = (): string => `load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`;
+const loads: number[] = [];
+const noteLoad = (): void => void loads.push(os.loadavg()[0]!);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+const spread = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+const fmt = (xs: number[], digits = 2): string => `${median(xs).toFixed(digits)} (${spread(xs).map((x) => x.toFixed(digits)).join('-')})`;
 
 /** The peer's ffmpeg: Remotion's bundled one has no zoompan filter, so a static ffmpeg build from npm. */
 function peerFfmpeg(): string {
@@ -58,11 +78,27 @@ async function makeClip(file: string): Promise<void> {
   if (r.code !== 0) throw new Error(r.stderr);
 }
 
-async function throughput(): Promise<{ kenBurnsFps: number; parallaxFps: number; clipFps: number; zoompanFps: number }> {
+/** Frames/s of each shot per round, the zoompan run before each shot, and the sharpness of the two drawn scenes. */
+interface Throughput {
+  fps: Record<Shot, number[]>;
+  /** Per round and shot: that shot's frames/s over the zoompan run just before it. */
+  ratios: Record<Shot, number[]>;
+  zoompan: number[];
+  sharpness: { kenBurns: number; parallax: number; ratio: number; laplacianRatio: number };
+}
+type Shot = 'kenburns' | 'parallax' | 'clip';
+const SHOTS: Shot[] = ['kenburns', 'parallax', 'clip'];
+
+async function throughput(): Promise<Throughput> {
   const dir = path.join(work, 'throughput');
   await fs.mkdir(dir, { recursive: true });
+  // The photo sits beside the plan, as a user's images do (plans may not reach outside their folder).
+  await fs.copyFile(photo, path.join(dir, path.basename(photo)));
+  const image = path.basename(photo);
   const planFile = path.join(dir, 'plan.json');
   const dur = FRAMES / 30;
+  // Ken Burns and parallax frame the same subject (same focus), so their sharpness compares like for like.
+  const focus = { x: 0.5, y: 0.5 };
   await fs.writeFile(
     planFile,
     JSON.stringify({
@@ -70,49 +106,76 @@ async function throughput(): Promise<{ kenBurnsFps: number; parallaxFps: number;
       formats: ['16:9'],
       defaults: { transition: { type: 'cut' } },
       sections: [
-        { id: 'kenburns', image: photo, tier: 1, duration: dur, motion: { preset: 'zoom-in', amount: 0.15 }, focus: { x: 0.5, y: 0.5 } },
-        { id: 'parallax', image: photo, tier: 2, duration: dur, parallax: { preset: 'orbit' } },
-        { id: 'clip', image: photo, tier: 3, duration: dur, clip: { provider: 'runway', prompt: 'slow push in' } },
+        { id: 'kenburns', image, tier: 1, duration: dur, motion: { preset: 'zoom-in', amount: 0.15 }, focus },
+        { id: 'parallax', image, tier: 2, duration: dur, parallax: { preset: 'orbit' }, focus },
+        { id: 'clip', image, tier: 3, duration: dur, clip: { provider: 'runway', prompt: 'slow push in' } },
       ],
     }),
   );
   const cacheDir = path.join(dir, 'cache');
   const loaded = await loadPlanFile(planFile);
+  let t0 = performance.now();
   const assets = await prepareAssets(loaded, { cacheDir, skipClips: true });
+  const m = assets.layers[image]!;
+  console.log(`  prepared  ${seconds(t0).toFixed(2)} s: focus, depth and ${m.layers.length} layers of ${m.layerWidth}x${m.layerHeight} px (image area ${m.width}x${m.height}; ${load()})`);
   const clip = path.join(dir, 'clip.mp4');
   await makeClip(clip);
   assets.clips.clip = { file: clip, duration: 5, width: 1280, height: 720 };
   delete assets.notes.clip;
   const session = await RenderSession.open({ cacheDir });
-  const fps: Record<string, number> = {};
+  const fps = { kenburns: [], parallax: [], clip: [] } as Record<Shot, number[]>;
+  const ratios = { kenburns: [], parallax: [], clip: [] } as Record<Shot, number[]>;
+  const zoompan: number[] = [];
+  let sharp: Throughput['sharpness'];
   try {
     const prepared = await session.prepare(loaded, '16:9', 1, assets);
+    const t = prepared.timeline;
     const { jobs } = await segmentJobs(session, prepared, { segmentDir: path.join(dir, 'segments'), scale: 1, x264Preset: PRESET, crf: CRF });
-    const names = ['kenburns', 'parallax', 'clip'];
-    for (const [i, job] of jobs.entries()) {
-      const t0 = performance.now();
-      await renderSegment(session, prepared, job, { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 });
-      fps[names[i]!] = (job.seg.to - job.seg.from) / seconds(t0);
-      console.log(`  ${names[i]!.padEnd(9)} ${fps[names[i]!]!.toFixed(2)} frames/s (${job.direct ? 'drawn in Node' : 'Chromium'}; ${load()})`);
+    const jobOf = (shot: Shot) => jobs.find((j) => t.scenes[j.seg.scenes[0]!]!.id === shot)!;
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const shot of SHOTS) {
+        const peer = await zoompanFps(dir);
+        zoompan.push(peer);
+        const job = jobOf(shot);
+        t0 = performance.now();
+        await renderSegment(session, prepared, job, { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 });
+        const f = (job.seg.to - job.seg.from) / seconds(t0);
+        noteLoad();
+        fps[shot].push(f);
+        ratios[shot].push(f / peer);
+        console.log(`  round ${round}  zoompan ${peer.toFixed(2)}, ${shot.padEnd(8)} ${f.toFixed(2)} frames/s = ${(f / peer).toFixed(2)}x (${job.direct ? 'drawn in Node' : 'Chromium'}; ${load()})`);
+      }
     }
+    // Sharpness of the subject: Ken Burns at its first frame (zoom 1), the orbit half way (layers at rest, zoom 1).
+    const frame = async (shot: Shot, f: number): Promise<{ s: number; l: number }> => {
+      const scene = t.scenes.find((sc) => sc.id === shot)!;
+      const luma = await readLuma(jobOf(shot).file, f, t.fps);
+      const rect = subjectRect(scene, f, luma.width, luma.height);
+      return { s: sharpness(luma, rect), l: laplacianVariance(luma, rect) };
+    };
+    const kb = await frame('kenburns', 0);
+    const px = await frame('parallax', Math.floor((jobOf('parallax').seg.to - jobOf('parallax').seg.from) / 2));
+    sharp = { kenBurns: kb.s, parallax: px.s, ratio: px.s / kb.s, laplacianRatio: px.l / kb.l };
   } finally {
     await session.close();
   }
-  // The peer: the same zoom (1 -> 1.15 about the centre) with zoompan, after cropping the photo to 16:9.
+  return { fps, ratios, zoompan, sharpness: sharp };
+}
+
+/** The peer: the same zoom (1 -> 1.15 about the centre) with zoompan, after cropping the photo to 16:9. */
+async function zoompanFps(dir: string): Promise<number> {
   const t0 = performance.now();
   await run(peerFfmpeg(), [
     '-v', 'error', '-y', '-loop', '1', '-framerate', '30', '-i', photo,
     '-vf', `crop=iw:floor(iw*9/16/2)*2,zoompan=z='1+0.15*on/${FRAMES - 1}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1920x1080:fps=30`,
     '-frames:v', String(FRAMES), '-c:v', 'libx264', '-preset', PRESET, '-crf', String(CRF), '-pix_fmt', 'yuv420p', path.join(dir, 'zoompan.mp4'),
   ]);
-  const zoompanFps = FRAMES / seconds(t0);
-  console.log(`  zoompan   ${zoompanFps.toFixed(2)} frames/s (ffmpeg ${path.basename(path.dirname(peerFfmpeg()))}; ${load()})`);
-  return { kenBurnsFps: fps.kenburns!, parallaxFps: fps.parallax!, clipFps: fps.clip!, zoompanFps };
+  return FRAMES / seconds(t0);
 }
 
 /** The 8-section plan of the segment-cache benchmark; `edited` changes one section's motion. */
 function eightSections(edited: boolean): object {
-  const img = (f: string): string => path.resolve('examples/launch-day/images', f);
+  const img = (f: string): string => `images/${f}`;
   const kb = (id: string, image: string, preset: string): object => ({ id, image: img(image), tier: 1, duration: 3, motion: preset });
   return {
     title: 'bench eight',
@@ -136,6 +199,8 @@ async function segmentCache(): Promise<{ coldSeconds: number; warmSeconds: numbe
   const cacheDir = path.join(dir, 'cache');
   const planFile = path.join(dir, 'plan.json');
   await fs.mkdir(dir, { recursive: true });
+  // The images sit in the plan's folder, as a user's do (plans may not reach outside it).
+  await fs.cp(path.resolve('examples/launch-day/images'), path.join(dir, 'images'), { recursive: true });
   const render = async (edited: boolean): Promise<{ s: number; frames: number; note: string }> => {
     await fs.writeFile(planFile, JSON.stringify(eightSections(edited)));
     const t0 = performance.now();
@@ -152,25 +217,51 @@ async function segmentCache(): Promise<{ coldSeconds: number; warmSeconds: numbe
 }
 
 try {
-  console.log(`Render speed, 1920x1080 30 fps, x264 ${PRESET} crf ${CRF}, ${FRAMES} frames a shot, photo ${path.basename(photo)}`);
+  console.log(`Render speed, 1920x1080 30 fps, x264 ${PRESET} crf ${CRF}, ${FRAMES} frames a shot, ${ROUNDS} rounds interleaved with zoompan, photo ${path.basename(photo)}`);
+  console.log(`  (ffmpeg ${path.basename(path.dirname(peerFfmpeg()))} as the peer; ${load()})`);
   const t = await throughput();
   console.log('Segment cache, 8 sections of 3 s, crossfades, 1920x1080');
   const c = await segmentCache();
+  noteLoad();
+  const ratio = (shot: Shot): number => median(t.ratios[shot]);
   const result = {
-    ...t,
-    kenBurnsRatio: t.kenBurnsFps / t.zoompanFps,
-    parallaxRatio: t.parallaxFps / t.zoompanFps,
-    clipRatio: t.clipFps / t.zoompanFps,
+    kenBurnsFps: median(t.fps.kenburns),
+    parallaxFps: median(t.fps.parallax),
+    clipFps: median(t.fps.clip),
+    zoompanFps: median(t.zoompan),
+    kenBurnsRatio: ratio('kenburns'),
+    parallaxRatio: ratio('parallax'),
+    clipRatio: ratio('clip'),
     coldSeconds: c.coldSeconds,
     warmSeconds: c.warmSeconds,
     warmRatio: c.warmRatio,
+    /** Min and max over the rounds (frames/s, and per-round ratios to the zoompan run before each shot). */
+    spread: {
+      kenBurnsFps: spread(t.fps.kenburns),
+      parallaxFps: spread(t.fps.parallax),
+      clipFps: spread(t.fps.clip),
+      zoompanFps: spread(t.zoompan),
+      kenBurnsRatio: spread(t.ratios.kenburns),
+      parallaxRatio: spread(t.ratios.parallax),
+      clipRatio: spread(t.ratios.clip),
+    },
+    /** Subject sharpness (variance of the Laplacian of Gaussian, sigma 1 px) of parallax over Ken Burns at the same zoom. */
+    parallaxSharpnessRatio: t.sharpness.ratio,
+    sharpness: t.sharpness,
+    rounds: ROUNDS,
     frames: FRAMES,
     cores: os.cpus().length,
+    loadAverage: { median: median(loads), range: spread(loads) },
     date: new Date().toISOString(),
   };
+  console.log(`Median frames/s (min-max over ${ROUNDS} rounds): Ken Burns ${fmt(t.fps.kenburns)}, parallax ${fmt(t.fps.parallax)}, clip ${fmt(t.fps.clip)}, zoompan ${fmt(t.zoompan)}`);
   console.log(
-    `Ken Burns ${result.kenBurnsRatio.toFixed(2)}x zoompan (goal >= 0.5), parallax ${result.parallaxRatio.toFixed(2)}x (goal >= 0.35), clip ${result.clipRatio.toFixed(2)}x; warm/cold ${result.warmRatio.toFixed(2)} (goal <= 0.25)`,
+    `Ratios to zoompan (median of per-round ratios, min-max): Ken Burns ${fmt(t.ratios.kenburns)} (goal >= 0.8), parallax ${fmt(t.ratios.parallax)} (goal >= 0.5), clip ${fmt(t.ratios.clip)} (goal >= 0.5); warm/cold ${result.warmRatio.toFixed(2)} (goal <= 0.25)`,
   );
+  console.log(
+    `Sharpness of the subject, parallax / Ken Burns at zoom 1: ${t.sharpness.ratio.toFixed(2)} (LoG variance ${t.sharpness.parallax.toFixed(2)} / ${t.sharpness.kenBurns.toFixed(2)}; plain Laplacian ${t.sharpness.laplacianRatio.toFixed(2)}; goal >= 0.8)`,
+  );
+  console.log(`Load average during the run: median ${median(loads).toFixed(2)}, ${spread(loads).map((x) => x.toFixed(2)).join('-')} on ${os.cpus().length} cores`);
   await fs.mkdir('bench-results', { recursive: true });
   await fs.writeFile('bench-results/render.json', `${JSON.stringify(result, null, 2)}\n`);
   console.log('written: bench-results/render.json');

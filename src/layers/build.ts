@@ -2,6 +2,9 @@
  * 2.5D layers from a depth map: N layers split at natural depth gaps, feathered alpha, each layer's area hidden
  * by nearer layers filled (push-pull edge extension) so no hole shows when layers move, an opaque background,
  * and an overscan margin (mirror-extended) around every layer so camera moves never expose an edge.
+ * Depth, the split and the mattes are worked out at a working size; the layer images themselves can be
+ * built larger, at the size the largest output draws the image (`width`): colours decoded from the source
+ * at that size, mattes upsampled edge-aware against it, so parallax is as sharp as Ken Burns.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -14,13 +17,21 @@ import { writeFileAtomic } from '../fs/atomic-write';
 import { cacheDirFor, readCached } from '../depth/cache';
 import { fileExists } from '../fs/file-exists';
 import { createEstimator, depthForImage, type DepthOptions, type DepthResult } from '../depth/depth-map';
-import { loadImage, planeToPng, type RgbImage } from '../depth/image-io';
+import { DEFAULT_MAX_INPUT_PIXELS, loadImage, luminance, planeToPng, type LoadedImage, type RgbImage } from '../depth/image-io';
 import { dilateMask, gaussBlur, rankFilter } from '../depth/ops';
+import { MAX_PRESCALED_SIDE } from '../render/prescale-images';
 import { contactSheet } from './contact-sheet';
 import { pushPullFill } from './inpaint';
+import { guidedUpsample, type Guides } from './upsample';
 import { chooseThresholds } from './split';
 
-const LAYERS_VERSION = 'layers-v1';
+const LAYERS_VERSION = 'layers-v2';
+
+/** Long side of the working image (depth, split, mattes) when the layers are built at an output width. */
+const WORKING_SIDE = 1024;
+
+/** Longest side a layer image may have: the renderers draw layers as they draw pre-scaled images. */
+const MAX_LAYER_SIDE = MAX_PRESCALED_SIDE;
 
 export interface LayerInfo {
   /** 0 = farthest (draw first). */
@@ -44,7 +55,7 @@ export interface LayersManifest {
   /** Absolute directory holding the files below. */
   dir: string;
   source: { path: string; width: number; height: number; hash: string };
-  /** Size of the image area inside each layer PNG (px). */
+  /** Size of the image area inside each layer PNG (px): the working size, or the size asked for (`width`). */
   width: number;
   height: number;
   /** Margin added on every side of each layer PNG, as a share of max(width, height), and in px. */
@@ -78,6 +89,12 @@ export interface LayersOptions extends DepthOptions {
   outDir?: string;
   /** Margin on every side as a share of the long side (default 0.06). */
   overscan?: number;
+  /**
+   * Width (px) of the image area of each layer image; the height follows the image's aspect. Default: the
+   * working size (the decoded image, long side at most `maxSide`). The renderer asks for the width its
+   * largest output draws the image at, as it pre-scales images for Ken Burns.
+   */
+  width?: number;
 }
 
 function layerNames(n: number): string[] {
@@ -94,13 +111,15 @@ export interface BuiltLayer {
 }
 
 /**
- * Pure layer construction (no I/O): image RGB + nearness -> RGBA layers (image size, back to front).
+ * Pure layer construction (no I/O): image RGB + nearness (same size) -> RGBA layers, back to front. The split
+ * and the mattes are computed at the image's size; with `output` (the same picture at another size), the
+ * layers are built at the output's size: its own colours, the mattes upsampled along its edges.
  */
 export function buildLayers(
   img: RgbImage,
   depth: Float32Array,
   count: number,
-  opts: { flat?: boolean; overscan?: number } = {},
+  opts: { flat?: boolean; overscan?: number; output?: RgbImage } = {},
 ): { layers: BuiltLayer[]; thresholds: number[]; method: 'otsu' | 'quantile' } {
   const { width: w, height: h } = img;
   const n = w * h;
@@ -110,7 +129,6 @@ export function buildLayers(
   const dd = rankFilter(depth, w, h, Math.max(1, Math.round(long / 500)), 'max');
   const { thresholds, method } = chooseThresholds(dd, K);
   const cls = classify(dd, thresholds);
-  const rgbF = new Float32Array(img.rgb);
   const feather = Math.max(0.7, long / 700);
   // Hidden areas are filled this far from a layer's own pixels (beyond that, a farther layer shows through).
   const extend = Math.max(2, Math.round(long * Math.max(0.04, (opts.overscan ?? 0.06) * 1.25)));
@@ -125,22 +143,20 @@ export function buildLayers(
   const means = Array.from({ length: K }, (_, k) => (cnt[k]! ? sum[k]! / cnt[k]! : (k + 0.5) / K));
   const m0 = means[0]!;
   const m1 = means[K - 1]!;
+  const paint = opts.output && (opts.output.width !== w || opts.output.height !== h) ? outputPainter(img, opts.output) : workingPainter(img);
   const layers: BuiltLayer[] = [];
   const own = new Uint8Array(n);
   const region = new Float32Array(n);
   for (let k = 0; k < K; k++) {
     maskEquals(cls, k, own);
     let alpha: Float32Array | undefined;
-    let need: Uint8Array | undefined;
     if (k > 0) {
       const near = dilateCoarse(own, w, h, extend);
       regionMask(cls, k, near, region);
       alpha = gaussBlur(region, w, h, feather, 2);
-      need = near; // reused as the "needs colour" mask
-      finishAlpha(alpha, region, cls, k, need);
+      finishAlpha(alpha, region, cls, k);
     }
-    const filled = pushPullFill(rgbF, 3, own, w, h, need);
-    const rgba = packRgba(filled, alpha, n);
+    const rgba = paint(own, alpha);
     const rel = K > 1 && m1 > m0 ? (means[k]! - m0) / (m1 - m0) : k / Math.max(1, K - 1);
     const speed = (0.15 + 0.85 * rel) * (opts.flat ? 0.5 : 1);
     layers.push({
@@ -157,6 +173,50 @@ export function buildLayers(
     });
   }
   return { layers, thresholds: thresholds.map(round3), method };
+}
+
+/**
+ * Colours one layer from its own pixels (1 = own) and its matte (undefined = opaque): own pixels keep the
+ * image's colour, the rest of the matte gets a push-pull continuation of them. RGBA at the painter's size.
+ */
+type Painter = (own: Uint8Array, alpha: Float32Array | undefined) => Uint8Array;
+
+/** Layers at the working size. */
+function workingPainter(img: RgbImage): Painter {
+  const { width: w, height: h } = img;
+  const rgbF = new Float32Array(img.rgb);
+  return (own, alpha) => {
+    const need = alpha && aboveMask(alpha, ALPHA_FLOOR);
+    return packRgba(pushPullFill(rgbF, 3, own, w, h, need), alpha, w * h);
+  };
+}
+
+/**
+ * Layers at the output's size: own pixels and mattes upsampled with the output's luminance as guide (joint
+ * upsampling), so a layer's edge follows the picture's edge at full resolution instead of the working grid.
+ */
+function outputPainter(img: RgbImage, out: RgbImage): Painter {
+  const { width: w, height: h } = img;
+  const { width: W, height: H } = out;
+  const guides: Guides = { low: luminance(img), high: luminance(out), w, h, W, H };
+  const rgbF = new Float32Array(out.rgb);
+  const ownF = new Float32Array(w * h);
+  return (own, alpha) => {
+    for (let i = 0; i < ownF.length; i++) ownF[i] = own[i]!;
+    const known = aboveMask(guidedUpsample(ownF, guides), 0.5);
+    const matte = alpha && guidedUpsample(alpha, guides);
+    const need = matte && aboveMask(matte, ALPHA_FLOOR);
+    return packRgba(pushPullFill(rgbF, 3, known, W, H, need), matte, W * H);
+  };
+}
+
+/** Matte values at or below this are transparent: no colour needed there. */
+const ALPHA_FLOOR = 0.002;
+
+function aboveMask(plane: Float32Array, floor: number): Uint8Array {
+  const m = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) m[i] = plane[i]! > floor ? 1 : 0;
+  return m;
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -213,12 +273,9 @@ function regionMask(cls: Uint8Array, k: number, near: Uint8Array, out: Float32Ar
   }
 }
 
-/** Hidden-and-filled pixels stay fully opaque; `need` (overwritten) marks pixels with any alpha. */
-function finishAlpha(alpha: Float32Array, region: Float32Array, cls: Uint8Array, k: number, need: Uint8Array): void {
-  for (let i = 0; i < alpha.length; i++) {
-    if (region[i] === 1 && cls[i]! > k) alpha[i] = 1;
-    need[i] = alpha[i]! > 0.002 ? 1 : 0;
-  }
+/** Hidden-and-filled pixels stay fully opaque. */
+function finishAlpha(alpha: Float32Array, region: Float32Array, cls: Uint8Array, k: number): void {
+  for (let i = 0; i < alpha.length; i++) if (region[i] === 1 && cls[i]! > k) alpha[i] = 1;
 }
 
 /** Interleaved RGB floats + alpha (undefined = opaque) -> RGBA bytes. */
@@ -262,9 +319,15 @@ export async function prepareLayers(imagePath: string, opts: LayersOptions = {})
   if (!Number.isInteger(count) || count < 2 || count > 6) throw new StillmotionError(`layer count must be a whole number from 2 to 6 (got ${count})`);
   const overscan = opts.overscan ?? 0.06;
   if (!(overscan >= 0 && overscan <= 0.5)) throw new StillmotionError(`overscan must be between 0 and 0.5 (got ${overscan})`);
+  if (opts.width !== undefined && !(Number.isInteger(opts.width) && opts.width >= 1 && opts.width <= MAX_LAYER_SIDE)) {
+    throw new StillmotionError(`layer width must be a whole number from 1 to ${MAX_LAYER_SIDE} (got ${opts.width})`);
+  }
   const estimator = createEstimator(opts.estimator ?? 'heuristic', opts);
-  const image = await loadImage(imagePath, { maxSide: opts.maxSide, maxInputPixels: opts.maxInputPixels, label });
-  const key = contentHash(LAYERS_VERSION, image.bytes, estimator.id, await estimator.tag(), image.width, image.height, count, overscan);
+  // With an output width, depth, split and mattes need only a working size: the layers get the detail.
+  const maxSide = opts.maxSide ?? (opts.width === undefined ? undefined : WORKING_SIDE);
+  const image = await loadImage(imagePath, { maxSide, maxInputPixels: opts.maxInputPixels, label, quiet: opts.width !== undefined });
+  const size = layerSize(image, opts.width);
+  const key = contentHash(LAYERS_VERSION, image.bytes, estimator.id, await estimator.tag(), image.width, image.height, size.width, size.height, count, overscan);
   const cacheDir = path.join(cacheDirFor('layers', opts), key);
 
   const fromCache = async (): Promise<LayersManifest | undefined> => {
@@ -273,7 +336,7 @@ export async function prepareLayers(imagePath: string, opts: LayersOptions = {})
   };
   let manifest = await fromCache();
   if (!manifest) {
-    const depth = await depthForImage(image, estimator, { ...opts, label });
+    const depth = await depthForImage(image, estimator, { ...opts, maxSide, label });
     const useCache = opts.cache !== false;
     // Build in a private temp dir, then move into place: no half-written cache entry or output.
     const baseTmp = useCache ? cacheDirFor('layers', opts) : os.tmpdir();
@@ -282,7 +345,7 @@ export async function prepareLayers(imagePath: string, opts: LayersOptions = {})
     await fs.mkdir(tmp, { recursive: true });
     let built: LayersManifest;
     try {
-      built = await writeLayerFiles(tmp, imagePath, image, depth, count, overscan);
+      built = await writeLayerFiles(tmp, imagePath, image, depth, count, overscan, size, opts.maxInputPixels);
     } catch (err) {
       await fs.rm(tmp, { recursive: true, force: true });
       throw err;
@@ -342,24 +405,56 @@ function manifestForDisk(m: LayersManifest): Omit<LayersManifest, 'dir' | 'cache
   return { ...rest, dir: '.' };
 }
 
+/** The layer images' size: the working size, or `width` wide with the source's aspect. */
+function layerSize(image: LoadedImage, width: number | undefined): { width: number; height: number } {
+  if (width === undefined) return { width: image.width, height: image.height };
+  const aspect = image.sourceWidth / image.sourceHeight;
+  const w = Math.min(width, Math.floor(MAX_LAYER_SIDE * aspect));
+  return { width: Math.max(1, w), height: Math.max(1, Math.min(MAX_LAYER_SIDE, Math.round(w / aspect))) };
+}
+
+/**
+ * The source decoded straight to `width` x `height` (Lanczos, as images are pre-scaled for Ken Burns), upright,
+ * transparent areas flattened onto white as for the working image.
+ */
+async function decodeAtSize(image: LoadedImage, width: number, height: number, label: string, maxInputPixels: number | undefined): Promise<RgbImage> {
+  try {
+    const { data, info } = await sharp(image.bytes, { failOn: 'error', limitInputPixels: maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS })
+      .rotate()
+      .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`${info.channels} channels`);
+    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+  } catch (err) {
+    throw new StillmotionError(`${label}: cannot decode image at ${width}x${height}: ${(err as Error).message}`);
+  }
+}
+
 async function writeLayerFiles(
   dir: string,
   imagePath: string,
-  image: RgbImage & { bytes: Uint8Array; warnings: string[] },
+  image: LoadedImage,
   depth: DepthResult,
   count: number,
   overscan: number,
+  size: { width: number; height: number },
+  maxInputPixels: number | undefined,
 ): Promise<LayersManifest> {
-  const { width: w, height: h } = image;
-  const built = buildLayers(image, depth.data, count, { flat: depth.flat, overscan });
+  const { width: w, height: h } = size;
+  const output = w === image.width && h === image.height ? image : await decodeAtSize(image, w, h, imagePath, maxInputPixels);
+  const built = buildLayers(image, depth.data, count, { flat: depth.flat, overscan, output });
   const m = Math.round(overscan * Math.max(w, h));
   const pngs = await Promise.all(built.layers.map((l) => layerPng(l.rgba, w, h, m)));
   const layers: LayerInfo[] = built.layers.map((l) => ({ ...l.info, file: `layer-${l.info.index}-${l.info.name}.png` }));
   await Promise.all(layers.map((l, i) => fs.writeFile(path.join(dir, l.file), pngs[i]!)));
-  await fs.writeFile(path.join(dir, 'depth.png'), await planeToPng(depth.data, w, h));
+  await fs.writeFile(path.join(dir, 'depth.png'), await planeToPng(depth.data, depth.width, depth.height));
   await fs.writeFile(
     path.join(dir, 'contact-sheet.png'),
-    await contactSheet(image, depth, built.layers.map((l) => ({ rgba: l.rgba, label: `${l.info.index} ${l.info.name}  x${l.info.parallax.toFixed(2)}` }))),
+    await contactSheet(output, depth, built.layers.map((l) => ({ rgba: l.rgba, label: `${l.info.index} ${l.info.name}  x${l.info.parallax.toFixed(2)}` }))),
   );
   const manifest: LayersManifest = {
     version: 1,

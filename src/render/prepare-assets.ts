@@ -23,6 +23,7 @@ import { collectClips, estimateClips, type ClipEvent, type ClipJob, type ClipRes
 import { isHttpUrl } from '../providers/image-source';
 import { buildTimeline, sectionTimings } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
+import { neededLayerWidths } from './layer-widths';
 import { planMediaFacts } from './media-facts';
 
 export interface PreparedClip {
@@ -63,6 +64,8 @@ export interface PrepareAssetsOptions {
   onClipEvent?: (e: ClipEvent) => void;
   /** A preview: prepare only the sections with frames in this inclusive range, in any of these formats. */
   frames?: { range: [number, number]; formats: FormatId[] };
+  /** Output scale of the render (default 1): depth layers are built as large as its largest format draws them. */
+  scale?: number;
 }
 
 /** The parts of an analysis the timeline uses (no loudness curve: it would bloat the props). */
@@ -190,11 +193,13 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
   const needLayers = sections.filter((s) => !s.scene && (s.tier === 2 || (s.tier === 3 && fellBack.has(s.id))));
   const byImage = new Map<string, Section[]>();
   for (const s of needLayers) byImage.set(s.image, [...(byImage.get(s.image) ?? []), s]);
+  const layerWidths = neededLayerWidths(loaded, out, byImage.keys(), opts.frames?.formats ?? plan.formats, opts.scale ?? 1);
   for (const [ref, sections] of byImage) {
     const count = Math.max(...sections.map((s) => s.parallax?.layers ?? 3));
     try {
       const manifest = await prepareLayers(loaded.images[ref]!.file, {
         count,
+        width: layerWidths.get(ref),
         estimator: loaded.plan.depth.estimator,
         cacheDir,
         label: ref,
