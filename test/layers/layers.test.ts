@@ -111,6 +111,74 @@ describe('buildLayers (pure)', () => {
   });
 });
 
+describe('buildLayers at an output size (layers sharper than the working image)', () => {
+  // The same picture at two sizes: a red disc (with a 1 px checker inside, detail only the large one has)
+  // on a blue ground; depth comes at the working size, the layers are built at 4x.
+  const scene = (w: number, h: number, detail: boolean): { rgb: Uint8Array; width: number; height: number } => {
+    const rgb = new Uint8Array(w * h * 3);
+    const s = w / 160;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const disc = (x + 0.5 - 80 * s) ** 2 + (y + 0.5 - 60 * s) ** 2 < (30 * s) ** 2;
+        const checker = detail && (x + y) % 2 === 0 ? 30 : 0;
+        rgb.set(disc ? [200 + checker, 20, 20] : [20, 120, 200], (y * w + x) * 3);
+      }
+    }
+    return { rgb, width: w, height: h };
+  };
+
+  it('keeps the output picture detail, follows its edges, fills behind and stays opaque as a whole', () => {
+    const low = scene(160, 120, false);
+    const depth = new Float32Array(160 * 120);
+    for (let i = 0; i < depth.length; i++) depth[i] = low.rgb[i * 3]! > 100 ? 0.9 : 0.1 + (0.2 * Math.floor(i / 160)) / 120;
+    const W = 640;
+    const H = 480;
+    const out = scene(W, H, true);
+    const { layers } = buildLayers(low, depth, 2, { output: out });
+    const [bg, fg] = layers as [(typeof layers)[0], (typeof layers)[0]];
+    expect(fg.rgba.length).toBe(W * H * 4);
+    const at = (l: typeof fg, x: number, y: number, c: number): number => l.rgba[(y * W + x) * 4 + c]!;
+    // The foreground owns the disc with the output's own pixels: the 1 px checker is there, exactly.
+    for (const [x, y] of [[320, 240], [321, 240], [300, 250], [301, 250]] as const) {
+      expect(at(fg, x, y, 3)).toBe(255);
+      expect(at(fg, x, y, 0)).toBe((x + y) % 2 === 0 ? 230 : 200);
+    }
+    // Its edge is where the large picture's edge is (x = 200 on the row through the centre), not on the
+    // working grid 4 px apart: the matte's steepest step is there, nearly opaque from it inwards. (Outside
+    // it keeps the working matte's feather, which hides where depth and picture edges disagree.)
+    const alphaAt = (x: number): number => at(fg, x, 240, 3);
+    let steepest = 0;
+    for (let x = 170; x < 230; x++) if (alphaAt(x + 1) - alphaAt(x) > alphaAt(steepest + 1) - alphaAt(steepest)) steepest = x;
+    expect(steepest + 1).toBe(200);
+    expect(alphaAt(200) - alphaAt(199)).toBeGreaterThan(50);
+    for (let x = 200; x < 240; x++) expect(alphaAt(x)).toBeGreaterThanOrEqual(200);
+    for (let x = 150; x <= 188; x++) expect(alphaAt(x)).toBeLessThan(60);
+    // Behind the disc the background is opaque and filled with the ground's blue, not the red disc.
+    expect(at(bg, 320, 240, 3)).toBe(255);
+    expect(at(bg, 320, 240, 0)).toBeLessThan(60);
+    expect(at(bg, 320, 240, 2)).toBeGreaterThan(150);
+    // Far from the disc the foreground is clear; the union is opaque everywhere.
+    expect(at(fg, 10, 10, 3)).toBe(0);
+    for (let i = 0; i < W * H; i++) if (bg.rgba[i * 4 + 3] !== 255) throw new Error(`background alpha ${bg.rgba[i * 4 + 3]} at ${i}`);
+  });
+
+  it('the foreground is filled far enough behind its edge for the largest hole-free shift', () => {
+    const low = scene(160, 120, false);
+    const depth = new Float32Array(160 * 120);
+    for (let i = 0; i < depth.length; i++) depth[i] = low.rgb[i * 3]! > 100 ? 0.9 : 0.1;
+    const out = scene(640, 480, true);
+    const { layers } = buildLayers(low, depth, 2, { output: out, overscan: 0.06 });
+    const bg = layers[0]!;
+    // The background carries colour (no hole) under all of the disc, including its far side,
+    // by more than the overscan margin (0.06 of the long side = 38 px) from the disc's edge.
+    for (const x of [205, 240, 320, 400, 435]) {
+      const i = (240 * 640 + x) * 4;
+      expect(bg.rgba[i + 3]).toBe(255);
+      expect(bg.rgba[i]!).toBeLessThan(60);
+    }
+  });
+});
+
 describe('prepareLayers', () => {
   let manifest: LayersManifest;
   let scene: ReturnType<typeof generateScene>;
