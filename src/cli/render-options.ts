@@ -30,6 +30,13 @@ export interface RenderSettings {
   loudness?: LoudnessName;
 }
 
+/** `--frames`: one frame "120" or an inclusive range "0-89". */
+export function parseFrames(v: string): [number, number] | number {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(v.trim());
+  if (!m) throw new StillmotionError(`--frames: expected a frame "120" or a range "0-89" (got "${v}")`);
+  return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+}
+
 /** `--loudness`: a preset name or off. */
 export function parseLoudnessOption(v: string | undefined): LoudnessName | undefined {
   if (v === undefined) return undefined;

@@ -8,9 +8,8 @@ import type { LambdaPrivacy } from '../../../lambda/render-on-lambda';
 import { runBatch, type BatchLambdaOptions } from '../../batch/run-batch';
 import { summaryTable, type BatchRow } from '../../batch/summary-table';
 import { StillmotionError } from '../../errors';
-import { parseFrames } from './render';
 import type { LambdaTargetOptions } from './lambda';
-import { checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseRenderSettings } from '../render-options';
+import { checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings } from '../render-options';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 
 

@@ -12,8 +12,7 @@ import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from
 import { loadPlanFile } from '../../plan/load-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
-import { checkPrivacy, intOption, parseRenderSettings, reportClipResults } from '../render-options';
-import { parseFrames } from './render';
+import { checkPrivacy, intOption, parseFrames, parseRenderSettings, reportClipResults } from '../render-options';
 
 /** Where to render: the options every Lambda command takes. */
 export interface LambdaTargetOptions {

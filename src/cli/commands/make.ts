@@ -8,9 +8,9 @@ import type { Command } from 'commander';
 import { checkOutputDir } from '../../render/output-dir';
 import { checkNameOption, outputStem } from '../../render/output-name';
 import type { RenderResult } from '../../render/render-plan';
-import { LOUDNESS_OPTION_HELP, parseRenderSettings } from '../render-options';
+import { LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings } from '../render-options';
 import { addPlanOptions, runPlanCommand, type PlanCommandOptions, type PlanCommandResult } from './plan';
-import { parseFrames, runRenderCommand, type RenderCommandOptions } from './render';
+import { runRenderCommand, type RenderCommandOptions } from './render';
 
 export type MakeCommandOptions = Omit<PlanCommandOptions, 'out' | 'storyboard'> &
   Omit<RenderCommandOptions, 'budget'> & {

@@ -13,15 +13,8 @@ import { outputLoudnessText } from '../../render/loudness';
 import { renderPlan, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
-import { LOUDNESS_OPTION_HELP, parseRenderSettings, reportClipResults } from '../render-options';
+import { LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings, reportClipResults } from '../render-options';
 import { runLambdaRenderCommand, type LambdaRenderCommandOptions } from './lambda';
-
-
-export function parseFrames(v: string): [number, number] | number {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(v.trim());
-  if (!m) throw new StillmotionError(`--frames: expected a frame "120" or a range "0-89" (got "${v}")`);
-  return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
-}
 
 export interface RenderCommandOptions extends InputPolicyFlags {
   /** Folders besides the plan's own that its files may be in (`make`: the story's folder). */
