@@ -11,7 +11,7 @@ import type { LayerSet } from '../plan/schema';
 import { buildTimeline } from '../timeline/build-timeline';
 import { DOLLY_MAX_SCALE, type ParallaxPath } from '../timeline/parallax';
 import { planMediaFacts } from './media-facts';
-import type { PreparedAssets } from './prepare-assets';
+import type { PreparedAssets } from './prepared-assets';
 import { MAX_PRESCALED_SIDE, neededWidths } from './prescale-images';
 
 /** Largest scale a layer of a parallax path is drawn at (its rest size is 1). */

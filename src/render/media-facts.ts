@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { LoadedPlan } from '../plan/load-plan';
 import type { Media } from '../plan/schema';
-import type { PreparedAssets } from './prepare-assets';
+import type { PreparedAssets } from './prepared-assets';
 
 export function planMediaFacts(loaded: LoadedPlan, assets?: PreparedAssets, url: (file: string) => string = (f) => f): Media {
   const images: Media['images'] = {};

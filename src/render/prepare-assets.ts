@@ -25,30 +25,9 @@ import { buildTimeline, sectionTimings } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import { neededLayerWidths } from './layer-widths';
 import { planMediaFacts } from './media-facts';
+import type { PreparedAssets, PreparedClip } from './prepared-assets';
 
-export interface PreparedClip {
-  file: string;
-  duration: number;
-  width: number;
-  height: number;
-}
-
-export interface PreparedAssets {
-  /** Depth layers per image reference. */
-  layers: Record<string, LayersManifest>;
-  /** Provider clips per section id. */
-  clips: Record<string, PreparedClip>;
-  /** Why a section's tier could not be prepared, per section id. */
-  notes: Record<string, string[]>;
-  /** One result per tier-3 section, in plan order (for reports). */
-  clipResults: (ClipResult & { sectionId: string })[];
-  /** Detected subject per image reference, for sections that give no `focus`. */
-  focus: Record<string, { x: number; y: number }>;
-  /** Audio events for audio-driven motion (music, and narration for speech pauses). */
-  analysis: { music?: AudioEvents; narration: Record<string, AudioEvents> };
-  /** Sections left unprepared because a frame range does not reach them (by id). */
-  outsideRange?: string[];
-}
+export type { PreparedAssets, PreparedClip };
 
 export interface PrepareAssetsOptions {
   cacheDir?: string;
