@@ -10,11 +10,9 @@ import { OUTPUT_FORMATS, type FormatId } from '../src/plan/formats';
 import type { CompositionProps } from '../src/plan/schema';
 import type { FormatProgress } from '../src/render/render-plan';
 import { sleep } from '../src/providers/http';
+import type { X264Preset } from '@remotion/renderer';
+import type { LambdaPrivacy } from './privacy';
 import { isTransientAwsError, withRetries, type RetryPolicy } from './retry';
-
-export type LambdaPrivacy = 'public' | 'private' | 'no-acl';
-export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
-export type LambdaX264Preset = (typeof X264_PRESETS)[number];
 
 export interface LambdaFormatJob {
   format: FormatId;
@@ -36,7 +34,7 @@ export interface LambdaRenderSettings {
   scale?: number;
   frameRange?: [number, number] | null;
   crf?: number;
-  x264Preset?: LambdaX264Preset;
+  x264Preset?: X264Preset;
   framesPerLambda?: number;
   /** Remotion company license key (REMOTION_LICENSE_KEY), sent with each render for usage tracking. */
   licenseKey?: string;

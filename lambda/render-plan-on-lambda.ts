@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { X264Preset } from '@remotion/renderer';
 import { StillmotionError } from '../src/errors';
 import { OUTPUT_FORMATS, outputScale, type FormatId } from '../src/plan/formats';
 import type { LoadedPlan } from '../src/plan/load-plan';
@@ -22,7 +23,8 @@ import type { LambdaTarget } from './config';
 import { awsCredentialSource } from './credentials';
 import { downloadOutput } from './download-output';
 import { buildLambdaProps } from './lambda-props';
-import { renderFormatsOnLambda, type LambdaFormatJob, type LambdaFormatResult, type LambdaPrivacy, type LambdaX264Preset } from './render-on-lambda';
+import type { LambdaPrivacy } from './privacy';
+import { renderFormatsOnLambda, type LambdaFormatJob, type LambdaFormatResult } from './render-on-lambda';
 import type { RetryPolicy } from './retry';
 import { AssetUploader, type UploadStats } from './upload-assets';
 
@@ -37,7 +39,7 @@ export interface LambdaPlanRenderOptions {
   scale?: number;
   frames?: [number, number] | number;
   crf?: number;
-  x264Preset?: LambdaX264Preset;
+  x264Preset?: X264Preset;
   framesPerLambda?: number;
   privacy?: LambdaPrivacy;
   cacheDir?: string;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { X264Preset } from '@remotion/renderer';
 import type { LoudnessName } from '../audio/loudness-target';
 import type { LambdaTarget } from '../../lambda/config';
-import type { LambdaPrivacy } from '../../lambda/render-on-lambda';
+import type { LambdaPrivacy } from '../../lambda/privacy';
 import type { RetryPolicy } from '../../lambda/retry';
 import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
 import type { InputPolicy } from '../net/input-policy';

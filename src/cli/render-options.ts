@@ -3,13 +3,15 @@
  * once, each problem naming its flag.
  */
 import type { X264Preset } from '@remotion/renderer';
+import { BrowserSafeApis } from '@remotion/renderer/client';
+import { LAMBDA_PRIVACY } from '../../lambda/privacy';
 import { isLoudnessName, LOUDNESS_NAMES, type LoudnessName } from '../audio/loudness-target';
 import { StillmotionError } from '../errors';
 import { outputScale, parseFormatList, type FormatId } from '../plan/formats';
 import type { ClipResult } from '../providers/collect-clips';
 
-export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
-export const LAMBDA_PRIVACY = ['public', 'private', 'no-acl'] as const;
+/** The x264 presets Remotion accepts, from Remotion itself (its light, browser-safe entry). */
+const X264_PRESETS: readonly string[] = BrowserSafeApis.x264PresetOptions;
 
 export interface RenderSettingsFlags {
   formats?: string;
@@ -72,7 +74,7 @@ export function parseScale(v: string): number {
 
 export function parseRenderSettings(o: RenderSettingsFlags): RenderSettings {
   const scale = o.scale === undefined ? undefined : parseScale(o.scale);
-  if (o.preset && !(X264_PRESETS as readonly string[]).includes(o.preset)) {
+  if (o.preset && !X264_PRESETS.includes(o.preset)) {
     throw new StillmotionError(`--preset: one of ${X264_PRESETS.join(', ')} (got "${o.preset}")`);
   }
   const crf = o.crf === undefined ? undefined : Number(o.crf);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { LambdaPrivacy } from '../../../lambda/render-on-lambda';
+import type { LambdaPrivacy } from '../../../lambda/privacy';
 import { runBatch, type BatchLambdaOptions } from '../../batch/run-batch';
 import { summaryTable, type BatchRow } from '../../batch/summary-table';
 import { StillmotionError } from '../../errors';

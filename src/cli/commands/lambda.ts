@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { LambdaPlanRenderResult } from '../../../lambda/render-plan-on-lambda';
-import type { LambdaPrivacy, LambdaX264Preset } from '../../../lambda/render-on-lambda';
+import type { LambdaPrivacy } from '../../../lambda/privacy';
 import { StillmotionError } from '../../errors';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
@@ -79,7 +79,7 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
       scale,
       frames,
       crf,
-      x264Preset: x264Preset as LambdaX264Preset | undefined,
+      x264Preset,
       framesPerLambda,
       privacy: o.privacy as LambdaPrivacy | undefined,
       cacheDir: cache,
