@@ -12,9 +12,10 @@
  *                    the climax (intensity ~0.95) adds ~1.0, one at a rising section of 0.76 ~0.25,
  *                    one at a calm section 0.05.
  */
+import { TIER_NAMES } from '../plan/tiers';
 import type { ArcRole, SectionArc } from './arc-types';
 
-export const TIER_COUNT = 4;
+export const TIER_COUNT = TIER_NAMES.length;
 /** Bonus for the tier a director explicitly asks for (openai director). */
 export const PREFERRED_TIER_BONUS = 0.3;
 

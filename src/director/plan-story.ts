@@ -14,6 +14,7 @@ import { isUrl } from '../media/fetch-remote';
 import { probeAudio } from '../media/probe-audio';
 import { parsePlan } from '../plan/load-plan';
 import type { DirectorRecord, Plan } from '../plan/schema';
+import { TIER_SHORT_NAMES } from '../plan/tiers';
 import type { Story } from '../story/load-story';
 import type { StoryMedia } from '../story/story-media';
 import { sectionTimings } from '../timeline/build-timeline';
@@ -32,7 +33,6 @@ import { clipCostUsd, COST_UNITS_PER_USD, defaultModelOf, depthCostUsd, DEFAULT_
 import { DEFAULT_SPEND, spendRules, type SpendPolicy } from './spend-policy';
 import { transitionFor } from './transitions';
 
-export const TIER_NAMES = ['still', 'Ken Burns', 'parallax', 'AI clip'] as const;
 type DepthEstimator = Plan['depth']['estimator'];
 
 export interface PlanStoryOptions {
@@ -311,7 +311,7 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
             : 'no AI clip: a change of motion does more here';
       whys.push(`${whyNot}; ${kept}`);
     } else if (idealTier > tier && values[idealTier]! - values[tier]! >= HELD_BACK) {
-      whys.push(`${TIER_NAMES[idealTier]} would add more here, but the budget goes further elsewhere`);
+      whys.push(`${TIER_SHORT_NAMES[idealTier]} would add more here, but the budget goes further elsewhere`);
     }
     const hold = holdFor(a.role, tier, a.information, seconds[j]!);
     if (hold.hold) {

@@ -9,6 +9,7 @@ import { DEFAULT_LOUDNESS, INTEGRATED_RANGE, LOUDNESS_NAMES, TRUE_PEAK_RANGE } f
 import { CLIP_MODES, splitModelMode, type ClipMode } from '../providers/model-mode';
 import { FORMAT_IDS } from './formats';
 import { customSceneSchema } from './scene-types';
+import { TIER_NAMES } from './tiers';
 
 export const formatSchema = z.enum(FORMAT_IDS).describe('Aspect ratio: 16:9 (1920x1080), 9:16 (1080x1920) or 1:1 (1080x1080)');
 
@@ -154,7 +155,7 @@ export const sectionSchema = z.strictObject({
     .union([z.number().gt(0).max(3600), z.literal('auto')])
     .default('auto')
     .describe('Seconds, or "auto" = narration length plus padding'),
-  tier: z.number().int().min(0).max(3).default(1).describe('0 still, 1 Ken Burns, 2 parallax, 3 AI video clip'),
+  tier: z.number().int().min(0).max(TIER_NAMES.length - 1).default(1).describe(TIER_NAMES.map((name, tier) => `${tier} ${name}`).join(', ')),
   motion: motionSchema.optional(),
   scene: customSceneSchema.optional().describe('A custom scene type instead of the tier\'s own scene'),
   focus: pointSchema.optional().describe('The subject; kept in frame in every format (default: centre)'),

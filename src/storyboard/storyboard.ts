@@ -9,6 +9,7 @@
 import sharp from 'sharp';
 import type { LoadedPlan } from '../plan/load-plan';
 import type { Plan, Section } from '../plan/schema';
+import { TIER_SHORT_NAMES } from '../plan/tiers';
 import { estimatePlanCost } from '../director/plan-cost';
 import { cropAt, type Crop } from '../timeline/camera';
 import { DEFAULT_MOTION_CYCLE, resolveMotion } from '../timeline/motion';
@@ -24,7 +25,7 @@ const BG = '#17181c';
 const FONT = "DejaVu Sans, Verdana, sans-serif";
 
 export const TIER_COLOURS = ['#9e9e9e', '#43b581', '#3d8bfd', '#e040fb'] as const;
-const TIER_LABELS = ['T0 still', 'T1 Ken Burns', 'T2 parallax', 'T3 AI clip'];
+const TIER_LABELS = TIER_SHORT_NAMES.map((name, tier) => `T${tier} ${name}`);
 
 export interface StoryboardSection {
   id: string;

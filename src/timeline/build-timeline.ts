@@ -16,9 +16,8 @@ import { DEFAULT_MOTION_CYCLE, resolveMotion, resolveStill } from './motion';
 import { resolveParallax } from './parallax';
 import { motionMultiplierAt } from '../audio/motion-envelope';
 import { beatPulse, musicOnTimeline, narrationSpan, placeCut, speedMultipliers, syncOn, warpFromSpeeds, type CutExplanation } from './audio-sync';
+import { TIER_NAMES } from '../plan/tiers';
 import type { MusicTrack, NarrationClip, ResolvedTransition, SceneKind, Timeline, TimelineScene } from './types';
-
-const TIER_NAMES = ['still', 'Ken Burns', 'parallax', 'AI video clip'];
 
 export interface SectionTiming {
   id: string;

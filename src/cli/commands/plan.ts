@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { createOpenAiDirector } from '../../director/openai-director';
 import { heuristicDirector } from '../../director/heuristic-director';
 import { planEdits, readKeepPlan } from '../../director/keep-merge';
-import { planStory, TIER_NAMES, type StoryPlan } from '../../director/plan-story';
+import { planStory, type StoryPlan } from '../../director/plan-story';
+import { TIER_SHORT_NAMES } from '../../plan/tiers';
 import { StillmotionError } from '../../errors';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
@@ -154,7 +155,7 @@ export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUs
     const role = /^([a-z]+),/.exec(s.reason ?? '')?.[1] ?? (s.pinned ? 'pinned' : 'kept');
     const motion =
       s.tier === 3 ? `${s.clip?.provider ?? 'luma'} clip` : s.tier === 2 ? `parallax ${s.parallax?.preset ?? 'orbit'}` : s.tier === 1 ? (typeof s.motion === 'string' ? s.motion : s.motion && 'preset' in s.motion ? s.motion.preset : s.motion ? 'custom' : 'auto') : 'hold';
-    return [String(i + 1), s.id, role, s.intensity?.toFixed(2) ?? '-', `${s.tier} ${TIER_NAMES[s.tier]}`, motion, r.seconds[i]!.toFixed(1), formatUsd(r.cost.sections[i]!)];
+    return [String(i + 1), s.id, role, s.intensity?.toFixed(2) ?? '-', `${s.tier} ${TIER_SHORT_NAMES[s.tier]}`, motion, r.seconds[i]!.toFixed(1), formatUsd(r.cost.sections[i]!)];
   });
   const head = ['#', 'section', 'role', 'intensity', 'tier', 'motion', 'seconds', 'cost'];
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
