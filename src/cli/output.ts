@@ -6,7 +6,6 @@ const paint = (code: string, s: string): string => (useColor() ? `\x1b[${code}m$
 
 export const red = (s: string): string => paint('31', s);
 export const yellow = (s: string): string => paint('33', s);
-export const dim = (s: string): string => paint('2', s);
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

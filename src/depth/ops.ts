@@ -3,18 +3,6 @@
  * Everything here is O(pixels) (running sums, separable passes) so depth and layers stay fast in plain JS.
  */
 
-export interface Plane {
-  data: Float32Array;
-  width: number;
-  height: number;
-}
-
-export function plane(width: number, height: number, fill = 0): Plane {
-  const data = new Float32Array(width * height);
-  if (fill !== 0) data.fill(fill);
-  return { data, width, height };
-}
-
 /** Box mean over a (2r+1)^2 window, edges handled by shrinking the window (exact mean of in-image pixels). */
 export function boxBlur(src: Float32Array, w: number, h: number, r: number, out: Float32Array = new Float32Array(w * h)): Float32Array {
   if (r <= 0) {
@@ -196,23 +184,6 @@ export function resizeBilinear(src: Float32Array, w: number, h: number, nw: numb
   return out;
 }
 
-/** Area-average downscale by box sampling (for shrinking a plane by a large factor without aliasing). */
-export function resizeArea(src: Float32Array, w: number, h: number, nw: number, nh: number): Float32Array {
-  if (nw >= w || nh >= h) return resizeBilinear(src, w, h, nw, nh);
-  const out = new Float32Array(nw * nh);
-  const cnt = new Float32Array(nw * nh);
-  for (let y = 0; y < h; y++) {
-    const ty = Math.min(nh - 1, Math.floor((y * nh) / h));
-    for (let x = 0; x < w; x++) {
-      const tx = Math.min(nw - 1, Math.floor((x * nw) / w));
-      out[ty * nw + tx]! += src[y * w + x]!;
-      cnt[ty * nw + tx]! += 1;
-    }
-  }
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! / Math.max(1, cnt[i]!);
-  return out;
-}
-
 /** Guided-filter coefficients: the box-averaged a, b of q = a * guide + b (He et al. 2010). */
 export function guidedCoefficients(guide: Float32Array, p: Float32Array, w: number, h: number, r: number, eps: number): { a: Float32Array; b: Float32Array } {
   const n = w * h;
@@ -283,19 +254,6 @@ export function normalizeRobust(data: Float32Array, qlo = 0.02, qhi = 0.98): boo
   }
   for (let i = 0; i < data.length; i++) data[i] = Math.min(1, Math.max(0, (data[i]! - lo) / range));
   return true;
-}
-
-export function mean(data: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < data.length; i++) s += data[i]!;
-  return data.length ? s / data.length : 0;
-}
-
-export function stddev(data: Float32Array): number {
-  const m = mean(data);
-  let s = 0;
-  for (let i = 0; i < data.length; i++) s += (data[i]! - m) ** 2;
-  return data.length ? Math.sqrt(s / data.length) : 0;
 }
 
 /** Spearman rank correlation of two equally long samples (ties get their average rank). */

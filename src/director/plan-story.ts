@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatUsd, roundUsd } from '../cost/prices';
-import { detectFocus } from '../focus';
+import { detectFocus } from '../focus/detect';
 import { isUrl } from '../media/fetch-remote';
 import { probeAudio } from '../media/probe-audio';
 import { parsePlan } from '../plan/load-plan';

@@ -5,7 +5,8 @@
  * cached by content), tiers 0 and 1 are free.
  */
 import { estimateClipCost, estimateDepthCost } from '../cost/prices';
-import { createProvider, type ProviderId } from '../providers';
+import { createProvider } from '../providers';
+import type { ProviderId } from '../providers/types';
 
 /** Integer cost units per USD: the optimiser compares integers, so "within budget" is exact. */
 export const COST_UNITS_PER_USD = 10_000;

@@ -15,11 +15,6 @@ const PREFIX = 'stillmotion-run-';
 /** The temp folder before this process pointed TMPDIR at its scratch folder. */
 let systemTemp: string | null = null;
 
-/** The system temp folder: for files meant to outlive this process (e.g. a browser unpacked once per machine). */
-export function systemTempDir(): string {
-  return systemTemp ?? os.tmpdir();
-}
-
 /**
  * Calls `fn` with os.tmpdir() answering the system temp folder. Only what `fn` reads before its
  * first await sees it: TMPDIR is put back as soon as `fn` returns its promise.

@@ -6,12 +6,6 @@ import { LumaProvider } from './luma';
 import { RunwayProvider } from './runway';
 import type { ClipProvider, ProviderId } from './types';
 
-export * from './types';
-export { ProviderError, redact } from './errors';
-export type { ProviderOptions } from './base';
-export { LumaProvider, RunwayProvider, KlingProvider, HaiperProvider };
-export { S3ImageUploader, uploaderFromEnv, type ImageUploader } from './image-source';
-
 export function createProvider(id: ProviderId, opts: ProviderOptions = {}): ClipProvider {
   switch (id) {
     case 'luma':
