@@ -30,6 +30,7 @@ import sharp from 'sharp';
 import type { HashPart } from '../cache/content-hash';
 import { PRICE_TABLE } from '../cost/prices';
 import { StillmotionError } from '../errors';
+import { dataUriPrefix, inlineLength } from '../providers/constraints';
 import { ProviderError } from '../providers/errors';
 import { HttpClient, downloadFile, sleep } from '../providers/http';
 import type { RetryPolicy } from '../providers/types';
@@ -213,13 +214,13 @@ export function replicateErrorMessage(body: unknown): string | undefined {
  * smaller again (by the measured overshoot) while the encoding is too large.
  */
 export async function encodeUpload(img: RgbImage, side = DEFAULT_UPLOAD_SIDE): Promise<{ uri: string; width: number; height: number }> {
-  const prefix = 'data:image/jpeg;base64,';
+  const prefix = dataUriPrefix('jpeg');
   let s = Math.min(1, side / Math.max(img.width, img.height));
   for (;;) {
     const width = Math.max(1, Math.round(img.width * s));
     const height = Math.max(1, Math.round(img.height * s));
     const jpg = await sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } }).resize(width, height).jpeg({ quality: UPLOAD_JPEG_QUALITY }).toBuffer();
-    const size = prefix.length + Math.ceil(jpg.length / 3) * 4;
+    const size = inlineLength(jpg.length, prefix);
     if (size <= MAX_DATA_URI_BYTES) return { uri: `${prefix}${jpg.toString('base64')}`, width, height };
     if (width === 1 && height === 1) throw new StillmotionError('hosted depth: cannot fit the image under the upload limit');
     // Bytes grow with the pixel count: shrink both sides by the square root of the overshoot, and a margin.

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DEFAULT_LOUDNESS, INTEGRATED_RANGE, LOUDNESS_NAMES, TRUE_PEAK_RANGE } from '../audio/loudness-target';
 import { CLIP_MODES, splitModelMode, type ClipMode } from '../providers/model-mode';
+import { PROVIDER_IDS } from '../providers/types';
 import { FORMAT_IDS } from './formats';
 import { customSceneSchema } from './scene-types';
 import { TIER_NAMES } from './tiers';
@@ -95,10 +96,9 @@ export const parallaxSchema = z
   })
   .describe('Tier 2 parallax: layers from a depth map move at speeds set by their depth');
 
-export const PROVIDERS = ['luma', 'runway', 'kling', 'haiper'] as const;
 export const clipSchema = z
   .strictObject({
-    provider: z.enum(PROVIDERS).default('luma').describe('Image-to-video provider (haiper: legacy API)'),
+    provider: z.enum(PROVIDER_IDS).default('luma').describe('Image-to-video provider (haiper: legacy API)'),
     model: z
       .string()
       .min(1)

@@ -1,8 +1,10 @@
 /** The one interface every image-to-video provider implements (tier 3 clips). */
+import type { FormatId } from '../plan/formats';
 
-export type AspectRatio = '16:9' | '9:16' | '1:1';
-export type ProviderId = 'luma' | 'runway' | 'kling' | 'haiper';
-export const PROVIDER_IDS: readonly ProviderId[] = ['luma', 'runway', 'kling', 'haiper'];
+/** A clip is generated in the aspect of one of the output formats. */
+export type AspectRatio = FormatId;
+export const PROVIDER_IDS = ['luma', 'runway', 'kling', 'haiper'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
 export const DEFAULT_PROVIDER: ProviderId = 'luma';
 /** Every API called through HttpClient: the clip providers, and Replicate (hosted depth). */
 export type ApiId = ProviderId | 'replicate';

@@ -13,7 +13,7 @@ import { openClipCache } from '../cache/clip-cache';
 import type { AudioAnalysis } from '../audio/types';
 import { Ledger } from '../cost/ledger';
 import { formatUsd } from '../cost/prices';
-import { detectFocus } from '../focus';
+import { detectFocus } from '../focus/detect';
 import { prepareLayers, type LayersManifest } from '../layers';
 import { probeVideo } from '../media/probe-video';
 import type { FormatId } from '../plan/formats';
@@ -21,6 +21,7 @@ import type { LoadedPlan } from '../plan/load-plan';
 import type { AudioEvents, Section } from '../plan/schema';
 import { collectClips, estimateClips, type ClipEvent, type ClipJob, type ClipResult, type CollectOptions } from '../providers/collect-clips';
 import { isHttpUrl } from '../providers/image-source';
+import type { AspectRatio } from '../providers/types';
 import { buildTimeline, sectionTimings } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import { neededLayerWidths } from './layer-widths';
@@ -61,7 +62,7 @@ export function audioEvents(a: AudioAnalysis): AudioEvents {
 }
 
 /** The aspect a section's clip is generated in: the plan's first format (one clip serves every format). */
-function clipAspect(formats: FormatId[]): '16:9' | '9:16' | '1:1' {
+function clipAspect(formats: FormatId[]): AspectRatio {
   return formats[0] ?? '16:9';
 }
 

@@ -5,9 +5,9 @@
  * Paths are relative to the story file. Pure module.
  */
 import { z } from 'zod';
+import { PROVIDER_IDS } from '../providers/types';
 import {
   DEPTH_ESTIMATORS,
-  PROVIDERS,
   SPEND_POLICIES,
   defaultsSchema,
   duplicateIdProblems,
@@ -62,7 +62,7 @@ export const storySettingsShape = {
   depth: z.strictObject({ estimator: z.enum(DEPTH_ESTIMATORS) }).optional().describe('How tier 2 depth maps are made (hosted costs ~$0.02/image)'),
   clips: z
     .strictObject({
-      provider: z.enum(PROVIDERS).describe('Image-to-video provider for tier 3 (default runway)'),
+      provider: z.enum(PROVIDER_IDS).describe('Image-to-video provider for tier 3 (default runway)'),
       model: z.string().min(1).optional().describe('Provider model (default: the provider\'s default)'),
     })
     .optional()

@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../../fs/atomic-write';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
 import { checkOutputDir } from '../../render/output-dir';
-import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, PROVIDERS, SPEND_POLICIES, type Plan } from '../../plan/schema';
+import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, SPEND_POLICIES, type Plan } from '../../plan/schema';
+import { PROVIDER_IDS } from '../../providers/types';
 import { storyboardPng } from '../../storyboard/storyboard';
 import { loadStory } from '../../story/load-story';
 import { probeStoryMedia } from '../../story/story-media';
@@ -102,7 +103,7 @@ export async function runPlanCommand(
 ): Promise<PlanCommandResult> {
   const budgetUsd = parseBudget(o.budget);
   const directorName = oneOf('--director', o.director ?? 'heuristic', DIRECTOR_NAMES)!;
-  const provider = oneOf('--provider', o.provider, PROVIDERS);
+  const provider = oneOf('--provider', o.provider, PROVIDER_IDS);
   const depthEstimator = oneOf('--depth', o.depth, DEPTH_ESTIMATORS);
   const spend = oneOf('--spend', o.spend, SPEND_POLICIES);
   if (o.out && path.extname(o.out).toLowerCase() !== '.json') throw new StillmotionError(`--out: the plan is JSON: give a .json file (got "${o.out}")`);
@@ -181,7 +182,7 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--openai-model <model>', 'model for the openai director (default: STILLMOTION_OPENAI_MODEL, else gpt-4o-mini)')
     .option('--keep [plan]', 're-plan, keeping the sections (and settings) you edited or pinned in this plan (default: the plan being written)')
     .option('--force', 'overwrite the plan even where you edited or pinned it (without --keep or --force, an edited plan is never overwritten)')
-    .option('--provider <id>', `AI clip provider for tier 3: ${PROVIDERS.join(', ')} (default: the story's, else runway)`)
+    .option('--provider <id>', `AI clip provider for tier 3: ${PROVIDER_IDS.join(', ')} (default: the story's, else runway)`)
     .option('--clip-model <model>', 'AI clip model (default: the provider\'s default)')
     .option('--depth <estimator>', `depth maps for tier 2: ${DEPTH_ESTIMATORS.join(', ')} (hosted costs ~$0.02/image)`)
     .option('--cache <dir>', 'cache directory (for downloaded URL images)', '.stillmotion/cache');
