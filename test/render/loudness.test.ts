@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../../src/plan/load-plan';
 import { renderPlan, type RenderResult } from '../../src/render/render-plan';
 import { RenderSession } from '../../src/render/render-session';
-import { tempDir, writePlan, writeSolidImage } from '../helpers/fixtures';
+import { normaliseLoudness } from '../../src/audio/loudness-normalise';
+import { outputLoudnessText } from '../../src/render/loudness';
+import { tempDir, writePlan, writeSolidImage, writeWav } from '../helpers/fixtures';
 import { decodePlanar, integratedLoudness, measureFile, truePeakLinear } from '../helpers/loudness-meter';
 import { runCliInProcess } from '../helpers/run-cli';
 
@@ -56,6 +58,23 @@ describe('the test meter (BS.1770-4)', () => {
       // ebur128 prints one decimal.
       expect(Math.abs(m.integrated - reference.integrated), file).toBeLessThanOrEqual(0.1);
       expect(Math.abs(m.truePeak - reference.truePeak), file).toBeLessThanOrEqual(0.2);
+    }
+  });
+});
+
+describe('normaliseLoudness', () => {
+  it('leaves silence as it is (no gain can bring it to a target) and says so', async () => {
+    const dir = await tempDir();
+    try {
+      const silent = await writeWav(path.join(dir, 'silent.wav'), 2, { amplitude: 0 });
+      const out = path.join(dir, 'out.m4a');
+      const r = await normaliseLoudness(silent, out, { integrated: -14, truePeak: -1 });
+      expect(r.mode).toBe('silent');
+      expect(r.filter).toBeNull();
+      expect((await measureFile(out)).integrated).toBe(-Infinity);
+      expect(outputLoudnessText({ integrated: r.output.integrated, truePeak: r.output.truePeak, target: { integrated: -14, truePeak: -1 }, mode: r.mode })).toMatch(/loudness silent \(target -14 LUFS.*silent, left as is\)/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 });
