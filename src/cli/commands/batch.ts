@@ -8,7 +8,7 @@ import type { LambdaPrivacy } from '../../../lambda/privacy';
 import { runBatch, type BatchLambdaOptions } from '../../batch/run-batch';
 import { summaryTable, type BatchRow } from '../../batch/summary-table';
 import { StillmotionError } from '../../errors';
-import type { LambdaTargetOptions } from './lambda';
+import { lambdaRenderOptions, type LambdaTargetOptions } from './lambda';
 import { checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings } from '../render-options';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 
@@ -87,7 +87,7 @@ export async function runBatchCommand(inputs: string[], o: BatchCommandOptions):
 }
 
 export function register(program: Command): void {
-  addInputPolicyOptions(program.command('batch'))
+  const batch = addInputPolicyOptions(program.command('batch'))
     .description('Render many plans (plan files, folders of plans or globs), resumably; one summary table at the end')
     .argument('<plans...>', 'plan files, folders of plans, or globs such as "plans/*.json" (quoted)')
     .option('--lambda', 'render on Remotion Lambda (run `stillmotion lambda deploy` first)')
@@ -103,15 +103,8 @@ export function register(program: Command): void {
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
     .option('--budget <usd>', 'most USD to spend on AI clips per plan (overrides each plan\'s budget)')
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
-    .option('--browser-executable <path>', 'Chrome/Chromium for local renders (also REMOTION_BROWSER_EXECUTABLE)')
-    .option('--download', 'with --lambda: also download the outputs into --out')
-    .option('--privacy <p>', 'with --lambda: public (default), private (presigned links) or no-acl')
-    .option('--frames-per-lambda <n>', 'with --lambda: frames each function renders')
-    .option('--region <region>', 'with --lambda: AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION)')
-    .option('--function <name>', 'with --lambda: render function (also STILLMOTION_LAMBDA_FUNCTION)')
-    .option('--bucket <name>', 'with --lambda: S3 bucket (also STILLMOTION_LAMBDA_BUCKET)')
-    .option('--serve-url <url>', 'with --lambda: deployed site (also STILLMOTION_LAMBDA_SERVE_URL)')
-    .option('--config <file>', 'with --lambda: config written by `lambda deploy` (also STILLMOTION_LAMBDA_CONFIG)')
+    .option('--browser-executable <path>', 'Chrome/Chromium for local renders (also REMOTION_BROWSER_EXECUTABLE)');
+  lambdaRenderOptions(batch, 'with --lambda: ')
     .addHelpText(
       'after',
       `\nOutputs <out>/<name>-16x9.mp4 ... per plan, <name> from the plan's path (launch-day/plan.json -> launch-day).\nA rerun skips every format whose inputs (plan, images, audio, settings) are unchanged and whose file is still there;\n${path.join('<out>', '.stillmotion-batch.json')} records what is done. Exits non-zero when a plan did not finish.`,

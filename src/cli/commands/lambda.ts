@@ -121,11 +121,32 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
   return result;
 }
 
+/** Where `lambda deploy` puts the function and site. */
 function targetOptions(c: Command): Command {
   return c
-    .option('--region <region>', 'AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION; default: the deployed config, AWS_REGION, us-east-1)')
-    .option('--bucket <name>', 'S3 bucket (also STILLMOTION_LAMBDA_BUCKET; default: the deployed config)')
-    .option('--config <file>', 'Lambda config written by `lambda deploy` (also STILLMOTION_LAMBDA_CONFIG)');
+    .option('--region <region>', REGION_HELP)
+    .option('--bucket <name>', BUCKET_HELP)
+    .option('--config <file>', CONFIG_HELP);
+}
+
+const REGION_HELP = 'AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION; default: the deployed config, AWS_REGION, us-east-1)';
+const BUCKET_HELP = 'S3 bucket (also STILLMOTION_LAMBDA_BUCKET; default: the deployed config)';
+const CONFIG_HELP = 'Lambda config written by `lambda deploy` (also STILLMOTION_LAMBDA_CONFIG)';
+
+/**
+ * The flags of a render on Lambda, shared by `lambda render`, `render --lambda` and `batch --lambda`.
+ * `when` ("--lambda: ") marks them in commands that also render locally.
+ */
+export function lambdaRenderOptions(c: Command, when = ''): Command {
+  return c
+    .option('--region <region>', `${when}${REGION_HELP}`)
+    .option('--function <name>', `${when}render function (also STILLMOTION_LAMBDA_FUNCTION; default: the deployed config)`)
+    .option('--bucket <name>', `${when}${BUCKET_HELP}`)
+    .option('--serve-url <url>', `${when}deployed site (also STILLMOTION_LAMBDA_SERVE_URL; default: the deployed config)`)
+    .option('--config <file>', `${when}${CONFIG_HELP}`)
+    .option('--privacy <p>', `${when}outputs public (readable by URL; the default), private (presigned links) or no-acl`)
+    .option('--download', `${when}also download the outputs into --out`)
+    .option('--frames-per-lambda <n>', `${when}frames each function renders (default: chosen by Remotion)`);
 }
 
 export function register(program: Command): void {
@@ -173,22 +194,17 @@ export function register(program: Command): void {
     );
   });
 
-  targetOptions(
+  lambdaRenderOptions(
     addInputPolicyOptions(lambda.command('render'))
       .description('Render a motion plan on Lambda, all formats in parallel; prints output URLs and the Lambda cost')
       .argument('<plan>', 'plan JSON file')
       .option('--formats <list>', "comma-separated formats: 16:9,9:16,1:1 (default: the plan's formats)")
-      .option('--function <name>', 'render function (also STILLMOTION_LAMBDA_FUNCTION; default: the deployed config)')
-      .option('--serve-url <url>', 'deployed site (also STILLMOTION_LAMBDA_SERVE_URL; default: the deployed config)')
-      .option('--privacy <p>', 'outputs: public (readable by URL), private (presigned links) or no-acl', 'public')
-      .option('--download', 'also download the outputs into --out')
       .option('--out <dir>', 'output directory for --download', 'out')
       .option('--name <stem>', 'output file name stem (default: the plan title as a slug)')
       .option('--scale <factor>', 'output size factor, e.g. 0.5 for half size')
       .option('--frames <a-b>', 'render only frames a to b (inclusive)')
       .option('--preset <x264>', 'x264 preset (default veryfast)')
       .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
-      .option('--frames-per-lambda <n>', 'frames each function renders (default: chosen by Remotion)')
       .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
       .option('--budget <usd>', "most USD to spend on AI clips (overrides the plan's budget)")
       .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2'),

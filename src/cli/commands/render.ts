@@ -14,7 +14,7 @@ import { renderPlan, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
 import { LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings, reportClipResults } from '../render-options';
-import { runLambdaRenderCommand, type LambdaRenderCommandOptions } from './lambda';
+import { lambdaRenderOptions, runLambdaRenderCommand, type LambdaRenderCommandOptions } from './lambda';
 
 export interface RenderCommandOptions extends InputPolicyFlags {
   /** Folders besides the plan's own that its files may be in (`make`: the story's folder). */
@@ -97,7 +97,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
 }
 
 export function register(program: Command): void {
-  addInputPolicyOptions(program.command('render'))
+  const render = addInputPolicyOptions(program.command('render'))
     .description('Render a motion plan to one MP4 per format (H.264 + AAC)')
     .argument('<plan>', 'plan JSON file')
     .option('--formats <list>', 'comma-separated formats: 16:9,9:16,1:1 (default: the plan\'s formats)')
@@ -114,16 +114,9 @@ export function register(program: Command): void {
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
     .option('--draft', 'preview quality: half size and x264 ultrafast (unless --scale / --preset say otherwise)')
     .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')
-    .option('--lambda', 'render on Remotion Lambda (see `stillmotion lambda deploy`) instead of this machine')
-    .option('--region <region>', '--lambda: AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION)')
-    .option('--function <name>', '--lambda: render function (also STILLMOTION_LAMBDA_FUNCTION; default: the deployed config)')
-    .option('--bucket <name>', '--lambda: S3 bucket (also STILLMOTION_LAMBDA_BUCKET; default: the deployed config)')
-    .option('--serve-url <url>', '--lambda: deployed site (also STILLMOTION_LAMBDA_SERVE_URL; default: the deployed config)')
-    .option('--config <file>', '--lambda: config written by `lambda deploy` (also STILLMOTION_LAMBDA_CONFIG)')
-    .option('--privacy <p>', '--lambda: outputs public (readable by URL), private (presigned links) or no-acl', 'public')
-    .option('--download', '--lambda: also download the outputs into --out')
-    .option('--frames-per-lambda <n>', '--lambda: frames each function renders (default: chosen by Remotion)')
     .option('--explain', 'print the resolved timeline (where each cut landed and why) and write it to <out>/<name>.timeline.json')
+    .option('--lambda', 'render on Remotion Lambda (see `stillmotion lambda deploy`) instead of this machine');
+  lambdaRenderOptions(render, '--lambda: ')
     .addHelpText(
       'after',
       '\nOutputs <out>/<name>-16x9.mp4 (1920x1080), -9x16.mp4 (1080x1920), -1x1.mp4 (1080x1080).\nExits non-zero when the plan is invalid or a render fails.',
