@@ -8,14 +8,14 @@ import path from 'node:path';
 import { contentHash, type HashPart } from '../cache/content-hash';
 import { StillmotionError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { DEPTH_ESTIMATORS } from '../plan/schema';
 import { cacheDirFor, readCached, type CacheOptions } from './cache';
 import { flatPreset, heuristicDepth, refineToSize } from './heuristic';
 import { hostedDepth, hostedTag, type HostedDepthOptions } from './hosted';
 import { loadImage, luminance, planeToPng, pngToPlane, resizeRgb, type LoadedImage, type RgbImage } from './image-io';
 import { onnxDepth, resolveModelPath, type OnnxDepthOptions } from './onnx';
 
-export const ESTIMATORS = ['heuristic', 'onnx', 'hosted'] as const;
-export type EstimatorId = (typeof ESTIMATORS)[number];
+export type EstimatorId = (typeof DEPTH_ESTIMATORS)[number];
 
 /** Bump when the heuristic or the post-processing changes, so old cache entries are not reused. */
 const DEPTH_VERSION = 'depth-v1';
@@ -99,7 +99,7 @@ export function createEstimator(id: EstimatorId, opts: DepthOptions = {}): Depth
         estimate: (img, label) => hostedDepth(img, label, { ...opts.hosted, onCost: opts.hosted?.onCost ?? opts.onCost }),
       };
     default:
-      throw new StillmotionError(`unknown depth estimator "${String(id)}" (choose ${ESTIMATORS.join(', ')})`);
+      throw new StillmotionError(`unknown depth estimator "${String(id)}" (choose ${DEPTH_ESTIMATORS.join(', ')})`);
   }
 }
 
@@ -114,8 +114,8 @@ interface CachedFacts {
 export async function estimateDepth(imagePath: string, opts: DepthOptions = {}): Promise<DepthResult> {
   const label = opts.label ?? imagePath;
   const estimatorId = opts.estimator ?? 'heuristic';
-  if (!(ESTIMATORS as readonly string[]).includes(estimatorId)) {
-    throw new StillmotionError(`unknown depth estimator "${estimatorId}" (choose ${ESTIMATORS.join(', ')})`);
+  if (!(DEPTH_ESTIMATORS as readonly string[]).includes(estimatorId)) {
+    throw new StillmotionError(`unknown depth estimator "${estimatorId}" (choose ${DEPTH_ESTIMATORS.join(', ')})`);
   }
   const estimator = createEstimator(estimatorId, opts);
   const image = await loadImage(imagePath, { maxSide: opts.maxSide, maxInputPixels: opts.maxInputPixels, label });

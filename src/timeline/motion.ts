@@ -3,11 +3,11 @@
  * Ken Burns move, for one output format. Presets are built around the focal point so the subject
  * stays in frame for the whole shot, in every format. Pure module.
  */
-import type { Easing, Framing, Motion, Point } from '../plan/schema';
+import type { Easing, Framing, MOTION_PRESETS, Motion, Point } from '../plan/schema';
 import { coverSize, keyForRect, type CameraKey } from './camera';
 import { easingToBezier, type Bezier } from './easing';
 
-export type MotionPreset = 'zoom-in' | 'zoom-out' | 'pan-left' | 'pan-right' | 'pan-up' | 'pan-down' | 'none';
+export type MotionPreset = (typeof MOTION_PRESETS)[number];
 
 /** Sections without a motion cycle through these, against motion fatigue. */
 export const DEFAULT_MOTION_CYCLE: MotionPreset[] = ['zoom-in', 'pan-right', 'zoom-out', 'pan-left'];

@@ -1,7 +1,7 @@
 /** The resolved timeline of one format: what the Remotion composition draws, in frames. Pure types. */
 import type { FormatId } from '../plan/formats';
 import type { CustomScene, CustomSceneType } from '../plan/scene-types';
-import type { ClipMedia, LayerSet } from '../plan/schema';
+import type { ClipMedia, LayerSet, SLIDE_DIRECTIONS } from '../plan/schema';
 import type { CutExplanation } from './audio-sync';
 import type { CameraPath } from './camera';
 import type { ParallaxPath } from './parallax';
@@ -14,7 +14,7 @@ export type TransitionKind = 'crossfade' | 'slide' | 'wipe';
 export interface ResolvedTransition {
   type: TransitionKind;
   durationInFrames: number;
-  direction: 'from-left' | 'from-right' | 'from-top' | 'from-bottom';
+  direction: (typeof SLIDE_DIRECTIONS)[number];
 }
 
 export interface TimelineScene {

@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { StillmotionError } from '../../errors';
-import { ESTIMATORS, estimateDepth, writeDepthPng, type EstimatorId } from '../../depth/depth-map';
+import { estimateDepth, writeDepthPng, type EstimatorId } from '../../depth/depth-map';
 import { DEFAULT_HOSTED_MODEL } from '../../depth/hosted';
+import { DEPTH_ESTIMATORS } from '../../plan/schema';
 import { warn } from '../output';
 
 interface DepthCliOptions {
@@ -23,7 +24,7 @@ export function register(program: Command): void {
     .description('Estimate a depth map for an image (grey PNG, near = bright)')
     .argument('<image>', 'image file')
     .requiredOption('--out <file>', 'output PNG')
-    .addOption(new Option('--estimator <name>', 'depth estimator').choices([...ESTIMATORS]).default('heuristic'))
+    .addOption(new Option('--estimator <name>', 'depth estimator').choices([...DEPTH_ESTIMATORS]).default('heuristic'))
     .option('--model <file.onnx>', 'ONNX depth model for --estimator onnx (default: $STILLMOTION_DEPTH_MODEL)')
     .option(
       '--hosted-model <owner/name[:version]>',

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { StillmotionError } from '../../errors';
-import { ESTIMATORS, type EstimatorId } from '../../depth/depth-map';
+import type { EstimatorId } from '../../depth/depth-map';
+import { DEPTH_ESTIMATORS } from '../../plan/schema';
 import { prepareLayers } from '../../layers/build';
 import { warn } from '../output';
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     .argument('<image>', 'image file')
     .requiredOption('--out <dir>', 'output directory')
     .option('--count <n>', 'number of layers (2-6)', '3')
-    .addOption(new Option('--estimator <name>', 'depth estimator').choices([...ESTIMATORS]).default('heuristic'))
+    .addOption(new Option('--estimator <name>', 'depth estimator').choices([...DEPTH_ESTIMATORS]).default('heuristic'))
     .option('--model <file.onnx>', 'ONNX depth model for --estimator onnx (default: $STILLMOTION_DEPTH_MODEL)')
     .option('--overscan <share>', 'margin added on every side, as a share of the long side', '0.06')
     .option('--max-side <px>', 'longest side of the layers', '2048')
