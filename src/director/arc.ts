@@ -7,6 +7,7 @@
  */
 import type { Arc, ArcRole, SectionArc, TurningKind, TurningPoint } from './arc-types';
 import { readMood, type TextMood } from './text-mood';
+import { round2 } from './round2';
 
 /** Weight of the position prior in the intensity. */
 const PRIOR_WEIGHT = 0.25;
@@ -17,8 +18,6 @@ const CLIMAX_MARGIN = 0.15;
 const CALM_BELOW = 0.3;
 /** Smallest intensity change that counts as a turning point on its own. */
 const TURN_MIN = 0.25;
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 export interface ArcSectionInput {
   id: string;

@@ -11,6 +11,7 @@
 import type { Easing, Motion, Parallax, Point } from '../plan/schema';
 import type { MotionPreset } from '../timeline/motion';
 import type { ArcRole } from './arc-types';
+import { round2 } from './round2';
 
 export interface FocalPoint extends Point {
   /** False when no subject stood out (the centre is then used and no focus is written). */
@@ -25,7 +26,6 @@ export interface CameraContext {
 
 export type KenBurnsPreset = Exclude<MotionPreset, 'none'>;
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** Subject offset from the centre that makes a pan worth it. */
 const OFF_CENTRE = 0.12;
 

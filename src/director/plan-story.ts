@@ -32,6 +32,7 @@ import { estimatePlanCost, type PlanCost } from './plan-cost';
 import { clipCostUsd, COST_UNITS_PER_USD, defaultModelOf, depthCostUsd, DEFAULT_CLIP_CHOICE, fromCostUnits, toCostUnits, type ClipChoice } from './section-costs';
 import { DEFAULT_SPEND, spendRules, type SpendPolicy } from './spend-policy';
 import { transitionFor } from './transitions';
+import { round2 } from './round2';
 
 type DepthEstimator = Plan['depth']['estimator'];
 
@@ -71,7 +72,6 @@ export interface StoryPlan {
   notes: string[];
 }
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** How many sections next to `j` (stepping by `step`) have `tier`, in a row. */
 const runOf = (tiers: number[], j: number, step: 1 | -1, tier: number): number => {
   let n = 0;

@@ -9,8 +9,7 @@
  */
 import type { Transition } from '../plan/schema';
 import type { TurningPoint } from './arc-types';
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
+import { round2 } from './round2';
 
 export function transitionFor(tp: TurningPoint, secondsBefore: number, secondsAfter: number): { transition: Transition; why: string } {
   const room = 0.45 * Math.min(secondsBefore, secondsAfter);

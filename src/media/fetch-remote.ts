@@ -11,9 +11,9 @@
  * it), a copy without validators is kept until `--fresh`, and a cached copy that no longer decodes
  * is fetched again. When the server cannot be reached or fails (5xx), the verified copy is used.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { sha256File } from '../cache/clip-key';
 import { contentHash } from '../cache/content-hash';
 import { StillmotionError } from '../errors';
 import { tempPathFor, writeFileAtomic } from '../fs/atomic-write';
@@ -97,12 +97,6 @@ function extensionFor(url: string, type: string | undefined): string {
   if (type && EXT_BY_TYPE[type]) return EXT_BY_TYPE[type];
   const ext = path.extname(new URL(url).pathname).toLowerCase();
   return /^\.[a-z0-9]{1,5}$/.test(ext) ? ext : '.bin';
-}
-
-async function sha256File(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 async function readEntry(dir: string, metaPath: string, url: string): Promise<(DownloadEntry & { path: string }) | null> {
