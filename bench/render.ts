@@ -7,7 +7,7 @@
  *    times (default 3), interleaved with the peer (zoompan, Ken Burns, zoompan, parallax, zoompan,
  *    clip, and again), so a change in the machine's load hits both sides of a ratio alike. Printed:
  *    median frames/s and their spread (min-max); each ratio is the median of the per-round ratios
- *    of a shot to the zoompan run just before it.
+ *    of a shot to the zoompan runs beside it (geometric mean of the one just before and just after).
  * 2. Sharpness: the variance of the Laplacian of Gaussian (sigma 1 px) on the subject of a parallax
  *    frame (the orbit half way, layers at rest, zoom 1) against the Ken Burns frame of the same photo
  *    at the same zoom (its first), both from the segments rendered above; parallax / Ken Burns.
@@ -78,10 +78,10 @@ async function makeClip(file: string): Promise<void> {
   if (r.code !== 0) throw new Error(r.stderr);
 }
 
-/** Frames/s of each shot per round, the zoompan run before each shot, and the sharpness of the two drawn scenes. */
+/** Frames/s of each shot per round, the zoompan runs (one before the first shot, one after each), and the sharpness of the two drawn scenes. */
 interface Throughput {
   fps: Record<Shot, number[]>;
-  /** Per round and shot: that shot's frames/s over the zoompan run just before it. */
+  /** Per round and shot: that shot's frames/s over the zoompan runs beside it (geometric mean of the one before and after). */
   ratios: Record<Shot, number[]>;
   zoompan: number[];
   sharpness: { kenBurns: number; parallax: number; ratio: number; laplacianRatio: number };
@@ -132,20 +132,30 @@ async function throughput(): Promise<Throughput> {
     const t = prepared.timeline;
     const { jobs } = await segmentJobs(session, prepared, { segmentDir: path.join(dir, 'segments'), scale: 1, x264Preset: PRESET, crf: CRF });
     const jobOf = (shot: Shot) => jobs.find((j) => t.scenes[j.seg.scenes[0]!]!.id === shot)!;
+    // zoompan, shot, zoompan, shot, ... zoompan: every shot sits between two peer runs.
+    const runs: { shot: Shot; round: number; fps: number; direct: boolean }[] = [];
+    zoompan.push(await zoompanFps(dir));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shot of SHOTS) {
-        const peer = await zoompanFps(dir);
-        zoompan.push(peer);
         const job = jobOf(shot);
         t0 = performance.now();
         await renderSegment(session, prepared, job, { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 });
         const f = (job.seg.to - job.seg.from) / seconds(t0);
         noteLoad();
-        fps[shot].push(f);
-        ratios[shot].push(f / peer);
-        console.log(`  round ${round}  zoompan ${peer.toFixed(2)}, ${shot.padEnd(8)} ${f.toFixed(2)} frames/s = ${(f / peer).toFixed(2)}x (${job.direct ? 'drawn in Node' : 'Chromium'}; ${load()})`);
+        runs.push({ shot, round, fps: f, direct: job.direct });
+        zoompan.push(await zoompanFps(dir));
       }
     }
+    runs.forEach((r, i) => {
+      // The peer beside the shot: the geometric mean of the zoompan runs just before and just after it.
+      const peer = Math.sqrt(zoompan[i]! * zoompan[i + 1]!);
+      fps[r.shot].push(r.fps);
+      ratios[r.shot].push(r.fps / peer);
+      console.log(
+        `  round ${r.round}  ${r.shot.padEnd(8)} ${r.fps.toFixed(2)} frames/s, zoompan ${zoompan[i]!.toFixed(2)} before and ${zoompan[i + 1]!.toFixed(2)} after: ${(r.fps / peer).toFixed(2)}x (${r.direct ? 'drawn in Node' : 'Chromium'})`,
+      );
+    });
+    console.log(`  (${load()})`);
     // Sharpness of the subject: Ken Burns at its first frame (zoom 1), the orbit half way (layers at rest, zoom 1).
     const frame = async (shot: Shot, f: number): Promise<{ s: number; l: number }> => {
       const scene = t.scenes.find((sc) => sc.id === shot)!;
@@ -235,7 +245,7 @@ try {
     coldSeconds: c.coldSeconds,
     warmSeconds: c.warmSeconds,
     warmRatio: c.warmRatio,
-    /** Min and max over the rounds (frames/s, and per-round ratios to the zoompan run before each shot). */
+    /** Min and max over the rounds (frames/s, and per-round ratios to the zoompan runs beside each shot). */
     spread: {
       kenBurnsFps: spread(t.fps.kenburns),
       parallaxFps: spread(t.fps.parallax),
@@ -256,7 +266,7 @@ try {
   };
   console.log(`Median frames/s (min-max over ${ROUNDS} rounds): Ken Burns ${fmt(t.fps.kenburns)}, parallax ${fmt(t.fps.parallax)}, clip ${fmt(t.fps.clip)}, zoompan ${fmt(t.zoompan)}`);
   console.log(
-    `Ratios to zoompan (median of per-round ratios, min-max): Ken Burns ${fmt(t.ratios.kenburns)} (goal >= 0.8), parallax ${fmt(t.ratios.parallax)} (goal >= 0.5), clip ${fmt(t.ratios.clip)} (goal >= 0.5); warm/cold ${result.warmRatio.toFixed(2)} (goal <= 0.25)`,
+    `Ratios to zoompan (median of per-round ratios to the zoompan runs beside each shot, min-max): Ken Burns ${fmt(t.ratios.kenburns)} (goal >= 0.8), parallax ${fmt(t.ratios.parallax)} (goal >= 0.5), clip ${fmt(t.ratios.clip)} (goal >= 0.5); warm/cold ${result.warmRatio.toFixed(2)} (goal <= 0.25)`,
   );
   console.log(
     `Sharpness of the subject, parallax / Ken Burns at zoom 1: ${t.sharpness.ratio.toFixed(2)} (LoG variance ${t.sharpness.parallax.toFixed(2)} / ${t.sharpness.kenBurns.toFixed(2)}; plain Laplacian ${t.sharpness.laplacianRatio.toFixed(2)}; goal >= 0.8)`,
