@@ -122,7 +122,9 @@ describe('rhythm presence in real-sounding music', () => {
   });
 
   it('still reports no beats for the same free melody without the rhythm section', () => {
-    for (const seed of [1, 3, 4, 5]) {
+    // Seeds 3 and 8 end in a stretch that a shortened last tempogram window took for rhythm
+    // (beats in their last 4-9 s) before the windows at the end were kept full length.
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
       const tr = band({ bpm: 100, duration: 25, seed, lead: 1.2, rhythmSection: false });
       expect(analyzeSignal(tr.samples, tr.sampleRate).beats).toEqual([]);
     }
