@@ -99,6 +99,8 @@ export async function renderPlanOnLambda(loaded: LoadedPlan, opts: LambdaPlanRen
       clipOptions: opts.clipOptions,
       signal: opts.signal,
       onLog: log,
+      // Depth layers are built as large as this render draws them.
+      scale,
     });
     const warnings = [...new Set([...planTimelines(loaded, formats, assets).values()].flatMap((t) => t.warnings))];
     for (const w of warnings) log(`warning: ${w}`);

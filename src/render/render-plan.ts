@@ -128,6 +128,8 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
     clipOptions: opts.clipOptions,
     signal: opts.signal,
     onLog: log,
+    // Depth layers are built as large as this render draws them.
+    scale,
     // A preview prepares only the sections its frames show.
     ...(range ? { frames: { range, formats } } : {}),
   });
