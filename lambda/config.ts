@@ -14,8 +14,8 @@ import { getRegions, type AwsRegion } from '@remotion/lambda';
 import { StillmotionError } from '../src/errors';
 import { writeFileAtomic } from '../src/fs/atomic-write';
 
-export const DEFAULT_CONFIG_FILE = '.stillmotion/lambda.json';
-export const DEFAULT_REGION: AwsRegion = 'us-east-1';
+const DEFAULT_CONFIG_FILE = '.stillmotion/lambda.json';
+const DEFAULT_REGION: AwsRegion = 'us-east-1';
 
 /** Flags shared by `lambda deploy`, `lambda render`, `render --lambda` and `batch --lambda`. */
 export interface LambdaFlags {
@@ -92,7 +92,7 @@ export async function writeDeployedConfig(file: string, cfg: DeployedConfig): Pr
   await writeFileAtomic(file, `${JSON.stringify(cfg, null, 2)}\n`);
 }
 
-export function isAwsRegion(region: string): region is AwsRegion {
+function isAwsRegion(region: string): region is AwsRegion {
   return (getRegions() as readonly string[]).includes(region);
 }
 

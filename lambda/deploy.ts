@@ -18,10 +18,10 @@ import { assertBucketExists, makeBucketClient } from './bucket-client';
 import { configFilePath, readDeployedConfig, resolveRegion, writeDeployedConfig, type DeployedConfig, type LambdaFlags, type Sourced } from './config';
 import { awsCredentialSource } from './credentials';
 
-export const DEFAULT_MEMORY_MB = 2048;
-export const DEFAULT_DISK_MB = 2048;
-export const DEFAULT_TIMEOUT_S = 240;
-export const DEFAULT_SITE_NAME = 'stillmotion';
+const DEFAULT_MEMORY_MB = 2048;
+const DEFAULT_DISK_MB = 2048;
+const DEFAULT_TIMEOUT_S = 240;
+const DEFAULT_SITE_NAME = 'stillmotion';
 
 export interface DeployOptions {
   flags?: LambdaFlags;

@@ -12,8 +12,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { sha256File } from '../src/cache/clip-key';
 import { Semaphore } from '../src/providers/limiter';
 
-export const ASSET_PREFIX = 'assets/';
-export const ASSET_URL_TTL_SECONDS = 24 * 3600;
+const ASSET_PREFIX = 'assets/';
+const ASSET_URL_TTL_SECONDS = 24 * 3600;
 
 const TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif', '.avif': 'image/avif',
@@ -21,7 +21,7 @@ const TYPES: Record<string, string> = {
   '.mp4': 'video/mp4', '.webm': 'video/webm', '.mov': 'video/quicktime',
 };
 
-export function contentTypeFor(file: string): string {
+function contentTypeFor(file: string): string {
   return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
@@ -39,7 +39,7 @@ export interface AssetUploaderOptions {
 }
 
 /** The object key a file is stored under: its content hash, plus its extension (browsers sniff less than they guess). */
-export async function assetKey(file: string): Promise<string> {
+async function assetKey(file: string): Promise<string> {
   const ext = path.extname(file).toLowerCase().replace(/[^.a-z0-9]/g, '');
   return `${ASSET_PREFIX}${await sha256File(file)}${ext}`;
 }

@@ -4,8 +4,8 @@ import { StillmotionError } from '../errors';
 const useColor = (): boolean => Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
 const paint = (code: string, s: string): string => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
 
-export const red = (s: string): string => paint('31', s);
-export const yellow = (s: string): string => paint('33', s);
+const red = (s: string): string => paint('31', s);
+const yellow = (s: string): string => paint('33', s);
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

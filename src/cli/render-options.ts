@@ -40,7 +40,7 @@ export function parseFrames(v: string): [number, number] | number {
 }
 
 /** `--loudness`: a preset name or off. */
-export function parseLoudnessOption(v: string | undefined): LoudnessName | undefined {
+function parseLoudnessOption(v: string | undefined): LoudnessName | undefined {
   if (v === undefined) return undefined;
   if (!isLoudnessName(v)) throw new StillmotionError(`--loudness: one of ${LOUDNESS_NAMES.join(', ')} (got "${v}")`);
   return v;
@@ -48,7 +48,7 @@ export function parseLoudnessOption(v: string | undefined): LoudnessName | undef
 
 export const LOUDNESS_OPTION_HELP = `delivery loudness of the mix: ${LOUDNESS_NAMES.join('|')} (youtube/tiktok -14 LUFS, podcast -16, broadcast -23, true peak <= -1 dBTP; default: the plan's loudness, else youtube)`;
 
-export function parseFormatsOption(v: string | undefined): FormatId[] | undefined {
+function parseFormatsOption(v: string | undefined): FormatId[] | undefined {
   if (!v) return undefined;
   try {
     return parseFormatList(v);
@@ -66,7 +66,7 @@ export function intOption(v: string | undefined, flag: string, min = 1): number 
 }
 
 /** `--scale`: a number in (0, 4], rounded to the nearest scale whose output sizes are even integers. */
-export function parseScale(v: string): number {
+function parseScale(v: string): number {
   const n = v.trim() === '' ? NaN : Number(v);
   if (!Number.isFinite(n)) throw new StillmotionError(`--scale: not a number: ${v}`);
   return outputScale(n);

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-export const DEFAULT_CACHE_ROOT = path.join('.stillmotion', 'cache');
+const DEFAULT_CACHE_ROOT = path.join('.stillmotion', 'cache');
 
 export interface CacheOptions {
   /** Cache root directory (default `.stillmotion/cache`). */

@@ -38,17 +38,17 @@ import { postOnInterrupt } from '../process/interrupt-request';
 import type { RgbImage } from './image-io';
 import { normalizeRobust } from './ops';
 
-export const DEFAULT_HOSTED_URL = 'https://api.replicate.com';
+const DEFAULT_HOSTED_URL = 'https://api.replicate.com';
 export const DEFAULT_HOSTED_MODEL = 'chenxwh/depth-anything-v2';
 /** The version of DEFAULT_HOSTED_MODEL this client was written against (its inputs: image, model_size). */
 export const DEFAULT_HOSTED_VERSION = 'b239ea33cff32bb7abb5db39ffe9a09c14cbc2894331d1ef66fe096eed88ebd4';
 /** Inputs sent to the default model: the Apache-2.0 weights, not the model's non-commercial default. */
-export const DEFAULT_HOSTED_INPUT: Readonly<Record<string, unknown>> = { model_size: 'Small' };
+const DEFAULT_HOSTED_INPUT: Readonly<Record<string, unknown>> = { model_size: 'Small' };
 export const DEFAULT_HOSTED_COST_USD = PRICE_TABLE.depth.hosted!.perImageUsd;
 /** Replicate recommends data URIs only for files under 1 MB; the whole `data:` string stays below this. */
 export const MAX_DATA_URI_BYTES = 1_000_000;
 /** Longest side sent by default: Depth Anything V2 works at 518 px, so more detail buys nothing. */
-export const DEFAULT_UPLOAD_SIDE = 1024;
+const DEFAULT_UPLOAD_SIDE = 1024;
 /** Depth needs shapes and shading, not fine texture: a mid quality keeps typical uploads near 200 KB. */
 const UPLOAD_JPEG_QUALITY = 85;
 /**
@@ -56,7 +56,7 @@ const UPLOAD_JPEG_QUALITY = 85;
  * is unknown, so Ctrl-C (which ends the CLI at once) could not cancel it. Polling costs a few more
  * requests, which the 429 handling absorbs on rate-limited accounts.
  */
-export const DEFAULT_PREFER_WAIT_S = 0;
+const DEFAULT_PREFER_WAIT_S = 0;
 
 export interface HostedDepthOptions {
   baseUrl?: string;
@@ -200,7 +200,7 @@ export function replicateThrottleWaitMs(body: unknown): number | undefined {
 }
 
 /** Replicate's error bodies, {title, detail, status, invalid_fields?}, as "title: detail" (the detail lists bad fields). */
-export function replicateErrorMessage(body: unknown): string | undefined {
+function replicateErrorMessage(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as Record<string, unknown>;
   const title = typeof b.title === 'string' && b.title ? b.title : undefined;

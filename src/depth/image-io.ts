@@ -35,7 +35,7 @@ export interface LoadImageOptions {
   quiet?: boolean;
 }
 
-export const DEFAULT_MAX_SIDE = 2048;
+const DEFAULT_MAX_SIDE = 2048;
 export const DEFAULT_MAX_INPUT_PIXELS = 1_000_000_000;
 
 function describe(err: unknown): string {
@@ -56,7 +56,7 @@ export async function loadImage(file: string, opts: LoadImageOptions = {}): Prom
   return decodeImage(bytes, { ...opts, label });
 }
 
-export async function decodeImage(bytes: Uint8Array, opts: LoadImageOptions & { label: string }): Promise<LoadedImage> {
+async function decodeImage(bytes: Uint8Array, opts: LoadImageOptions & { label: string }): Promise<LoadedImage> {
   const { label } = opts;
   const maxSide = Math.max(1, Math.floor(opts.maxSide ?? DEFAULT_MAX_SIDE));
   const maxPixels = opts.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;

@@ -11,8 +11,8 @@ import type { RgbImage } from './image-io';
 import { resizeRgb } from './image-io';
 import { normalizeRobust } from './ops';
 
-export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
-export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
+const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
+const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 export interface OnnxDepthOptions {
   /** Path to the .onnx file; default: env STILLMOTION_DEPTH_MODEL. */
@@ -123,7 +123,7 @@ export async function importOrt(importer: () => Promise<unknown> = () => import(
 }
 
 /** onnxruntime-node, imported once. */
-export function loadOrt(): Promise<Ort> {
+function loadOrt(): Promise<Ort> {
   ortPromise ??= importOrt().catch((err: unknown) => {
     ortPromise = undefined;
     throw err;
@@ -131,7 +131,7 @@ export function loadOrt(): Promise<Ort> {
   return ortPromise;
 }
 
-export async function loadSession(modelPath: string): Promise<Session> {
+async function loadSession(modelPath: string): Promise<Session> {
   let s = sessions.get(modelPath);
   if (!s) {
     s = (async () => {

@@ -111,7 +111,7 @@ export function dilateMask(mask: Uint8Array, w: number, h: number, r: number): U
 }
 
 /** Approximate Euclidean distance (3-4 chamfer / 3) from every pixel to the nearest set pixel in `mask`. */
-export function chamferDistance(mask: Uint8Array, w: number, h: number): Float32Array {
+function chamferDistance(mask: Uint8Array, w: number, h: number): Float32Array {
   const INF = 1e9;
   const d = new Float32Array(w * h);
   for (let i = 0; i < d.length; i++) d[i] = mask[i] ? 0 : INF;

@@ -32,7 +32,7 @@ function median(xs: number[]): number {
 }
 
 /** The climax: the most intense section if it stands out (ties go to the later one). */
-export function findClimax(textIntensity: number[]): number | null {
+function findClimax(textIntensity: number[]): number | null {
   if (!textIntensity.length) return null;
   let best = 0;
   textIntensity.forEach((e, i) => {
@@ -48,14 +48,14 @@ export function findClimax(textIntensity: number[]): number | null {
 }
 
 /** Freytag prior: 0.25 at the start rising to 1 at the climax, falling to 0.15 at the end. */
-export function positionPrior(i: number, n: number, climax: number): number {
+function positionPrior(i: number, n: number, climax: number): number {
   if (i === climax) return 1;
   if (i < climax) return 0.25 + 0.75 * (i / climax);
   const tail = n - 1 - climax;
   return 1 - 0.85 * ((i - climax) / tail);
 }
 
-export function rolesFor(intensities: number[], moods: Pick<TextMood, 'reveal' | 'resolution'>[], climax: number | null): ArcRole[] {
+function rolesFor(intensities: number[], moods: Pick<TextMood, 'reveal' | 'resolution'>[], climax: number | null): ArcRole[] {
   const n = intensities.length;
   return intensities.map((_, i): ArcRole => {
     if (i === climax) return 'climax';

@@ -39,7 +39,7 @@ export function panToward(focus: FocalPoint): KenBurnsPreset | null {
   return dy > 0 ? 'pan-down' : 'pan-up';
 }
 
-export function easingFor(role: ArcRole, intensity: number): Easing {
+function easingFor(role: ArcRole, intensity: number): Easing {
   if (intensity < 0.3) return 'gentle';
   if (role === 'rising' || role === 'reveal') return 'ease-in';
   if (role === 'falling' || role === 'resolution' || role === 'conclusion') return 'ease-out';

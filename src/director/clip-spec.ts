@@ -12,7 +12,7 @@ import type { ArcRole } from './arc-types';
 import { supportsSeed, type ClipChoice } from './section-costs';
 
 /** FNV-1a of the id, as a non-negative 31-bit seed. */
-export function seedFor(id: string): number {
+function seedFor(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);

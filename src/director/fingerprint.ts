@@ -10,7 +10,7 @@ const IGNORED_SECTION_FIELDS = new Set(['directorFingerprint', 'pinned', 'estima
 /** Plan-level settings the director writes; a user's edit of any of them is kept. */
 export const PLAN_SETTING_FIELDS = ['title', 'fps', 'formats', 'defaults', 'music', 'loudness', 'sync', 'depth', 'budget', 'spend'] as const;
 
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

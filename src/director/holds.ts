@@ -11,7 +11,7 @@ export interface HoldChoice {
 }
 
 /** Information above this earns a hold. */
-export const HIGH_INFORMATION = 0.5;
+const HIGH_INFORMATION = 0.5;
 
 export function holdFor(role: ArcRole, tier: number, information: number, seconds: number): HoldChoice {
   if (tier === 0 || tier === 3) return {};

@@ -17,7 +17,7 @@ import type { ArcRole, SectionArc } from './arc-types';
 
 export const TIER_COUNT = TIER_NAMES.length;
 /** Bonus for the tier a director explicitly asks for (openai director). */
-export const PREFERRED_TIER_BONUS = 0.3;
+const PREFERRED_TIER_BONUS = 0.3;
 
 /** Bonus per role for tiers 0..2 (tier 3 builds on the best of them). */
 const ROLE_BONUS: Partial<Record<ArcRole, [number, number, number]>> = {
@@ -30,7 +30,7 @@ const ROLE_BONUS: Partial<Record<ArcRole, [number, number, number]>> = {
 const CLIMAX_CLIP_BONUS = 0.35;
 
 /** Impact an AI clip adds over the best synthetic move: concentrated on the most intense moments. */
-export function clipLift(intensity: number, role: ArcRole): number {
+function clipLift(intensity: number, role: ArcRole): number {
   const key = Math.min(1, Math.max(0, (intensity - 0.5) / 0.5));
   return 0.05 + 0.75 * key * key + (role === 'climax' ? CLIMAX_CLIP_BONUS : 0);
 }

@@ -56,7 +56,7 @@ export function sectionStatus(raw: Record<string, unknown>): KeptReason | 'direc
 }
 
 /** True when the plan-level settings no longer match the fingerprint the director wrote (or it wrote none). */
-export function settingsEdited(raw: Record<string, unknown>): boolean {
+function settingsEdited(raw: Record<string, unknown>): boolean {
   const director = raw.director as { settingsFingerprint?: unknown } | undefined;
   return director?.settingsFingerprint !== settingsFingerprint(raw);
 }
@@ -84,7 +84,7 @@ export function planEdits(raw: unknown): PlanEdits {
 }
 
 /** A file reference written relative to `fromDir`, rewritten relative to `toDir` (URLs and absolute paths unchanged). */
-export function rebaseRef(ref: string, fromDir: string, toDir: string): string {
+function rebaseRef(ref: string, fromDir: string, toDir: string): string {
   if (isUrl(ref) || path.isAbsolute(ref) || fromDir === toDir) return ref;
   return path.relative(toDir, path.resolve(fromDir, ref)).split(path.sep).join('/');
 }

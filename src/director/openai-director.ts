@@ -18,7 +18,7 @@ import { analyseArc, turningAt, turningPointsFor } from './arc';
 import { ARC_ROLES, TRANSITION_TYPES, type Arc, type TurningPoint } from './arc-types';
 import { readMood } from './text-mood';
 
-export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 /** Parameters we would like but can do without: dropped one by one when a model refuses them. */
 const OPTIONAL_PARAMS = { temperature: 0.2 } as const;
 const KEN_BURNS_PRESETS = ['zoom-in', 'zoom-out', 'pan-left', 'pan-right', 'pan-up', 'pan-down'] as const;
@@ -66,10 +66,10 @@ For every section, read its text and judge:
 Then list the turning points of the arc: the id of the section after which the mood turns, and the transition that fits (cut, crossfade, slide, wipe).
 Keep every section id exactly as given, in the given order. Avoid long runs of the same motion.`;
 
-export class InvalidArcAnswer extends Error {}
+class InvalidArcAnswer extends Error {}
 
 /** Checks an answer against the story (same ids, same order) and turns it into an arc. */
-export function arcFromAnswer(answer: ArcAnswer, input: ArcInput): Arc {
+function arcFromAnswer(answer: ArcAnswer, input: ArcInput): Arc {
   const ids = input.sections.map((s) => s.id);
   const got = answer.sections.map((s) => s.id);
   if (got.length !== ids.length || got.some((id, i) => id !== ids[i])) {
@@ -197,7 +197,7 @@ export function createOpenAiDirector(opts: OpenAiDirectorOptions = {}): ArcDirec
 }
 
 /** The parameter a model refused (OpenAI's 400 `unsupported_parameter` / `unsupported_value`), if that is the error. */
-export function refusedParameter(err: unknown): string | undefined {
+function refusedParameter(err: unknown): string | undefined {
   if (!(err instanceof OpenAI.APIError) || err.status !== 400) return undefined;
   if (err.code !== 'unsupported_parameter' && err.code !== 'unsupported_value') return undefined;
   return typeof err.param === 'string' && err.param ? err.param : undefined;

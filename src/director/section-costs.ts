@@ -35,7 +35,7 @@ export function supportsSeed(provider: ProviderId): boolean {
 }
 
 /** Seconds of the clip the provider makes for a section of `seconds`. */
-export function clipSecondsFor(seconds: number, clip: ClipChoice): number {
+function clipSecondsFor(seconds: number, clip: ClipChoice): number {
   return createProvider(clip.provider, { env: {} }).snapDuration(seconds, clip.model);
 }
 

@@ -11,11 +11,11 @@
  *
  * Sections the user pinned or kept are theirs: the policy does not touch them.
  */
-import { SPEND_POLICIES, type SpendPolicy } from '../plan/schema';
+import type { SpendPolicy } from '../plan/schema';
 import type { ArcRole } from './arc-types';
 import { MAX_SYNTHETIC_RUN, RUN_PENALTIES_BY_TIER } from './impact';
 
-export { SPEND_POLICIES, type SpendPolicy };
+export type { SpendPolicy };
 export const DEFAULT_SPEND: SpendPolicy = 'key-moments';
 
 /**
@@ -23,7 +23,7 @@ export const DEFAULT_SPEND: SpendPolicy = 'key-moments';
  * are worth (impact.ts), so a clip at a climax (~1.0 over parallax) is worth up to ~$1, one at a
  * rising section of intensity 0.76 (~0.25) is not worth a $0.35 clip.
  */
-export const WORTH_PER_USD = 1;
+const WORTH_PER_USD = 1;
 
 /** Roles that never get an AI clip under key-moments: nothing on screen calls for one. */
 export const NO_CLIP_ROLES: ReadonlySet<ArcRole> = new Set<ArcRole>(['calm', 'falling', 'resolution', 'conclusion']);

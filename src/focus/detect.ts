@@ -56,7 +56,7 @@ export function cropAround(W: number, H: number, aspect: number, fx: number, fy:
   return { x: x / W, y: y / H, width: cw / W, height: ch / H };
 }
 
-export function cropsFor(W: number, H: number, fx: number, fy: number): Record<FocusFormat, Box> {
+function cropsFor(W: number, H: number, fx: number, fy: number): Record<FocusFormat, Box> {
   const out = {} as Record<FocusFormat, Box>;
   for (const [k, a] of Object.entries(FOCUS_FORMATS) as [FocusFormat, number][]) out[k] = roundBox(cropAround(W, H, a, fx, fy));
   return out;
@@ -66,7 +66,7 @@ const r4 = (v: number): number => Math.round(v * 10000) / 10000;
 const roundBox = (b: Box): Box => ({ x: r4(b.x), y: r4(b.y), width: r4(b.width), height: r4(b.height) });
 
 /** Saliency map (0..1) at the analysis size, from smartcrop's feature maps, colour distinctiveness and nearness. */
-export async function saliencyMap(img: RgbImage): Promise<{ data: Float32Array; width: number; height: number; flat: boolean }> {
+async function saliencyMap(img: RgbImage): Promise<{ data: Float32Array; width: number; height: number; flat: boolean }> {
   const sc = await smartcropAnalysis(img);
   const { width: w, height: h } = sc;
   const n = w * h;
@@ -114,7 +114,7 @@ export async function saliencyMap(img: RgbImage): Promise<{ data: Float32Array; 
 }
 
 /** Focus for an already decoded image. */
-export async function focusForImage(image: RgbImage & { warnings?: string[] }, srcW = image.width, srcH = image.height): Promise<FocusResult> {
+async function focusForImage(image: RgbImage & { warnings?: string[] }, srcW = image.width, srcH = image.height): Promise<FocusResult> {
   const s = Math.min(1, ANALYSIS_SIDE / Math.max(image.width, image.height));
   const small = await resizeRgb(image, Math.max(1, Math.round(image.width * s)), Math.max(1, Math.round(image.height * s)));
   const warnings = [...(image.warnings ?? [])];

@@ -26,7 +26,7 @@ interface SmartcropInternals {
 const smartcrop = smartcropLib as unknown as SmartcropInternals;
 
 /** smartcrop imageOperations working on decoded RGB held in memory, resized with sharp. */
-export function sharpImageOperations() {
+function sharpImageOperations() {
   return {
     open: async (image: RgbImage): Promise<ScImage> => ({ width: image.width, height: image.height, rgb: image.rgb }),
     resample: async (image: ScImage | Promise<ScImage>, width: number, height: number): Promise<ScImage> => {

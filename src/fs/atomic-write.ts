@@ -21,7 +21,7 @@ export function tempPathFor(target: string): string {
 }
 
 /** The pid of the process that made a temp file (a name from tempPathFor), or null for any other name. */
-export function tempFileOwner(name: string): number | null {
+function tempFileOwner(name: string): number | null {
   const m = TEMP_NAME.exec(name);
   return m ? Number(m[1]) : null;
 }

@@ -10,7 +10,7 @@ export interface ImageFacts {
 }
 
 /** Largest image accepted before decoding (pixels); bigger ones are rejected with a clear message. */
-export const MAX_INPUT_PIXELS = 268_402_689; // sharp's default (16383 x 16383)
+const MAX_INPUT_PIXELS = 268_402_689; // sharp's default (16383 x 16383)
 
 export async function probeImage(file: string, label = file): Promise<ImageFacts> {
   try {

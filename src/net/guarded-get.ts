@@ -26,7 +26,7 @@ export interface ResolvedAddress {
 /** Host name -> every address it has (the system resolver unless a test injects one). */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemResolver: Resolver = async (hostname) =>
+const systemResolver: Resolver = async (hostname) =>
   (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 export interface GuardedGetOptions {
@@ -75,7 +75,7 @@ function httpUrl(ref: string): URL {
 }
 
 /** Resolves the URL's host and checks every address; throws before any connection when one is refused. */
-export async function checkedAddresses(u: URL, allowLocal: boolean, resolve: Resolver = systemResolver): Promise<ResolvedAddress[]> {
+async function checkedAddresses(u: URL, allowLocal: boolean, resolve: Resolver = systemResolver): Promise<ResolvedAddress[]> {
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host);
   if (literal) {

@@ -53,8 +53,8 @@ const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
  * width and height times the scale is an even integer (H.264 in 4:2:0 needs even sizes, and
  * Remotion's encoder whole ones). gcd(1920, 1080) / 2 = 60: 32x18 px per step for 16:9.
  */
-export const SCALE_DIVISOR = Object.values(OUTPUT_FORMATS).reduce((g, f) => gcd(gcd(g, f.width), f.height), 0) / 2;
-export const MAX_SCALE = 4;
+const SCALE_DIVISOR = Object.values(OUTPUT_FORMATS).reduce((g, f) => gcd(gcd(g, f.width), f.height), 0) / 2;
+const MAX_SCALE = 4;
 
 /** True when every format's size times `scale` is an even integer in floating point, as the encoder computes it. */
 function evenForEveryFormat(scale: number): boolean {

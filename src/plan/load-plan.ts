@@ -91,7 +91,7 @@ export async function loadPlanFile(planPath: string, opts: LoadOptions = {}): Pr
 }
 
 /** Locates and probes every file a plan refers to; all problems are reported together. */
-export async function resolvePlanMedia(plan: Plan, planPath: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
+async function resolvePlanMedia(plan: Plan, planPath: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
   const planDir = path.dirname(path.resolve(planPath));
   const cacheDir = path.resolve(opts.cacheDir ?? '.stillmotion/cache');
   const policy = { ...resolveInputPolicy(), ...opts.policy };

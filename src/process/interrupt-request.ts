@@ -21,7 +21,7 @@ fetch(process.env.STILLMOTION_INTERRUPT_URL, { method: 'POST', headers, signal: 
 `;
 
 /** Sends the POST now, synchronously; true when the server answered 2xx within timeoutMs. */
-export function postSync(url: string, headers: Record<string, string>, timeoutMs = 5000): boolean {
+function postSync(url: string, headers: Record<string, string>, timeoutMs = 5000): boolean {
   const r = spawnSync(process.execPath, ['-e', CHILD], {
     env: { ...process.env, STILLMOTION_INTERRUPT_URL: url, STILLMOTION_INTERRUPT_HEADERS: JSON.stringify(headers), STILLMOTION_INTERRUPT_TIMEOUT_MS: String(timeoutMs) },
     stdio: 'ignore',

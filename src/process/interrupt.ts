@@ -19,7 +19,7 @@ import { killDescendants } from './descendants';
 import type { ScratchDir } from './scratch-dir';
 
 export const RENDER_INTERRUPTED = 'Render interrupted; no partial output was kept.';
-export const INTERRUPTED = 'Interrupted; no partial output was kept.';
+const INTERRUPTED = 'Interrupted; no partial output was kept.';
 
 /** Exit status after each signal: 128 + its number, as shells report it. */
 export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
@@ -40,7 +40,7 @@ export function interruptSignal(): AbortSignal {
 }
 
 /** Removes every temp file this process is writing (synchronous: for the way out). */
-export function removeLiveTempFilesSync(): void {
+function removeLiveTempFilesSync(): void {
   for (const file of liveTempFiles()) {
     try {
       rmSync(file, { force: true, recursive: true });

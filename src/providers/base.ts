@@ -55,7 +55,7 @@ export interface ProviderDefaults {
   durations: Record<string, number[]> & { default: number[] };
 }
 
-export function snap(durations: number[], seconds: number): number {
+function snap(durations: number[], seconds: number): number {
   const sorted = [...durations].sort((a, b) => a - b);
   return sorted.find((d) => d >= seconds - 1e-6) ?? sorted[sorted.length - 1]!;
 }

@@ -4,8 +4,8 @@
  * (quota, billing: `finalError`), abort support, secret redaction, and the provider's own
  * field-level error detail in every message (errorDetail).
  *
- * Reusable outside the clip providers (hosted depth): `sleep`, `backoffDelay`, `retryAfterMs`,
- * `DEFAULT_RETRY`, `errorDetail` and `HttpClient` keep their signatures.
+ * Reusable outside the clip providers (hosted depth, Lambda): `sleep`, `errorDetail`, `downloadFile`
+ * and `HttpClient` keep their signatures.
  */
 import { createWriteStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { ProviderError, looksLikeModeration, redact } from './errors';
 import type { ApiId, RetryPolicy } from './types';
 
-export const DEFAULT_RETRY: RetryPolicy = {
+const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 1000,
   maxDelayMs: 20_000,
@@ -37,13 +37,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export function backoffDelay(attempt: number, base: number, max: number, jitter = true): number {
+function backoffDelay(attempt: number, base: number, max: number, jitter = true): number {
   const exp = Math.min(max, base * 2 ** attempt);
   return jitter ? exp / 2 + Math.random() * (exp / 2) : exp;
 }
 
 /** A Retry-After header (seconds or an HTTP date) in ms, or null when absent / unreadable. */
-export function retryAfterMs(h: string | null): number | null {
+function retryAfterMs(h: string | null): number | null {
   if (!h) return null;
   const s = Number(h);
   if (Number.isFinite(s)) return Math.max(0, s * 1000);
@@ -209,7 +209,7 @@ export function errorDetail(body: unknown): string | undefined {
   return undefined;
 }
 
-export function joinUrl(base: string, p: string): string {
+function joinUrl(base: string, p: string): string {
   return `${base.replace(/\/+$/, '')}/${p.replace(/^\/+/, '')}`;
 }
 
@@ -270,7 +270,7 @@ class TransformCounter extends Transform {
 }
 
 /** A URL without its query string (presigned URLs carry signatures there). */
-export function safeUrl(url: string): string {
+function safeUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.origin}${u.pathname}`;

@@ -19,7 +19,7 @@ export function createProvider(id: ProviderId, opts: ProviderOptions = {}): Clip
   }
 }
 
-export const PROVIDER_KEY_VARS: Record<ProviderId, string[]> = {
+const PROVIDER_KEY_VARS: Record<ProviderId, string[]> = {
   luma: ['LUMA_API_KEY'],
   runway: ['RUNWAYML_API_SECRET'],
   kling: ['KLING_ACCESS_KEY', 'KLING_SECRET_KEY'],

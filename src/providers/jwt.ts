@@ -5,7 +5,7 @@ function b64url(data: string | Buffer): string {
   return Buffer.from(data).toString('base64url');
 }
 
-export function signHs256(payload: Record<string, unknown>, secret: string): string {
+function signHs256(payload: Record<string, unknown>, secret: string): string {
   const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const body = b64url(JSON.stringify(payload));
   const sig = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');

@@ -31,7 +31,7 @@ const RATE_CODES = new Set([1302, 1303]);
 const QUOTA_CODES: Record<number, string> = { 1100: 'account problem', 1101: 'account in arrears', 1102: 'resource pack used up or expired' };
 
 /** Only the v1 models take cfg_scale; the reference says v2.x do not support it. */
-export function klingTakesCfgScale(model: string): boolean {
+function klingTakesCfgScale(model: string): boolean {
   return /^kling-v1(-|$)/.test(model);
 }
 

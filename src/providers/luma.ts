@@ -18,8 +18,8 @@ interface LumaGeneration {
   assets?: { video?: string | null } | null;
 }
 
-export const LUMA_CREATE_PATH = '/generations/video';
-export const LUMA_LEGACY_CREATE_PATH = '/generations';
+const LUMA_CREATE_PATH = '/generations/video';
+const LUMA_LEGACY_CREATE_PATH = '/generations';
 
 export class LumaProvider extends BaseProvider {
   private readonly apiKey: string | undefined;

@@ -8,7 +8,7 @@
 export const CLIP_MODES = ['std', 'pro'] as const;
 export type ClipMode = (typeof CLIP_MODES)[number];
 
-export function isClipMode(s: string | undefined): s is ClipMode {
+function isClipMode(s: string | undefined): s is ClipMode {
   return (CLIP_MODES as readonly string[]).includes(s ?? '');
 }
 

@@ -14,7 +14,7 @@ import { errorDetail } from './http';
 import type { TaskSpec, TaskState } from './task-runner';
 import type { AspectRatio } from './types';
 
-export const RUNWAY_API_VERSION = '2024-11-06';
+const RUNWAY_API_VERSION = '2024-11-06';
 
 const RATIOS: Record<AspectRatio, string> = { '16:9': '1280:720', '9:16': '720:1280', '1:1': '960:960' };
 

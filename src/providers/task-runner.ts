@@ -30,7 +30,7 @@ export interface RunnerOptions {
 }
 
 /** Checks with ffprobe that a file holds a decodable video stream; returns its duration. */
-export async function verifyPlayable(provider: ProviderId, file: string, signal?: AbortSignal): Promise<number> {
+async function verifyPlayable(provider: ProviderId, file: string, signal?: AbortSignal): Promise<number> {
   const probe = await ffprobe(file, { signal });
   if (!probe.ok) throw new ProviderError(provider, 'not_playable', `the downloaded clip is not a playable video (${probe.reason})`);
   const info = probe.info;

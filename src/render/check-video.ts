@@ -14,7 +14,7 @@ export interface MediaCounts {
 }
 
 /** How far the audio may end from the last frame: AAC ends on whole 1024-sample packets, plus its priming. */
-export const AUDIO_END_TOLERANCE_SECONDS = 0.1;
+const AUDIO_END_TOLERANCE_SECONDS = 0.1;
 
 export async function countMedia(file: string, signal?: AbortSignal): Promise<MediaCounts> {
   const probe = await ffprobe(file, { countPackets: true, signal });

@@ -49,7 +49,7 @@ export interface PrepareAssetsOptions {
 }
 
 /** The parts of an analysis the timeline uses (no loudness curve: it would bloat the props). */
-export function audioEvents(a: AudioAnalysis): AudioEvents {
+function audioEvents(a: AudioAnalysis): AudioEvents {
   return {
     duration: a.duration,
     beats: a.beats,
@@ -66,7 +66,7 @@ function clipAspect(formats: FormatId[]): AspectRatio {
   return formats[0] ?? '16:9';
 }
 
-export function clipJobs(loaded: LoadedPlan): { section: Section; job: ClipJob }[] {
+function clipJobs(loaded: LoadedPlan): { section: Section; job: ClipJob }[] {
   const timings = sectionTimings(loaded.plan, planMediaFacts(loaded));
   return loaded.plan.sections.flatMap((s, i) => {
     if (s.tier !== 3 || s.scene) return [];

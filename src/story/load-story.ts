@@ -48,7 +48,7 @@ export interface Story {
 
 export type StoryFormat = 'markdown' | 'json' | 'yaml';
 
-export function storyFormatOf(file: string): StoryFormat | null {
+function storyFormatOf(file: string): StoryFormat | null {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.md' || ext === '.markdown') return 'markdown';
   if (ext === '.json') return 'json';
@@ -57,7 +57,7 @@ export function storyFormatOf(file: string): StoryFormat | null {
 }
 
 /** `sections[2].image` -> ['sections', 2, 'image']. */
-export function parseProblemPath(p: string): PropertyKey[] {
+function parseProblemPath(p: string): PropertyKey[] {
   if (p === '(plan)' || !p) return [];
   const out: PropertyKey[] = [];
   for (const m of p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
@@ -70,12 +70,12 @@ export function sortByLine(problems: InputProblem[]): InputProblem[] {
   return [...problems].sort((a, b) => line(a) - line(b) || a.path.localeCompare(b.path, 'en', { numeric: true }));
 }
 
-export function locationLabel(label: string, locate: LineLocator, dataPath: readonly PropertyKey[], key = false): string {
+function locationLabel(label: string, locate: LineLocator, dataPath: readonly PropertyKey[], key = false): string {
   const line = locate(dataPath, { key });
   return line ? `${label}:${line}` : label;
 }
 
-export function parseStorySource(text: string, label: string, format: StoryFormat): ParsedStorySource {
+function parseStorySource(text: string, label: string, format: StoryFormat): ParsedStorySource {
   if (format === 'markdown') return parseMarkdownStory(text, label);
   if (format === 'json') return parseJsonStory(text, label);
   return parseYamlStory(text, label);
@@ -103,7 +103,7 @@ export async function loadStory(storyPath: string, opts: LoadStoryOptions = {}):
 }
 
 /** Validates parsed story data and resolves its files (which must exist). */
-export async function storyFromSource(source: ParsedStorySource, absolute: string, label: string, opts: LoadStoryOptions = {}): Promise<Story> {
+async function storyFromSource(source: ParsedStorySource, absolute: string, label: string, opts: LoadStoryOptions = {}): Promise<Story> {
   const where = (dataPath: readonly PropertyKey[], key = false): string => locationLabel(label, source.locate, dataPath, key);
   const result = storySchema.safeParse(source.data);
   if (!result.success) {

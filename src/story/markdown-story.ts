@@ -19,10 +19,10 @@ import { StillmotionError } from '../errors';
 import { MAX_SECTION_TEXT_CHARS, megabytes } from './schema';
 import { lineAt, yamlLocator, type DataPath, type LineLocator, type ParsedStorySource } from './source-locator';
 
-export const AUDIO_EXTENSIONS = ['wav', 'mp3', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'flac', 'weba'];
+const AUDIO_EXTENSIONS = ['wav', 'mp3', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'flac', 'weba'];
 const SECTION_COMMENT = /^<!--\s*stillmotion\s*:([\s\S]*?)-->\s*$/;
 
-export function isAudioLink(href: string): boolean {
+function isAudioLink(href: string): boolean {
   const clean = href.split(/[?#]/)[0]!.toLowerCase();
   return AUDIO_EXTENSIONS.some((ext) => clean.endsWith(`.${ext}`));
 }

@@ -24,7 +24,7 @@ import {
 export const MAX_SECTION_TEXT_CHARS = 1_000_000;
 export const megabytes = (chars: number): string => `${(chars / 1e6).toFixed(chars < 1e5 ? 2 : 1)} MB`;
 
-export const storySectionSchema = z.strictObject({
+const storySectionSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only')

@@ -57,7 +57,7 @@ const esc = (s: string): string => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeA
 const usd = (x: number): string => `$${x.toFixed(2)}`;
 
 /** Greedy word wrap by an estimated glyph width (DejaVu Sans averages ~0.56 em). */
-export function wrapText(text: string, fontSize: number, width: number, maxLines: number): string[] {
+function wrapText(text: string, fontSize: number, width: number, maxLines: number): string[] {
   const maxChars = Math.max(8, Math.floor(width / (fontSize * 0.56)));
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
@@ -86,7 +86,7 @@ function transitionLabel(s: Section, plan: Plan): string {
 }
 
 /** The data a storyboard shows, from a loaded plan (image files and narration lengths resolved). */
-export function storyboardData(loaded: LoadedPlan): StoryboardData {
+function storyboardData(loaded: LoadedPlan): StoryboardData {
   const plan = loaded.plan;
   const audio = Object.fromEntries(Object.entries(loaded.audio).map(([ref, a]) => [ref, { src: ref, duration: a.duration }]));
   const timings = sectionTimings(plan, { audio });
@@ -275,7 +275,7 @@ function arcBand(data: StoryboardData, width: number): string {
   return parts.join('');
 }
 
-export async function renderStoryboard(data: StoryboardData): Promise<Buffer> {
+async function renderStoryboard(data: StoryboardData): Promise<Buffer> {
   const n = data.sections.length;
   const cols = Math.min(n, 4);
   const rows = Math.ceil(n / cols);

@@ -88,7 +88,7 @@ export function cameraProgress(
 }
 
 /** Interpolates two keys: zoom geometrically (constant perceived speed), centre linearly. */
-export function interpolateKey(a: CameraKey, b: CameraKey, p: number): CameraKey {
+function interpolateKey(a: CameraKey, b: CameraKey, p: number): CameraKey {
   const zoom = Math.exp(Math.log(a.zoom) + (Math.log(b.zoom) - Math.log(a.zoom)) * p);
   return {
     zoom,

@@ -7,8 +7,8 @@
 import { bezierFunction, type Bezier } from './easing';
 
 /** Softer than ease-in-out: the clip starts and ends moving slowly, not frozen. */
-export const CLIP_RAMP: Bezier = [0.3, 0.12, 0.7, 0.88];
-export const MIN_CLIP_RATE = 0.5;
+const CLIP_RAMP: Bezier = [0.3, 0.12, 0.7, 0.88];
+const MIN_CLIP_RATE = 0.5;
 
 export function clipPlaybackRate(durationInFrames: number, clipSeconds: number, fps: number): number {
   const span = Math.max(1, durationInFrames - 1) / fps;

@@ -7,7 +7,7 @@
 import type { Crop } from './camera';
 
 /** Scale-up about the frame centre that hides sub-pixel seams at the frame edges (about 1 px). */
-export const SEAM_OVERSCAN_PX = 1;
+const SEAM_OVERSCAN_PX = 1;
 
 export interface ImageRect {
   x: number;

@@ -21,7 +21,7 @@ export function register(program: Command): void {
 }
 
 /** The human-readable summary printed without --json. */
-export function summarize(file: string, a: AudioAnalysis, plot?: string): string {
+function summarize(file: string, a: AudioAnalysis, plot?: string): string {
   const s = (x: number) => `${x.toFixed(2)}s`;
   const span = (iv: Interval) => `${s(iv.start)}-${s(iv.end)} (${(iv.end - iv.start).toFixed(2)}s)`;
   const list = (xs: string[], max = 8) => (xs.length > max ? `${xs.slice(0, max).join(', ')}, ... (${xs.length} in all)` : xs.join(', '));

@@ -33,7 +33,7 @@ export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFla
   framesPerLambda?: string;
 }
 
-export async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promise<BatchRow[]> {
+async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promise<BatchRow[]> {
   const concurrency = intOption(o.concurrency, '--concurrency', 1);
   const { formats, scale, x264Preset, crf, budgetUsd, loudness } = parseRenderSettings(o);
   const inputPolicy = resolveInputPolicy(o);

@@ -15,7 +15,7 @@ export interface ClipsRow {
   note: string;
 }
 
-export function clipsTable(rows: ClipsRow[]): string {
+function clipsTable(rows: ClipsRow[]): string {
   const head: ClipsRow = { section: 'section', provider: 'provider', status: 'cache', waited: 'waited', cost: 'cost', note: 'note' };
   const all = [head, ...rows];
   const keys = Object.keys(head) as (keyof ClipsRow)[];

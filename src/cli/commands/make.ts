@@ -17,7 +17,7 @@ export type MakeCommandOptions = Omit<PlanCommandOptions, 'out' | 'storyboard'> 
     storyboard: boolean;
   };
 
-export async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise<{ plan: PlanCommandResult; render: RenderResult }> {
+async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise<{ plan: PlanCommandResult; render: RenderResult }> {
   // Every render option, and the output folder, is checked before the plan is written: a bad flag
   // must not leave a rewritten plan behind.
   parseRenderSettings(o);

@@ -43,7 +43,7 @@ export interface PlanCommandResult {
   result: StoryPlan;
 }
 
-export function parseBudget(v: string | undefined): number | undefined {
+function parseBudget(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v.replace(/^\$/, ''));
   if (!(v.trim() !== '' && Number.isFinite(n) && n >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got "${v}")`);
@@ -56,7 +56,7 @@ function oneOf<T extends string>(flag: string, v: string | undefined, allowed: r
   return v as T;
 }
 
-export function defaultPlanPath(storyPath: string): string {
+function defaultPlanPath(storyPath: string): string {
   const abs = path.resolve(storyPath);
   return path.join(path.dirname(abs), `${path.basename(abs, path.extname(abs))}.plan.json`);
 }
@@ -66,7 +66,7 @@ export function defaultPlanPath(storyPath: string): string {
  * settings, or a file that is not a director's plan at all (checked with the fingerprints the director
  * wrote). `--keep` (this plan) merges the edits instead; `--force` replaces them.
  */
-export async function checkPlanOverwrite(planPath: string, o: { keepPath: string | null; force?: boolean }): Promise<void> {
+async function checkPlanOverwrite(planPath: string, o: { keepPath: string | null; force?: boolean }): Promise<void> {
   if (o.force || o.keepPath === planPath) return;
   let text: string;
   try {
@@ -151,7 +151,7 @@ export async function runPlanCommand(
 }
 
 /** The plan as a table: one line per section, totals, turning points. */
-export function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUsd' | 'director' | 'cost'> & Partial<Pick<StoryPlan, 'spend'>>): string {
+function planSummary(plan: Plan, r: Pick<StoryPlan, 'seconds' | 'budgetUsd' | 'director' | 'cost'> & Partial<Pick<StoryPlan, 'spend'>>): string {
   const rows = plan.sections.map((s, i) => {
     const role = /^([a-z]+),/.exec(s.reason ?? '')?.[1] ?? (s.pinned ? 'pinned' : 'kept');
     const motion =

@@ -15,7 +15,7 @@ export interface Segment {
 }
 
 /** Longest segment in frames (long sections are split, which keeps reuse and memory fine-grained). */
-export const MAX_SEGMENT_FRAMES = 300;
+const MAX_SEGMENT_FRAMES = 300;
 
 export function planSegments(t: Timeline, maxFrames = MAX_SEGMENT_FRAMES): Segment[] {
   const out: Segment[] = [];
