@@ -15,7 +15,7 @@
 import { TIER_NAMES } from '../plan/tiers';
 import type { ArcRole, SectionArc } from './arc-types';
 
-export const TIER_COUNT = TIER_NAMES.length;
+const TIER_COUNT = TIER_NAMES.length;
 /** Bonus for the tier a director explicitly asks for (openai director). */
 const PREFERRED_TIER_BONUS = 0.3;
 

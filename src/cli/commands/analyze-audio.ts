@@ -1,10 +1,7 @@
 /** `stillmotion analyze-audio <file> [--json] [--plot out.png]`: beats, pauses and dynamics of an audio file. */
 import type { Command } from 'commander';
-import { analyzeAudioFile, type AnalyzeAudioOptions } from '../../audio/analyze-audio-file';
+import { analyzeAudioFile } from '../../audio/analyze-audio-file';
 import type { AudioAnalysis, Interval } from '../../audio/types';
-
-export { analyzeAudioFile };
-export type { AnalyzeAudioOptions };
 
 export function register(program: Command): void {
   program
