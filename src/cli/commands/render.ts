@@ -2,7 +2,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { StillmotionError } from '../../errors';
-import { parseFormatList, type FormatId } from '../../plan/formats';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
 import { writeFileAtomic } from '../../fs/atomic-write';
