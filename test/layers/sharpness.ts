@@ -13,7 +13,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { runFf } from '../../src/media/ffmpeg';
 import type { LoadedPlan } from '../../src/plan/load-plan';
-import { OUTPUT_FORMATS, type FormatId } from '../../src/plan/formats';
+import type { FormatId } from '../../src/plan/formats';
 import { DirectImages, renderDirectSegment } from '../../src/render/direct/direct-scenes';
 import { planMediaFacts } from '../../src/render/media-facts';
 import type { PreparedAssets } from '../../src/render/prepare-assets';
@@ -163,8 +163,3 @@ export async function sceneFrameSharpness(
   const rect = subjectRect(scene, f, width, height);
   return { luma, rect, sharpness: sharpness(luma, rect), laplacian: laplacianVariance(luma, rect), kind: scene.kind };
 }
-
-export const formatSize = (format: FormatId, scale: number): { width: number; height: number } => ({
-  width: Math.round(OUTPUT_FORMATS[format].width * scale),
-  height: Math.round(OUTPUT_FORMATS[format].height * scale),
-});
