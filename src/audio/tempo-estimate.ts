@@ -19,9 +19,9 @@ export interface TempoEstimate {
 }
 
 /**
- * Centre of the prior. 130 rather than the usual 120: among tempo pairs an octave apart the
- * notated beat of real music with drums is more often the faster one (chosen on the tuning half
- * of the real-music bench: 120 -> 0.650, 130-150 -> 0.668-0.675, 110 -> 0.615).
+ * Centre of the prior. 130 rather than the usual 120: on the real-music bench the notated beat
+ * was more often the faster of two candidates an octave apart (chosen on its tuning half, mean
+ * F: centre 110 -> 0.615, 120 -> 0.650, 130-150 -> 0.668-0.675).
  */
 const PRIOR_CENTRE_BPM = 130;
 const PRIOR_OCTAVES = 1.0;
