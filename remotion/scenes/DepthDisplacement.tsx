@@ -1,15 +1,15 @@
 /**
  * Tier 2, WebGL mode: per-pixel parallax. Every pixel moves by its own depth (from the depth map)
- * instead of by layer, with the same movement rules as the CSS layers (`transformForNearness`).
+ * instead of by layer, between the far and near transforms of its frame description (the same
+ * movement rules as the CSS layers: `transformForNearness`).
  * The inverse displacement is solved with a few fixed-point steps, and samples are clamped to
  * the image, so no hole or edge can show. Needs WebGL: the renderer uses the software GL
  * ('swangle') for plans that ask for it.
  */
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { cancelRender, continueRender, delayRender, useCurrentFrame, useVideoConfig } from 'remotion';
+import { cancelRender, continueRender, delayRender, useVideoConfig } from 'remotion';
+import type { DepthDisplacementItem } from '../../src/frame/frame-description';
 import type { Crop } from '../../src/timeline/camera';
-import { transformForNearness } from '../../src/timeline/parallax';
-import type { TimelineScene } from '../../src/timeline/types';
 
 const VERTEX = `
 attribute vec2 aPos;
@@ -95,16 +95,16 @@ function setup(canvas: HTMLCanvasElement, image: HTMLImageElement, depth: HTMLIm
   return { gl, program };
 }
 
-export const DepthDisplacement: React.FC<{ scene: TimelineScene; depthSrc: string; crop: Crop }> = ({ scene, depthSrc, crop }) => {
-  const frame = useCurrentFrame();
+export const DepthDisplacement: React.FC<{ item: DepthDisplacementItem; crop: Crop }> = ({ item, crop }) => {
   const { width, height } = useVideoConfig();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [state, setState] = useState<GlState | null>(null);
-  const [handle] = useState(() => delayRender(`parallax textures for ${scene.id}`));
+  const [handle] = useState(() => delayRender(`parallax textures for ${item.src}`));
+  const { src, depthSrc, far, near, origin } = item;
 
   useEffect(() => {
     let live = true;
-    Promise.all([loadImage(scene.image.src), loadImage(depthSrc)])
+    Promise.all([loadImage(src), loadImage(depthSrc)])
       .then(([image, depth]) => {
         if (!live || !canvas.current) return;
         setState(setup(canvas.current, image, depth));
@@ -114,13 +114,11 @@ export const DepthDisplacement: React.FC<{ scene: TimelineScene; depthSrc: strin
     return () => {
       live = false;
     };
-  }, [scene.image.src, depthSrc, handle]);
+  }, [src, depthSrc, handle]);
 
   useLayoutEffect(() => {
-    if (!state || !scene.parallax) return;
+    if (!state) return;
     const { gl, program } = state;
-    const near = transformForNearness(scene.parallax, 1, frame);
-    const far = transformForNearness(scene.parallax, 0, frame);
     const u = (name: string): WebGLUniformLocation | null => gl.getUniformLocation(program, name);
     gl.viewport(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight);
     gl.uniform4f(u('uCrop'), crop.x, crop.y, crop.w, crop.h);
@@ -128,9 +126,9 @@ export const DepthDisplacement: React.FC<{ scene: TimelineScene; depthSrc: strin
     gl.uniform2f(u('uShift1'), near.dx, near.dy);
     gl.uniform1f(u('uScale0'), far.scale);
     gl.uniform1f(u('uScale1'), near.scale);
-    gl.uniform2f(u('uOrigin'), scene.focus.x, scene.focus.y);
+    gl.uniform2f(u('uOrigin'), origin.x, origin.y);
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
-  }, [state, frame, crop.x, crop.y, crop.w, crop.h, scene]);
+  }, [state, crop.x, crop.y, crop.w, crop.h, far.dx, far.dy, far.scale, near.dx, near.dy, near.scale, origin.x, origin.y]);
 
   return <canvas ref={canvas} width={width} height={height} style={{ position: 'absolute', left: 0, top: 0, width, height }} />;
 };

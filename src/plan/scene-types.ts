@@ -1,10 +1,11 @@
 /**
  * Custom scene types for template authors. Pure module (browser + Node).
  *
- * A scene type is ONE schema entry here plus ONE React component registered in
+ * A scene type is ONE schema entry here plus ONE look: a frame description in
+ * `src/frame/describe-frame.ts` (drawn by both renderers), registered for Chromium in
  * `remotion/scenes/registry.ts`. A section opts in with `"scene": {"type": "<name>", ...params}`;
- * the section's `motion` (camera path) and `focus` are still resolved and handed to the component.
- * See `remotion/scenes/SpotlightScene.tsx` for the example to copy, and README "Adding a scene type".
+ * the section's `motion` (camera path) and `focus` are still resolved and handed to the description.
+ * See `spotlight` in `src/frame/describe-frame.ts` for the example to copy.
  */
 import { z } from 'zod';
 

@@ -1,17 +1,33 @@
 /**
  * Bundles the Remotion project (remotion/ and the pure modules it imports) once, and reuses the
- * bundle while those sources are unchanged: keyed by a content hash of them.
+ * bundle while its code is unchanged: keyed by the code reachable from the entry point (see
+ * codeVersion), the packages it imports, the bundler's version and the public folder.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { bundle } from '@remotion/bundler';
-import { PROJECT_ROOT, sourcesHash } from '../cache/sources-hash';
+import { contentHash } from '../cache/content-hash';
+import { codeVersion, PROJECT_ROOT } from '../cache/sources-hash';
 
-/** Everything the browser bundle is built from. Keep in sync with what remotion/ imports. */
-const BUNDLE_INPUTS = ['remotion', 'src/plan', 'src/timeline', 'src/audio', 'src/errors.ts', 'examples/launch-day/plan.json', 'package.json'];
+const ENTRY_POINT = 'remotion/index.ts';
+/** Copied into the bundle as it is (staticFile()). */
+const PUBLIC_DIR = 'remotion/public';
+
+async function publicFiles(dir: string): Promise<[string, Uint8Array][]> {
+  const entries = await fs.readdir(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(
+    entries.map(async (e): Promise<[string, Uint8Array][]> => {
+      const rel = path.join(dir, e.name);
+      if (e.isDirectory()) return publicFiles(rel);
+      return e.isFile() ? [[rel, new Uint8Array(await fs.readFile(path.join(PROJECT_ROOT, rel)))]] : [];
+    }),
+  );
+  return nested.flat().sort((a, b) => a[0].localeCompare(b[0]));
+}
 
 export async function bundleSourcesHash(): Promise<string> {
-  return sourcesHash('bundle-v1', BUNDLE_INPUTS);
+  const [code, pub] = await Promise.all([codeVersion('bundle-v2', [ENTRY_POINT], ['@remotion/bundler']), publicFiles(PUBLIC_DIR)]);
+  return contentHash(code, pub.flat()).slice(0, 16);
 }
 
 export interface BundleOptions {
@@ -28,10 +44,10 @@ export async function bundleProject(opts: BundleOptions): Promise<string> {
   await fs.rm(tmp, { recursive: true, force: true });
   try {
     await bundle({
-      entryPoint: path.join(PROJECT_ROOT, 'remotion/index.ts'),
+      entryPoint: path.join(PROJECT_ROOT, ENTRY_POINT),
       rootDir: PROJECT_ROOT,
       outDir: tmp,
-      publicDir: path.join(PROJECT_ROOT, 'remotion/public'),
+      publicDir: path.join(PROJECT_ROOT, PUBLIC_DIR),
       onProgress: (p) => opts.onProgress?.(p),
       enableCaching: true,
     });

@@ -88,7 +88,7 @@ export async function segmentJobs(session: RenderSession, prepared: PreparedForm
   const browserRenderer = `browser:${path.basename(session.serveUrl)}:${session.browser.executable ?? 'remotion'}:${session.chromiumOptions.gl}:jpeg90`;
   const jobs = planSegments(t).map((seg) => {
     const [a, b] = seg.scenes.map((i) => t.scenes[i]!) as [TimelineScene, TimelineScene | undefined];
-    const direct = seg.kind === 'scene' ? canDrawDirect(a, outW, outH) : canCrossfadeDirect(a.transitionOut, a, b!, outW, outH);
+    const direct = seg.kind === 'scene' ? canDrawDirect(a, outW, outH, t.fps) : canCrossfadeDirect(a.transitionOut, a, b!, outW, outH, t.fps);
     const key = segmentKey(seg, t, { renderer: direct ? directRenderer : browserRenderer, encoder, assetId });
     return { seg, direct, file: path.join(o.segmentDir, `${key}.mp4`) };
   });
@@ -161,7 +161,7 @@ export async function renderSegment(
     await produce((tmp) =>
       renderDirectSegment({
         scenes: seg.scenes.map((i) => ({ scene: t.scenes[i]!, localFrom: seg.from - t.scenes[i]!.from })),
-        transitionFrames: seg.kind === 'transition' ? t.scenes[seg.scenes[0]!]!.transitionOut!.durationInFrames : undefined,
+        transition: seg.kind === 'transition' ? t.scenes[seg.scenes[0]!]!.transitionOut! : undefined,
         fileFor,
         images: o.images ?? new DirectImages(),
         frames: seg.to - seg.from,

@@ -1,0 +1,184 @@
+/**
+ * Draws a frame description (src/frame/frame-description.ts) in Node, into Y'CbCr 4:2:0 planes:
+ * the same description the browser draws through remotion/scenes/DescribedFrame.tsx, with the same
+ * placement math. What Node can draw is decided by the description's items: images, depth layers
+ * and vignettes (videos and WebGL displacement are left to Chromium).
+ */
+import type { FrameDescription, FrameItem, Rgb, VignetteItem } from '../../frame/frame-description';
+import { placement, type Placement } from '../../timeline/placement';
+import { drawLayer, LayerScratch, loadLayerImage, type LayerImage } from './layer-image';
+import { Resampler } from './resample';
+import { drawYuv, loadYuvImage, planeRegion, yuvPlanes, type YuvImage } from './yuv-image';
+
+const NODE_ITEMS: ReadonlySet<FrameItem['kind']> = new Set(['image', 'layer', 'vignette']);
+
+/** Whether Node draws every item of this description. */
+export function nodeCanDraw(d: FrameDescription): boolean {
+  return d.items.every((item) => NODE_ITEMS.has(item.kind));
+}
+
+/** Decoded images, kept for the segments of one render (each file is decoded once). */
+export class DirectImages {
+  private readonly images = new Map<string, Promise<YuvImage>>();
+  private readonly layers = new Map<string, Promise<LayerImage>>();
+  get(file: string): Promise<YuvImage> {
+    let p = this.images.get(file);
+    if (!p) {
+      p = loadYuvImage(file);
+      this.images.set(file, p);
+    }
+    return p;
+  }
+  layer(file: string): Promise<LayerImage> {
+    let p = this.layers.get(file);
+    if (!p) {
+      p = loadLayerImage(file);
+      this.layers.set(file, p);
+    }
+    return p;
+  }
+}
+
+/** What a drawer needs to find and size a description's images. */
+export interface DrawContext {
+  /** The local file behind an asset URL. */
+  fileFor: (url: string) => string;
+  images: DirectImages;
+  /** The composition's size (CSS px); frames are drawn at this times `scale`. */
+  width: number;
+  height: number;
+  scale: number;
+}
+
+/** Y', Cb, Cr of an sRGB colour, by the conversion images get (yuvPlanes). */
+export function rgbToYuvSample(c: Rgb): [number, number, number] {
+  const p = yuvPlanes(new Uint8Array([...c, ...c, ...c, ...c]), 2, 2, 3, 16);
+  return [p.y.data[0]!, p.u.data[0]!, p.v.data[0]!];
+}
+
+/**
+ * Multiplies the frame by (1 - alpha) of a black radial gradient (the vignette item): luma and
+ * chroma move towards black's Y' 16 and Cb/Cr 128. Alpha is evaluated at each sample's centre.
+ */
+export function drawVignette(v: VignetteItem, frame: YuvImage): void {
+  const W = frame.width;
+  const H = frame.height;
+  const cx = v.center.x * W;
+  const cy = v.center.y * H;
+  // circle, farthest-corner: the stops are shares of the distance to the farthest corner.
+  const R = Math.max(Math.hypot(cx, cy), Math.hypot(W - cx, cy), Math.hypot(cx, H - cy), Math.hypot(W - cx, H - cy));
+  const span = v.outer - v.inner;
+  const keep = (x: number, y: number): number => {
+    const t = Math.hypot(x - cx, y - cy) / R;
+    const ramp = t <= v.inner ? 0 : t >= v.outer || span <= 0 ? 1 : (t - v.inner) / span;
+    return 1 - v.strength * ramp;
+  };
+  const shade = (plane: YuvImage['y'], step: number, base: number): void => {
+    for (let y = 0; y < plane.height; y++) {
+      const row = y * plane.stride;
+      for (let x = 0; x < plane.width; x++) {
+        const k = keep((x + 0.5) * step, (y + 0.5) * step);
+        if (k >= 1) continue;
+        const i = row + x;
+        plane.data[i] = Math.round(base + (plane.data[i]! - base) * k);
+      }
+    }
+  };
+  shade(frame.y, 1, 16);
+  shade(frame.u, 2, 128);
+  shade(frame.v, 2, 128);
+}
+
+/** frame = frame * (1 - opacity) + top * opacity, on all three planes (the blend commutes with RGB -> Y'CbCr). */
+export function blendOver(frame: YuvImage, top: YuvImage, opacity: number): void {
+  const w = Math.round(opacity * 256);
+  if (w <= 0) return;
+  for (const k of ['y', 'u', 'v'] as const) {
+    const a = frame[k].data;
+    const b = top[k].data;
+    for (let i = 0; i < a.length; i++) a[i] = (a[i]! * (256 - w) + b[i]! * w + 128) >> 8;
+  }
+}
+
+/**
+ * Draws an opaque image placed by `p` (luma pixels) over the part of the frame it covers (on even
+ * coordinates, so chroma stays aligned); an image that covers the frame is drawn over all of it.
+ */
+export function drawImage(r: Resampler, img: YuvImage, p: Placement, frame: YuvImage): void {
+  const x0 = Math.max(0, Math.floor(p.tx / 2) * 2);
+  const y0 = Math.max(0, Math.floor(p.ty / 2) * 2);
+  const x1 = Math.min(frame.width, Math.ceil((p.tx + img.width * p.sx) / 2) * 2);
+  const y1 = Math.min(frame.height, Math.ceil((p.ty + img.height * p.sy) / 2) * 2);
+  if (x1 <= x0 || y1 <= y0) return;
+  if (x0 === 0 && y0 === 0 && x1 === frame.width && y1 === frame.height) return drawYuv(r, img, p, frame);
+  const w = x1 - x0;
+  const h = y1 - y0;
+  const region: YuvImage = {
+    width: w,
+    height: h,
+    y: planeRegion(frame.y, x0, y0, w, h),
+    u: planeRegion(frame.u, x0 / 2, y0 / 2, w / 2, h / 2),
+    v: planeRegion(frame.v, x0 / 2, y0 / 2, w / 2, h / 2),
+  };
+  drawYuv(r, img, { tx: p.tx - x0, ty: p.ty - y0, sx: p.sx, sy: p.sy }, region);
+}
+
+/** Draws descriptions at one output size; keeps its scratch planes between frames. */
+export class FrameDrawer {
+  private readonly resampler = new Resampler();
+  private readonly layerScratch: LayerScratch;
+  private readonly faded: YuvImage;
+  private readonly outW: number;
+  private readonly outH: number;
+
+  constructor(private readonly c: DrawContext) {
+    this.outW = Math.round(c.width * c.scale);
+    this.outH = Math.round(c.height * c.scale);
+    this.layerScratch = new LayerScratch(this.outW, this.outH);
+    const plane = (w: number, h: number) => ({ width: w, height: h, stride: w, data: new Uint8Array(w * h) });
+    this.faded = { width: this.outW, height: this.outH, y: plane(this.outW, this.outH), u: plane(this.outW / 2, this.outH / 2), v: plane(this.outW / 2, this.outH / 2) };
+  }
+
+  /** Draws `d` over the whole of `frame` (output size). */
+  async draw(d: FrameDescription, frame: YuvImage): Promise<void> {
+    const [y, u, v] = rgbToYuvSample(d.background);
+    frame.y.data.fill(y);
+    frame.u.data.fill(u);
+    frame.v.data.fill(v);
+    for (const item of d.items) {
+      const opacity = 'opacity' in item ? item.opacity : 1;
+      if (opacity <= 0) continue;
+      if (opacity < 1) {
+        // Drawn over a copy of what is below, then mixed in: the item as a whole at that opacity.
+        for (const k of ['y', 'u', 'v'] as const) this.faded[k].data.set(frame[k].data);
+        await this.drawItem(item, d, this.faded);
+        blendOver(frame, this.faded, opacity);
+      } else {
+        await this.drawItem(item, d, frame);
+      }
+    }
+  }
+
+  private async drawItem(item: FrameItem, d: FrameDescription, frame: YuvImage): Promise<void> {
+    const { c } = this;
+    const s = c.scale;
+    switch (item.kind) {
+      case 'image':
+      case 'layer': {
+        const img = item.kind === 'image' ? await c.images.get(c.fileFor(item.src)) : await c.images.layer(c.fileFor(item.src));
+        const p = placement(d.crop, item.rect, item.width, item.height, c.width, c.height);
+        // The browser sizes the element to the item's width/height (the decoded file may differ by
+        // rounding), lays out at the composition's size and draws at `scale` device px per CSS px.
+        const at: Placement = { tx: p.tx * s, ty: p.ty * s, sx: ((p.sx * item.width) / img.width) * s, sy: ((p.sy * item.height) / img.height) * s };
+        if (item.kind === 'image') drawImage(this.resampler, img as YuvImage, at, frame);
+        else drawLayer(this.resampler, img as LayerImage, at, frame, this.layerScratch);
+        return;
+      }
+      case 'vignette':
+        return drawVignette(item, frame);
+      case 'video':
+      case 'depth-displacement':
+        throw new Error(`the direct renderer does not draw ${item.kind} items (check nodeCanDraw first)`);
+    }
+  }
+}
