@@ -32,7 +32,7 @@ function placementStyle(crop: Crop, rect: ImageRect, pw: number, ph: number, wid
 const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
 
 /** The vignette as a CSS radial gradient (circle, farthest-corner: the stops are shares of that distance). */
-export function vignetteBackground(v: VignetteItem): string {
+function vignetteBackground(v: VignetteItem): string {
   return `radial-gradient(circle at ${pct(v.center.x)} ${pct(v.center.y)}, rgba(0,0,0,0) ${pct(v.inner)}, rgba(0,0,0,${v.strength}) ${pct(v.outer)})`;
 }
 
