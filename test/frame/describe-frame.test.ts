@@ -6,31 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { describeFrame } from '../../src/frame/describe-frame';
 import { crossfadeOpacity, transitionProgress } from '../../src/frame/transition';
 import { parsePlan } from '../../src/plan/load-plan';
-import type { LayerSet, Media } from '../../src/plan/schema';
 import { canCrossfadeDirect, canDrawDirect } from '../../src/render/direct/direct-scenes';
 import { buildTimeline } from '../../src/timeline/build-timeline';
 import { cropAtFrame } from '../../src/timeline/camera';
 import { layerRect, layerTransformAt } from '../../src/timeline/parallax';
 import { FULL_RECT } from '../../src/timeline/placement';
-
-const layers: LayerSet = {
-  width: 1000,
-  height: 600,
-  overscanPx: 60,
-  maxShift: { x: 0.06, y: 0.1 },
-  depth: 'depth.png',
-  layers: [
-    { src: 'bg.png', parallax: 0.15 },
-    { src: 'mid.png', parallax: 0.5 },
-    { src: 'fg.png', parallax: 1 },
-  ],
-};
-const media: Media = {
-  images: { 'a.png': { src: 'a.png', width: 1000, height: 600 } },
-  audio: {},
-  layers: { 'a.png': layers },
-  clips: { c: { src: 'c.mp4', duration: 5, width: 1280, height: 720 } },
-};
+import { layers, media } from '../helpers/layered-media';
 
 function scenes() {
   const plan = parsePlan(
