@@ -302,5 +302,5 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
     };
   }
 
-  return { format, fps, width, height, durationInFrames, scenes, narration, music: musicTrack, warnings, cuts };
+  return { format, fps, width, height, durationInFrames, scenes, narration, music: musicTrack, warnings, cuts, captions: null };
 }

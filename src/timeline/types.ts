@@ -1,4 +1,6 @@
 /** The resolved timeline of one format: what the Remotion composition draws, in frames. Pure types. */
+import type { Caption, TikTokPage } from '@remotion/captions';
+import type { CaptionPosition, CaptionStyleName } from '../captions/caption-settings';
 import type { FormatId } from '../plan/formats';
 import type { CustomScene, CustomSceneType } from '../plan/scene-types';
 import type { ClipMedia, LayerSet, SLIDE_DIRECTIONS } from '../plan/schema';
@@ -68,6 +70,27 @@ export interface MusicTrack {
   duck: { gain: number; attackFrames: number; releaseFrames: number; ranges: [number, number][] } | null;
 }
 
+/**
+ * One caption page in video time (after beat-snapping and holds): the words shown together, each
+ * token with its own time so the spoken word can be highlighted. `level: 'cue'` pages come from
+ * section-level cues (the text could not be aligned to the audio): show them without a highlight.
+ */
+export interface CaptionPage extends TikTokPage {
+  sectionId: string;
+  level: 'word' | 'cue';
+  /** First frame the page is shown, and the frame after its last one. */
+  startFrame: number;
+  endFrame: number;
+}
+
+/** The video's captions: how they look, where they sit, the pages on screen and every word (the JSON sidecar), in video time. */
+export interface TimelineCaptions {
+  style: CaptionStyleName;
+  position: CaptionPosition;
+  pages: CaptionPage[];
+  words: Caption[];
+}
+
 export interface Timeline {
   format: FormatId;
   fps: number;
@@ -80,4 +103,6 @@ export interface Timeline {
   warnings: string[];
   /** Where each cut between sections landed, and why (`render --explain`). */
   cuts: CutExplanation[];
+  /** Burned-in captions, or null when off or when no section has any. */
+  captions: TimelineCaptions | null;
 }
