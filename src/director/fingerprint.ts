@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 const IGNORED_SECTION_FIELDS = new Set(['directorFingerprint', 'pinned', 'estimatedCost']);
 /** Plan-level settings the director writes; a user's edit of any of them is kept. */
-export const PLAN_SETTING_FIELDS = ['title', 'fps', 'formats', 'defaults', 'music', 'loudness', 'sync', 'depth', 'budget', 'spend'] as const;
+export const PLAN_SETTING_FIELDS = ['title', 'fps', 'formats', 'defaults', 'music', 'loudness', 'sync', 'depth', 'budget', 'spend', 'titleCard', 'endCard', 'cover'] as const;
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -143,6 +143,8 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
     if (v !== undefined) fresh[k] = structuredClone(v);
   }
   if (story.settings.music) fresh.music = { ...story.settings.music, file: rel(story.settings.music.file) };
+  // The video opens on its title; a user's edit of it (or `titleCard: false`) is kept like any setting.
+  fresh.titleCard = { text: story.title };
   const settings: Record<string, unknown> = keep?.settings ? { ...keep.settings } : fresh;
   const budgetUsd = opts.budgetUsd ?? (keep?.settings?.budget as number | undefined) ?? story.settings.budget ?? 0;
   const spend: SpendPolicy = opts.spend ?? (keep?.settings?.spend as SpendPolicy | undefined) ?? story.settings.spend ?? DEFAULT_SPEND;
@@ -340,7 +342,7 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
   const json: Record<string, unknown> = {
     ...(existsSync(schemaFile) ? { $schema: rel(schemaFile) } : {}),
     title: settings.title ?? story.title,
-    ...Object.fromEntries(['fps', 'formats', 'defaults', 'music', 'sync', 'depth'].filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]])),
+    ...Object.fromEntries(['fps', 'formats', 'defaults', 'music', 'sync', 'depth', 'titleCard', 'endCard', 'cover'].filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]])),
     budget: budgetUsd,
     spend,
     estimatedCost: 0,

@@ -227,6 +227,52 @@ export const DEPTH_ESTIMATORS = ['heuristic', 'onnx', 'hosted'] as const;
 export const DIRECTOR_NAMES = ['heuristic', 'openai'] as const;
 /** How the Story Director spends a budget: `key-moments` buys a clip only where its impact is worth its price (the budget is a cap), `max` uses the budget for the most impact. */
 export const SPEND_POLICIES = ['key-moments', 'max'] as const;
+/** Title and end cards: text set over the video in the format's safe zone (remotion/overlays/CardOverlay.tsx). */
+const cardText = z.string().trim().min(1);
+export const titleCardSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      text: cardText.describe('The title'),
+      subtitle: cardText.optional().describe('A smaller line under it'),
+      seconds: z.number().gt(0).max(60).optional().describe('Seconds on screen from the start (default 3, at most the first section)'),
+    }),
+  ])
+  .describe('A title over the first section (the Story Director writes one from the story title); false for none');
+
+export const endCardSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      text: cardText.describe('The closing line or call to action'),
+      subtitle: cardText.optional().describe('A smaller line under it (e.g. a URL)'),
+    }),
+  ])
+  .describe("A closing line over the last section's final hold (at least its last 2 s); false for none");
+
+export const coverSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      section: z.string().min(1).optional().describe('Section id the cover is taken from (default: the climax, the most intense section)'),
+      time: z.number().min(0).optional().describe("Seconds into that section (default: its best frame: the start of its end hold, else its middle); without `section`, seconds into the video"),
+      title: z.union([cardText, z.literal(false)]).optional().describe('Text set on the cover (default: the plan title); false for none'),
+    }),
+  ])
+  .describe('The cover image written next to each video (<name>-<format>.jpg); false for none');
+export type TitleCard = z.output<typeof titleCardSchema>;
+export type EndCard = z.output<typeof endCardSchema>;
+export type Cover = z.output<typeof coverSchema>;
+
+/** A cover that names a section the plan does not have; works on unvalidated data too. */
+export function coverSectionProblems(data: unknown): { path: (string | number)[]; message: string }[] {
+  const plan = data as { cover?: unknown; sections?: unknown } | null;
+  const section = (plan?.cover as { section?: unknown } | null | undefined)?.section;
+  if (typeof section !== 'string' || !Array.isArray(plan?.sections)) return [];
+  const ids = plan.sections.map((s: unknown) => (s as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string');
+  return ids.includes(section) ? [] : [{ path: ['cover', 'section'], message: `no section "${section}" (sections: ${ids.join(', ')})` }];
+}
+
 export type SpendPolicy = (typeof SPEND_POLICIES)[number];
 export const directorRecordSchema = z
   .strictObject({
@@ -277,6 +323,9 @@ export function duplicateIdProblems(data: unknown): { path: (string | number)[];
   const seen = new Map<string, number>();
   const out: { path: (string | number)[]; message: string }[] = [];
   sections.forEach((s: unknown, i) => {
+  titleCard: titleCardSchema.optional(),
+  endCard: endCardSchema.optional(),
+  cover: coverSchema.optional(),
     const id = (s as { id?: unknown } | null)?.id;
     if (typeof id !== 'string') return;
     const prev = seen.get(id);
@@ -287,7 +336,7 @@ export function duplicateIdProblems(data: unknown): { path: (string | number)[];
 }
 
 function uniqueSectionIds(plan: { sections: { id: string }[] }, ctx: z.RefinementCtx): void {
-  for (const p of duplicateIdProblems(plan)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  for (const p of [...duplicateIdProblems(plan), ...coverSectionProblems(plan)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 }
 
 export const planObjectSchema = z.strictObject(planShape);
