@@ -17,3 +17,21 @@ export type CaptionPosition = (typeof CAPTION_POSITIONS)[number];
 export const CAPTION_SOURCES = ['align', 'openai', 'whisper-cpp'] as const;
 export type CaptionSource = (typeof CAPTION_SOURCES)[number];
 export const DEFAULT_CAPTION_SOURCE: CaptionSource = 'align';
+
+/**
+ * How each style pages the words (the timeline's caption pages, src/captions/caption-pages.ts):
+ * words spoken within `combineMs` of a page's first word share it, a pause of `breakOnSilenceMs`
+ * starts a new one, and a page holds at most `maxLines` lines of `maxCharsPerLine` characters
+ * (a plan's `captions.maxCharsPerLine` overrides it). One source for the paging and the drawing.
+ */
+export interface CaptionPaging {
+  combineMs: number;
+  breakOnSilenceMs: number;
+  maxCharsPerLine: number;
+  maxLines: number;
+}
+export const CAPTION_PAGING: Record<CaptionStyleName, CaptionPaging> = {
+  bold: { combineMs: 1200, breakOnSilenceMs: 600, maxCharsPerLine: 18, maxLines: 2 },
+  subtitle: { combineMs: 3000, breakOnSilenceMs: 900, maxCharsPerLine: 42, maxLines: 2 },
+  karaoke: { combineMs: 2500, breakOnSilenceMs: 800, maxCharsPerLine: 30, maxLines: 2 },
+};

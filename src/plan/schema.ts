@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LOUDNESS, INTEGRATED_RANGE, LOUDNESS_NAMES, TRUE_PEAK_RANGE } from '../audio/loudness-target';
+import { CAPTION_POSITIONS, CAPTION_SOURCES, CAPTION_STYLE_NAMES, DEFAULT_CAPTION_SOURCE, DEFAULT_CAPTION_STYLE } from '../captions/caption-settings';
 import { CLIP_MODES, splitModelMode, type ClipMode } from '../providers/model-mode';
 import { PROVIDER_IDS } from '../providers/types';
 import { FORMAT_IDS } from './formats';
@@ -143,6 +144,25 @@ export const sectionSyncSchema = z.strictObject({
   swell: z.boolean().optional(),
 });
 
+/** Burned-in captions (on by default for sections with narration); the CLI's --no-captions, --caption-style and --captions-source override it. */
+export const captionsSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      style: z
+        .enum(CAPTION_STYLE_NAMES)
+        .default(DEFAULT_CAPTION_STYLE)
+        .describe(`Look of the captions: ${CAPTION_STYLE_NAMES.join(', ')} (bold: short-form, the spoken word highlighted; subtitle: plain lower-third; karaoke: words fill in as spoken)`),
+      position: z.enum(CAPTION_POSITIONS).default('auto').describe("Where they sit inside the format's safe zone (auto: the format's default, off the subject's face)"),
+      source: z
+        .enum(CAPTION_SOURCES)
+        .default(DEFAULT_CAPTION_SOURCE)
+        .describe('Word timings: align (the section text aligned to its narration, local and free), openai (transcription, OPENAI_API_KEY), whisper-cpp (a local whisper.cpp)'),
+      maxCharsPerLine: z.number().int().min(8).max(80).optional().describe("Longest caption line in characters (default: the style's)"),
+    }),
+  ])
+  .describe('Captions from the narration: false for none, or their style, position and word-timing source');
+
 export const sectionSchema = z.strictObject({
   id: z
     .string()
@@ -164,6 +184,7 @@ export const sectionSchema = z.strictObject({
   parallax: parallaxSchema.optional(),
   clip: clipSchema.optional(),
   sync: sectionSyncSchema.optional().describe('Turn audio-driven motion on or off for this section'),
+  captions: z.literal(false).optional().describe('false: no captions for this section'),
   // Written by the Story Director (`stillmotion plan`); the renderer ignores them.
   intensity: unit.optional().describe('Story Director: emotional intensity of the section, 0 calm .. 1 climax'),
   reason: z.string().optional().describe('Story Director: one line on why the section got its tier and motion'),
@@ -311,6 +332,7 @@ const planShape = {
     })
     .prefault({})
     .describe('How tier 2 depth maps are made'),
+  captions: captionsSchema.optional(),
   sections: z.array(sectionSchema).min(1),
   estimatedCost: z.number().min(0).optional().describe('Story Director: estimated USD for the whole plan (AI clips and hosted depth), from the price table'),
   director: directorRecordSchema.optional(),
@@ -368,6 +390,23 @@ export const audioEventsSchema = z.object({
   swells: z.array(span.extend({ peakDb: z.number() })),
 });
 
+/** A narration's word timings: words ('word'), or section-level phrases when the text could not be aligned ('cue': shown without a highlight). */
+export const narrationCaptionsSchema = z.object({
+  level: z.enum(['word', 'cue']),
+  source: z.enum(CAPTION_SOURCES),
+  /** The Caption shape of @remotion/captions: text (with its leading space), startMs, endMs, timestampMs, confidence. */
+  captions: z.array(
+    z.object({
+      text: z.string(),
+      startMs: z.number(),
+      endMs: z.number(),
+      timestampMs: z.number().nullable(),
+      confidence: z.number().nullable(),
+      pageBreakAfter: z.boolean().optional(),
+    }),
+  ),
+});
+
 export const clipMediaSchema = z.object({ src: z.string(), duration: z.number(), width: z.number(), height: z.number() });
 
 export const mediaSchema = z.object({
@@ -395,6 +434,8 @@ export const mediaSchema = z.object({
     .optional(),
   /** Why a section's tier could not be prepared, per section id (shown as the fallback reason). */
   notes: z.record(z.string(), z.array(z.string())).optional(),
+  /** Word timings per narration reference, in ms from the start of that file (captions). */
+  captions: z.record(z.string(), narrationCaptionsSchema).optional(),
 });
 
 /**
@@ -422,3 +463,5 @@ export type AudioEvents = z.output<typeof audioEventsSchema>;
 export type Sync = z.output<typeof syncSchema>;
 export type CompositionProps = z.output<typeof compositionPropsSchema>;
 export type DirectorRecord = z.output<typeof directorRecordSchema>;
+export type CaptionsSetting = z.output<typeof captionsSchema>;
+export type NarrationCaptions = z.output<typeof narrationCaptionsSchema>;

@@ -7,6 +7,8 @@
  * centred on their boundary: each sequence is extended by its half of the overlap, and
  * TransitionSeries' overlap subtracts it again.
  */
+import { timelineCaptions } from '../captions/caption-pages';
+import { timelineCards } from '../cards/card-timing';
 import { StillmotionError, type InputProblem } from '../errors';
 import { OUTPUT_FORMATS, type FormatId } from '../plan/formats';
 import type { ClipMedia, LayerSet, Media, Plan, Section, Transition } from '../plan/schema';
@@ -302,5 +304,8 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
     };
   }
 
-  return { format, fps, width, height, durationInFrames, scenes, narration, music: musicTrack, warnings, cuts, captions: null };
+  // Captions in video time: each section's words moved to where its narration landed.
+  const sectionEnd = (id: string): number => boundaries[plan.sections.findIndex((s) => s.id === id) + 1] ?? durationInFrames;
+  const captions = timelineCaptions(plan, media.captions, narration, fps, sectionEnd);
+  return { format, fps, width, height, durationInFrames, scenes, narration, music: musicTrack, warnings, cuts, captions, ...timelineCards(plan, boundaries, fps) };
 }
