@@ -91,6 +91,18 @@ export interface TimelineCaptions {
   words: Caption[];
 }
 
+/** A title or end card: its text, and the video frames it is on screen (fading in and out: src/cards/card-timing.ts). */
+export interface TimelineCard {
+  kind: 'title' | 'end';
+  text: string;
+  subtitle: string | null;
+  /** First frame shown, and the frame after the last one. */
+  startFrame: number;
+  endFrame: number;
+  fadeInFrames: number;
+  fadeOutFrames: number;
+}
+
 export interface Timeline {
   format: FormatId;
   fps: number;
@@ -105,4 +117,7 @@ export interface Timeline {
   cuts: CutExplanation[];
   /** Burned-in captions, or null when off or when no section has any. */
   captions: TimelineCaptions | null;
+  /** The plan's title card (over the first section) and end card (over the last section's final hold), or null. */
+  titleCard: TimelineCard | null;
+  endCard: TimelineCard | null;
 }
