@@ -11,8 +11,8 @@ import { probeVideo } from '../../src/media/probe-video';
 import { aviFrameChunkHeader, aviHeader, i420FrameBytes } from '../../src/render/direct/avi-stream';
 import { blendOver, drawImage, drawVignette, rgbToYuvSample } from '../../src/render/direct/draw-frame';
 import { encodeFrames } from '../../src/render/direct/encode-frames';
-import { drawLayer, LayerScratch, rgbaToLayer } from '../../src/render/direct/layer-image';
-import { axisTaps, overSample, Resampler, type Plane } from '../../src/render/direct/resample';
+import { drawLayer, drawLayers, LayerScratch, rgbaToLayer } from '../../src/render/direct/layer-image';
+import { alphaRows, axisTaps, overSample, overSampleFast, Resampler, type Plane } from '../../src/render/direct/resample';
 import { i420Frame, rgbToYuv, type YuvImage } from '../../src/render/direct/yuv-image';
 import { mulberry32 } from '../../src/random/mulberry32';
 import { tempDir } from '../helpers/fixtures';
@@ -187,6 +187,62 @@ describe('blending', () => {
         for (let i = 0; i < ref[k].data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ref[k].data[i]! - onePass[k].data[i]!));
         expect(maxDiff, `${k} at scale ${p.sx}`).toBe(0);
       }
+    }
+  });
+
+  it('"over" through the table equals overSample for every alpha, sample below and colour', () => {
+    for (const base of [16, 128] as const) {
+      for (let a = 0; a < 256; a++) {
+        for (let under = 0; under < 256; under++) {
+          for (let color = 0; color < 256; color += 3) {
+            if (overSampleFast(color, a, under, base) !== overSample(color, a, under, base)) {
+              expect(overSampleFast(color, a, under, base), `base ${base} a ${a} under ${under} colour ${color}`).toBe(overSample(color, a, under, base));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('finds per row where alpha is above zero and its longest opaque run', () => {
+    const a = plane(8, 3, (x, y) => (y === 0 ? 0 : y === 1 ? [0, 9, 255, 255, 40, 255, 255, 255][x]! : 255));
+    const r = alphaRows(a);
+    expect([r.any0[0]! >= r.any1[0]!, r.full0[0]! >= r.full1[0]!]).toEqual([true, true]);
+    expect([r.any0[1], r.any1[1], r.full0[1], r.full1[1]]).toEqual([1, 8, 5, 8]);
+    expect([r.any0[2], r.any1[2], r.full0[2], r.full1[2]]).toEqual([0, 8, 0, 8]);
+  });
+
+  it('a stack of layers drawn at once equals its layers drawn one by one (hidden parts skipped, not changed)', () => {
+    const rnd = mulberry32(29);
+    const w = 90;
+    const h = 70;
+    // Back: opaque; then two layers with opaque cores, soft edges and transparent surroundings.
+    const layerOf = (cx: number, cy: number, r: number, opaque: boolean) => {
+      const rgba = new Uint8Array(w * h * 4);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const d = Math.hypot(x - cx, (y - cy) * 1.4) / r;
+          const al = opaque ? 255 : Math.max(0, Math.min(255, Math.round((1.25 - d) * 4 * 255)));
+          rgba.set([Math.floor(rnd() * 256), Math.floor(rnd() * 256), Math.floor(rnd() * 256), al], (y * w + x) * 4);
+        }
+      }
+      return rgbaToLayer(rgba, w, h);
+    };
+    const layers = [layerOf(0, 0, 1, true), layerOf(40, 30, 30, false), layerOf(55, 40, 18, false)];
+    const W = 96;
+    const H = 64;
+    for (const ps of [
+      [{ tx: -3.3, ty: -2.7, sx: 1.13, sy: 1.13 }, { tx: -1.1, ty: -4.2, sx: 1.13, sy: 1.13 }, { tx: 2.6, ty: -3.9, sx: 1.13, sy: 1.13 }],
+      [{ tx: 0, ty: 0, sx: 0.8, sy: 0.8 }, { tx: 7.5, ty: 3.25, sx: 0.9, sy: 0.9 }, { tx: -6.4, ty: 1.1, sx: 1.05, sy: 1.05 }],
+      // The nearest layer strongly reduced: drawn apart (two-pass), hiding nothing.
+      [{ tx: 0, ty: 0, sx: 1.1, sy: 1.1 }, { tx: 2, ty: 1, sx: 1, sy: 1 }, { tx: 20, ty: 10, sx: 0.3, sy: 0.3 }],
+    ]) {
+      const one = frame(W, H, 30, 100);
+      const r = new Resampler();
+      layers.forEach((layer, i) => drawLayer(r, layer, ps[i]!, one, new LayerScratch(W, H)));
+      const all = frame(W, H, 30, 100);
+      drawLayers(r, layers.map((layer, i) => ({ layer, p: ps[i]! })), all, new LayerScratch(W, H));
+      for (const k of ['y', 'u', 'v'] as const) expect(Buffer.from(all[k].data).equals(Buffer.from(one[k].data)), `${k} at ${JSON.stringify(ps[1])}`).toBe(true);
     }
   });
 

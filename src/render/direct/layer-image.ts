@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import type { Placement } from '../../timeline/placement';
-import { MIPMAP_SCALE, overSample, type Plane, type Resampler } from './resample';
+import { alphaRows, drawOver, MIPMAP_SCALE, mergeSpans, opaqueSpans, overPlane, overSample, rowSpans, type AlphaRows, type OverPlane, type Plane, type Resampler, type RowSpans } from './resample';
 import { planeRegion, yuvPlanes, type YuvImage } from './yuv-image';
 
 export interface LayerImage {
@@ -22,6 +22,9 @@ export interface LayerImage {
   opaque: boolean;
   /** Bounding box of the pixels that are not fully transparent (source px, end exclusive). */
   box: { x0: number; y0: number; x1: number; y1: number };
+  /** Per row of `a` and of `ac`: where alpha is above 0 and its longest opaque run. */
+  rows: AlphaRows;
+  rowsC: AlphaRows;
 }
 
 const plane = (width: number, height: number): Plane => ({ width, height, stride: width, data: new Uint8Array(width * height) });
@@ -43,7 +46,7 @@ export function rgbaToLayer(rgba: Uint8Array, width: number, height: number): La
     }
   }
   if (box.x1 <= box.x0) Object.assign(box, { x0: 0, y0: 0, x1: 0, y1: 0 });
-  return { width, height, y, u, v, a: a!, ac: ac!, opaque, box };
+  return { width, height, y, u, v, a: a!, ac: ac!, opaque, box, rows: alphaRows(a!), rowsC: alphaRows(ac!) };
 }
 
 export async function loadLayerImage(file: string): Promise<LayerImage> {
@@ -73,22 +76,84 @@ function blend(dst: Plane, src: Plane, alpha: Plane, base: 16 | 128): void {
   }
 }
 
+/** The screen box a layer's visible pixels can reach (filters reach one source pixel further), on even coordinates; null when off screen. */
+function screenBox(layer: LayerImage, p: Placement, W: number, H: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  if (layer.box.x1 <= layer.box.x0) return null;
+  const x0 = Math.max(0, Math.floor((p.tx + (layer.box.x0 - 2) * p.sx) / 2) * 2);
+  const y0 = Math.max(0, Math.floor((p.ty + (layer.box.y0 - 2) * p.sy) / 2) * 2);
+  const x1 = Math.min(W, Math.ceil((p.tx + (layer.box.x1 + 2) * p.sx) / 2) * 2);
+  const y1 = Math.min(H, Math.ceil((p.ty + (layer.box.y1 + 2) * p.sy) / 2) * 2);
+  return x1 <= x0 || y1 <= y0 ? null : { x0, y0, x1, y1 };
+}
+
+/** A layer and where it is drawn (luma px of the frame). */
+export interface PlacedLayer {
+  layer: LayerImage;
+  p: Placement;
+}
+
 /**
- * Draws a layer placed by `p` over `frame`: only the screen area its visible pixels can reach
- * is resampled and blended.
+ * Draws a stack of layers, back to front, over `frame`: as drawing each with drawLayer in turn,
+ * sample for sample, with less work. Each layer is drawn only where its alpha reaches, and not
+ * where a layer above it comes out fully opaque (that one replaces the sample whole, whatever was
+ * below). Layers at scales that need the wide filter are drawn apart (and hide nothing).
  */
-export function drawLayer(r: Resampler, layer: LayerImage, p: Placement, frame: YuvImage, scratch: LayerScratch): void {
+export function drawLayers(r: Resampler, stack: readonly PlacedLayer[], frame: YuvImage, scratch: LayerScratch): void {
   const W = frame.width;
   const H = frame.height;
-  if (layer.box.x1 <= layer.box.x0) return;
-  // Screen box of the visible pixels (filters reach one source pixel further), on even coordinates.
-  const sx0 = Math.max(0, Math.floor((p.tx + (layer.box.x0 - 2) * p.sx) / 2) * 2);
-  const sy0 = Math.max(0, Math.floor((p.ty + (layer.box.y0 - 2) * p.sy) / 2) * 2);
-  const sx1 = Math.min(W, Math.ceil((p.tx + (layer.box.x1 + 2) * p.sx) / 2) * 2);
-  const sy1 = Math.min(H, Math.ceil((p.ty + (layer.box.y1 + 2) * p.sy) / 2) * 2);
-  if (sx1 <= sx0 || sy1 <= sy0) return;
-  const rw = sx1 - sx0;
-  const rh = sy1 - sy0;
+  // Per layer: its three planes for the one-sample-at-a-time drawer, or null (drawn apart).
+  const planes = stack.map(({ layer, p }): OverPlane[] | null => {
+    const b = screenBox(layer, p, W, H);
+    if (!b || p.sx < MIPMAP_SCALE || p.sy < MIPMAP_SCALE || layer.u.width < 2 || layer.u.height < 2) return null;
+    const at: Placement = { tx: p.tx - b.x0, ty: p.ty - b.y0, sx: p.sx, sy: p.sy };
+    const atC: Placement = { tx: at.tx / 2, ty: at.ty / 2, sx: p.sx, sy: p.sy };
+    const cx = b.x0 / 2;
+    const cy = b.y0 / 2;
+    const cw = (b.x1 - b.x0) / 2;
+    const ch = (b.y1 - b.y0) / 2;
+    const a = layer.opaque ? null : layer.a;
+    const ac = layer.opaque ? null : layer.ac;
+    const rows = layer.opaque ? null : layer.rows;
+    const rowsC = layer.opaque ? null : layer.rowsC;
+    const y = overPlane(layer.y, a, rows, at, planeRegion(frame.y, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0), b.x0, b.y0, 16);
+    const u = overPlane(layer.u, ac, rowsC, atC, planeRegion(frame.u, cx, cy, cw, ch), cx, cy, 128);
+    const v = overPlane(layer.v, ac, rowsC, atC, planeRegion(frame.v, cx, cy, cw, ch), cx, cy, 128);
+    return y && u && v ? [y, u, v] : null;
+  });
+  // Front to back: what the layers above a layer hide, per frame row (luma, and chroma for U and V).
+  const hidden: (RowSpans[] | null)[] = new Array<RowSpans[] | null>(stack.length).fill(null);
+  const covered = [rowSpans(H), rowSpans(H / 2)];
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const pl = planes[i];
+    if (!pl) continue;
+    hidden[i] = covered.map((c) => ({ from: c.from.slice(), to: c.to.slice() }));
+    if (i === 0) break;
+    const own = [rowSpans(H), rowSpans(H / 2)];
+    opaqueSpans(pl[0]!, own[0]!);
+    opaqueSpans(pl[1]!, own[1]!);
+    mergeSpans(covered[0]!, own[0]!);
+    mergeSpans(covered[1]!, own[1]!);
+  }
+  stack.forEach(({ layer, p }, i) => {
+    const pl = planes[i];
+    if (!pl) return drawLayer(r, layer, p, frame, scratch);
+    drawOver(pl[0]!, hidden[i]![0]!);
+    drawOver(pl[1]!, hidden[i]![1]!);
+    drawOver(pl[2]!, hidden[i]![1]!);
+  });
+}
+
+/**
+ * Draws one layer placed by `p` over `frame`: only the screen area its visible pixels can reach
+ * is resampled and blended (strong reductions resample colour and alpha apart, then blend).
+ */
+export function drawLayer(r: Resampler, layer: LayerImage, p: Placement, frame: YuvImage, scratch: LayerScratch): void {
+  const b = screenBox(layer, p, frame.width, frame.height);
+  if (!b) return;
+  if (p.sx >= MIPMAP_SCALE && p.sy >= MIPMAP_SCALE && layer.u.width >= 2 && layer.u.height >= 2) return drawLayers(r, [{ layer, p }], frame, scratch);
+  const { x0: sx0, y0: sy0 } = b;
+  const rw = b.x1 - b.x0;
+  const rh = b.y1 - b.y0;
   const at: Placement = { tx: p.tx - sx0, ty: p.ty - sy0, sx: p.sx, sy: p.sy };
   const atC: Placement = { tx: at.tx / 2, ty: at.ty / 2, sx: p.sx, sy: p.sy };
   const s = scratch.frame;
@@ -100,14 +165,7 @@ export function drawLayer(r: Resampler, layer: LayerImage, p: Placement, frame: 
     r.drawPlane(layer.v, atC, region(frame.v, true));
     return;
   }
-  if (p.sx >= MIPMAP_SCALE && p.sy >= MIPMAP_SCALE && layer.u.width >= 2 && layer.u.height >= 2) {
-    // Bilinear scales: resample and blend in one pass per plane.
-    r.drawPlaneOver(layer.y, layer.a, at, region(frame.y, false), 16);
-    r.drawPlaneOver(layer.u, layer.ac, atC, region(frame.u, true), 128);
-    r.drawPlaneOver(layer.v, layer.ac, atC, region(frame.v, true), 128);
-    return;
-  }
-  // Strong reductions: resample colour and alpha apart, then blend (the same result, slower).
+  // Strong reductions: resample colour and alpha apart, then blend.
   r.drawPlane(layer.y, at, region(s.y, false));
   r.drawPlane(layer.a, at, region(s.a, false));
   r.drawPlane(layer.u, atC, region(s.u, true));

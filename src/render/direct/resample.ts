@@ -64,7 +64,7 @@ export function axisTaps(outSize: number, srcSize: number, offset: number, scale
 }
 
 /** Two consecutive source samples per output sample (bilinear), or null when the filter is wider. */
-interface Pairs {
+export interface Pairs {
   start: Int32Array;
   w0: Int32Array;
   w1: Int32Array;
@@ -120,6 +120,255 @@ export function overSample(color: number, a: number, under: number, base: 16 | 1
   return o < 0 ? 0 : o > 255 ? 255 : o | 0;
 }
 
+/**
+ * overSample without the division: everything but the (whole-number) colour, floored, per alpha
+ * and sample below (index a * 256 + under). color + table = overSample before clamping, exactly
+ * (floor(n + k) = n + floor(k) for whole n; no k is within rounding of a whole number but whole ones).
+ */
+function overTable(base: 16 | 128): Int16Array {
+  const t = new Int16Array(256 * 256);
+  for (let a = 0; a < 256; a++) {
+    for (let under = 0; under < 256; under++) t[a * 256 + under] = Math.floor((base === 16 ? 16.5 : 0.5) + ((under - base) * (255 - a)) / 255);
+  }
+  return t;
+}
+const OVER_TABLES = { 16: overTable(16), 128: overTable(128) } as const;
+
+/** overSample through the table (what the layer drawer uses; tested equal to overSample). */
+export function overSampleFast(color: number, a: number, under: number, base: 16 | 128): number {
+  const o = color + OVER_TABLES[base][a * 256 + under]!;
+  return o < 0 ? 0 : o > 255 ? 255 : o;
+}
+
+/**
+ * Per source row of a layer's alpha plane: the columns with alpha above 0, [any0, any1), and the
+ * longest run of alpha 255, [full0, full1) (an empty row or run has from >= to). What the layer
+ * drawer needs to leave transparent parts alone and to know where a layer hides what is below.
+ */
+export interface AlphaRows {
+  any0: Int32Array;
+  any1: Int32Array;
+  full0: Int32Array;
+  full1: Int32Array;
+}
+
+export function alphaRows(a: Plane): AlphaRows {
+  const { width: W, height: H } = a;
+  const rows: AlphaRows = { any0: new Int32Array(H), any1: new Int32Array(H), full0: new Int32Array(H), full1: new Int32Array(H) };
+  for (let y = 0; y < H; y++) {
+    const o = y * a.stride;
+    let first = -1;
+    let last = -1;
+    let best0 = 0;
+    let best1 = 0;
+    let run = -1;
+    for (let x = 0; x <= W; x++) {
+      const v = x < W ? a.data[o + x]! : 0;
+      if (v > 0) {
+        if (first < 0) first = x;
+        last = x;
+      }
+      if (v === 255) {
+        if (run < 0) run = x;
+      } else if (run >= 0) {
+        if (x - run > best1 - best0) {
+          best0 = run;
+          best1 = x;
+        }
+        run = -1;
+      }
+    }
+    rows.any0[y] = first < 0 ? 0 : first;
+    rows.any1[y] = first < 0 ? 0 : last + 1;
+    rows.full0[y] = best0;
+    rows.full1[y] = best1;
+  }
+  return rows;
+}
+
+/** Per frame row, one column interval [from, to) (empty when from >= to). */
+export interface RowSpans {
+  from: Int32Array;
+  to: Int32Array;
+}
+
+export function rowSpans(rows: number): RowSpans {
+  return { from: new Int32Array(rows), to: new Int32Array(rows) };
+}
+
+/** Adds `b` to `a` row by row: their union where they touch, else the longer of the two (still only covered columns). */
+export function mergeSpans(a: RowSpans, b: RowSpans): void {
+  for (let y = 0; y < a.from.length; y++) {
+    const a0 = a.from[y]!;
+    const a1 = a.to[y]!;
+    const b0 = b.from[y]!;
+    const b1 = b.to[y]!;
+    if (b1 <= b0) continue;
+    if (a1 <= a0 || (b0 <= a1 && a0 <= b1)) {
+      a.from[y] = a1 <= a0 ? b0 : Math.min(a0, b0);
+      a.to[y] = a1 <= a0 ? b1 : Math.max(a1, b1);
+    } else if (b1 - b0 > a1 - a0) {
+      a.from[y] = b0;
+      a.to[y] = b1;
+    }
+  }
+}
+
+/** First index i in [0, n) with sorted[i] >= value (n when none). */
+function lowerBound(sorted: Int32Array, n: number, value: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * One plane of a layer placed over a plane of the frame, bilinear (scales from half size up).
+ * `dst` is a region of the frame plane, at (dx, dy) in it; `alpha` and `rows` are null for an
+ * opaque layer.
+ */
+export interface OverPlane {
+  color: Plane;
+  alpha: Plane | null;
+  rows: AlphaRows | null;
+  dst: Plane;
+  dx: number;
+  dy: number;
+  base: 16 | 128;
+  h: Pairs;
+  v: Pairs;
+}
+
+/** The bilinear taps of a layer plane placed by `p` (in `dst` px), or null at scales that need the wide filter. */
+export function overPlane(color: Plane, alpha: Plane | null, rows: AlphaRows | null, p: Placement, dst: Plane, dx: number, dy: number, base: 16 | 128): OverPlane | null {
+  const h = pairs(axisTaps(dst.width, color.width, p.tx, p.sx), color.width);
+  const v = pairs(axisTaps(dst.height, color.height, p.ty, p.sy), color.height);
+  return h && v ? { color, alpha, rows, dst, dx, dy, base, h, v } : null;
+}
+
+/**
+ * Where, per frame row, every sample of `o` comes out fully opaque: the output columns whose four
+ * source samples all lie in the longest opaque run of both source rows read. There the layer
+ * replaces what is below whole (overSample at alpha 255 ignores `under`), so layers below need not
+ * be drawn. Written into `out` (frame coordinates); other rows are left as they are.
+ */
+export function opaqueSpans(o: OverPlane, out: RowSpans): void {
+  const W = o.dst.width;
+  const hs = o.h.start;
+  for (let y = 0; y < o.dst.height; y++) {
+    const r0 = o.v.start[y]!;
+    let f0 = 0;
+    let f1 = W;
+    if (o.rows) {
+      const s0 = Math.max(o.rows.full0[r0]!, o.rows.full0[r0 + 1]!);
+      const s1 = Math.min(o.rows.full1[r0]!, o.rows.full1[r0 + 1]!);
+      // Both horizontal taps inside: start >= s0 and start + 1 <= s1 - 1.
+      f0 = s1 - s0 >= 2 ? lowerBound(hs, W, s0) : 0;
+      f1 = s1 - s0 >= 2 ? lowerBound(hs, W, s1 - 1) : 0;
+    }
+    out.from[o.dy + y] = f0 + o.dx;
+    out.to[o.dy + y] = Math.max(f0, f1) + o.dx;
+  }
+}
+
+const MID_SHIFT = WEIGHT_BITS - MID_BITS;
+const MID_ROUND = 1 << (MID_SHIFT - 1);
+const OUT_SHIFT = WEIGHT_BITS + MID_BITS;
+const OUT_ROUND = 1 << (OUT_SHIFT - 1);
+
+/**
+ * Draws `o` with "over", one output sample at a time from the 2x2 source samples it reads, with
+ * the two-pass filter's fixed-point arithmetic (so the same values), and only where it can change
+ * the frame: per row, the columns its non-zero alpha reaches, minus `skip` (frame coordinates:
+ * covered by an opaque layer drawn later, which replaces what is drawn there whole). Where all four
+ * source samples are opaque the colour replaces what is below without computing alpha.
+ */
+export function drawOver(o: OverPlane, skip: RowSpans | null): void {
+  const { color, alpha, rows, dst, h, v } = o;
+  const W = dst.width;
+  const H = dst.height;
+  const hs = h.start;
+  const hw0 = h.w0;
+  const hw1 = h.w1;
+  const cd = color.data;
+  const ad = alpha?.data;
+  const out = dst.data;
+  const table = OVER_TABLES[o.base];
+  const add = o.base === 16 ? 16 : 0;
+  const cuts = new Int32Array(6);
+  for (let y = 0; y < H; y++) {
+    const r0 = v.start[y]!;
+    let xa = 0;
+    let xb = W;
+    let fa = 0;
+    let fb = W;
+    if (rows) {
+      const a0 = Math.min(rows.any0[r0]! < rows.any1[r0]! ? rows.any0[r0]! : W, rows.any0[r0 + 1]! < rows.any1[r0 + 1]! ? rows.any0[r0 + 1]! : W);
+      const a1 = Math.max(rows.any1[r0]!, rows.any1[r0 + 1]!);
+      if (a1 <= a0) continue;
+      // Columns whose taps (start, start + 1) reach [a0, a1): start >= a0 - 1 and start < a1.
+      xa = lowerBound(hs, W, a0 - 1);
+      xb = lowerBound(hs, W, a1);
+      const s0 = Math.max(rows.full0[r0]!, rows.full0[r0 + 1]!);
+      const s1 = Math.min(rows.full1[r0]!, rows.full1[r0 + 1]!);
+      fa = s1 - s0 >= 2 ? lowerBound(hs, W, s0) : 0;
+      fb = s1 - s0 >= 2 ? lowerBound(hs, W, s1 - 1) : 0;
+    }
+    let k0 = 0;
+    let k1 = 0;
+    if (skip) {
+      k0 = skip.from[o.dy + y]! - o.dx;
+      k1 = skip.to[o.dy + y]! - o.dx;
+    }
+    // Pieces of [xa, xb) between these cuts: skipped ones left alone, opaque ones copied.
+    cuts[0] = xa;
+    cuts[1] = xb;
+    cuts[2] = Math.min(xb, Math.max(xa, fa));
+    cuts[3] = Math.min(xb, Math.max(xa, fb));
+    cuts[4] = Math.min(xb, Math.max(xa, k0));
+    cuts[5] = Math.min(xb, Math.max(xa, k1));
+    cuts.sort();
+    const c0 = r0 * color.stride;
+    const c1 = c0 + color.stride;
+    const w0 = v.w0[y]!;
+    const w1 = v.w1[y]!;
+    const d = y * dst.stride;
+    for (let i = 0; i < 5; i++) {
+      const x0 = cuts[i]!;
+      const x1 = cuts[i + 1]!;
+      if (x1 <= x0 || (x0 >= k0 && x1 <= k1)) continue;
+      if (!ad || (x0 >= fa && x1 <= fb)) {
+        for (let x = x0; x < x1; x++) {
+          const s = hs[x]!;
+          const m0 = (cd[c0 + s]! * hw0[x]! + cd[c0 + s + 1]! * hw1[x]! + MID_ROUND) >> MID_SHIFT;
+          const m1 = (cd[c1 + s]! * hw0[x]! + cd[c1 + s + 1]! * hw1[x]! + MID_ROUND) >> MID_SHIFT;
+          out[d + x] = ((m0 * w0 + m1 * w1 + OUT_ROUND) >> OUT_SHIFT) + add;
+        }
+        continue;
+      }
+      const a0 = r0 * alpha!.stride;
+      const a1 = a0 + alpha!.stride;
+      for (let x = x0; x < x1; x++) {
+        const s = hs[x]!;
+        const p0 = hw0[x]!;
+        const p1 = hw1[x]!;
+        const n0 = (ad[a0 + s]! * p0 + ad[a0 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
+        const n1 = (ad[a1 + s]! * p0 + ad[a1 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
+        const a = (n0 * w0 + n1 * w1 + OUT_ROUND) >> OUT_SHIFT;
+        if (a === 0) continue;
+        const m0 = (cd[c0 + s]! * p0 + cd[c0 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
+        const m1 = (cd[c1 + s]! * p0 + cd[c1 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
+        const c = ((m0 * w0 + m1 * w1 + OUT_ROUND) >> OUT_SHIFT) + table[a * 256 + out[d + x]!]!;
+        out[d + x] = c < 0 ? 0 : c > 255 ? 255 : c;
+      }
+    }
+  }
+}
+
 /** Reusable intermediate rows for the two-pass filter. */
 export class Resampler {
   private mid = new Uint16Array(0);
@@ -132,43 +381,6 @@ export class Resampler {
     const vp = pairs(v, src.height);
     if (hp && vp) this.bilinear(src, hp, vp, dst, add);
     else this.generic(src, h, v, dst, add);
-  }
-
-  /**
-   * Composites premultiplied `color` with its `alpha` (same size), placed by `p`, over `dst`
-   * ("over"), resampling both and blending in one pass. `base` is the plane's offset: 16 for luma
-   * (color = a * (Y' - 16)), 128 for chroma (color = 128 + a * (C - 128)). Returns false (drawing
-   * nothing) at scales that need the wide filter; the caller then resamples and blends apart.
-   */
-  drawPlaneOver(color: Plane, alpha: Plane, p: Placement, dst: Plane, base: 16 | 128): boolean {
-    const h = pairs(axisTaps(dst.width, color.width, p.tx, p.sx), color.width);
-    const v = pairs(axisTaps(dst.height, color.height, p.ty, p.sy), color.height);
-    if (!h || !v) return false;
-    const W = dst.width;
-    const H = dst.height;
-    const y0 = v.start[0]!;
-    const rows = v.start[H - 1]! + 2 - y0;
-    const midC = this.rows(rows * 2, W);
-    const aOff = rows * W; // alpha rows after the colour rows
-    horizontalPass(color, h, y0, rows, midC, 0, W);
-    horizontalPass(alpha, h, y0, rows, midC, aOff, W);
-    const outShift = WEIGHT_BITS + MID_BITS;
-    const outRound = 1 << (outShift - 1);
-    const out = dst.data;
-    for (let y = 0; y < H; y++) {
-      const d = y * dst.stride;
-      const r0 = (v.start[y]! - y0) * W;
-      const r1 = r0 + W;
-      const w0 = v.w0[y]!;
-      const w1 = v.w1[y]!;
-      for (let x = 0; x < W; x++) {
-        const a = (midC[aOff + r0 + x]! * w0 + midC[aOff + r1 + x]! * w1 + outRound) >> outShift;
-        if (a === 0) continue;
-        const c = (midC[r0 + x]! * w0 + midC[r1 + x]! * w1 + outRound) >> outShift;
-        out[d + x] = overSample(c, a, out[d + x]!, base);
-      }
-    }
-    return true;
   }
 
   private rows(n: number, width: number): Uint16Array {
