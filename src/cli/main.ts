@@ -13,9 +13,11 @@ import { register as registerMake } from './commands/make';
 import { register as registerPlan } from './commands/plan';
 import { register as registerRender } from './commands/render';
 import { register as registerSchema } from './commands/schema';
+import { register as registerStudio } from './commands/studio';
 import { register as registerValidate } from './commands/validate';
 import { installInterruptHandlers, RENDER_INTERRUPTED } from '../process/interrupt';
 import { sweepDeadScratchDirs, useScratchDir } from '../process/scratch-dir';
+import { STUDIO_STOPPED } from '../studio/studio-session';
 import { reportError } from './output';
 
 /** Commands whose interruption is reported as a render's. */
@@ -33,6 +35,7 @@ export function buildProgram(): Command {
     registerPlan,
     registerRender,
     registerBatch,
+    registerStudio,
     registerLambda,
     registerValidate,
     registerSchema,
@@ -57,6 +60,7 @@ if (isMain) {
   const program = buildProgram();
   program.hook('preAction', (_program, command) => {
     if (RENDERING_COMMANDS.has(command.name())) interrupt.setMessage(RENDER_INTERRUPTED);
+    if (command.name() === 'studio') interrupt.setMessage(STUDIO_STOPPED);
   });
   // After a signal, how the command ended is the interruption's to report.
   program.parseAsync(process.argv).then(

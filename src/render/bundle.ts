@@ -9,7 +9,8 @@ import { bundle } from '@remotion/bundler';
 import { contentHash } from '../cache/content-hash';
 import { codeVersion, PROJECT_ROOT } from '../cache/sources-hash';
 
-const ENTRY_POINT = 'remotion/index.ts';
+/** The Remotion project's entry point (relative to the package root); `stillmotion studio` opens it too. */
+export const ENTRY_POINT = 'remotion/index.ts';
 /** Copied into the bundle as it is (staticFile()). */
 const PUBLIC_DIR = 'remotion/public';
 

@@ -17,14 +17,15 @@ export type MakeCommandOptions = Omit<PlanCommandOptions, 'out' | 'storyboard'> 
     storyboard: boolean;
   };
 
-async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise<{ plan: PlanCommandResult; render: RenderResult }> {
-  // Every render option, and the output folder, is checked before the plan is written: a bad flag
-  // must not leave a rewritten plan behind.
-  parseRenderSettings(o);
-  if (o.frames) parseFrames(o.frames);
-  if (o.name !== undefined) checkNameOption(o.name);
-  await checkOutputDir(o.out);
-  const planned = await runPlanCommand(storyPath, {
+/**
+ * Plans a story as `make` does: the plan (and its storyboard) written beside the videos, as
+ * <out>/<name>.plan.json; shared by `make` and `studio`.
+ */
+export async function planAsMake(
+  storyPath: string,
+  o: Omit<PlanCommandOptions, 'out' | 'storyboard'> & { out: string; name?: string; storyboard: boolean },
+): Promise<PlanCommandResult> {
+  return runPlanCommand(storyPath, {
     budget: o.budget,
     spend: o.spend,
     director: o.director,
@@ -46,6 +47,16 @@ async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise
       };
     },
   });
+}
+
+async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise<{ plan: PlanCommandResult; render: RenderResult }> {
+  // Every render option, and the output folder, is checked before the plan is written: a bad flag
+  // must not leave a rewritten plan behind.
+  parseRenderSettings(o);
+  if (o.frames) parseFrames(o.frames);
+  if (o.name !== undefined) checkNameOption(o.name);
+  await checkOutputDir(o.out);
+  const planned = await planAsMake(storyPath, o);
   // The render spends within the same budget the plan was made for; every render option is passed on.
   const { budget: _planBudget, spend: _sp, director: _d, openaiModel: _m, keep: _k, force: _f, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;
   const render = await runRenderCommand(planned.planPath, { ...renderOptions, budget: String(planned.result.budgetUsd), inputRoots: [path.dirname(path.resolve(storyPath))] });

@@ -1,0 +1,106 @@
+/**
+ * `stillmotion studio`'s session: serves a plan's files and prepared media over loopback, runs
+ * Remotion Studio on the plan with them, and follows edits of the plan file: each valid edit is
+ * prepared again (what is unchanged comes from the caches: layers, analysis, clips, pre-scaled
+ * images) and handed to Studio, which reloads; an invalid one is reported and the preview keeps the
+ * last valid plan. Stops (Studio, the asset server, the watch) when `signal` aborts or Studio exits.
+ */
+import { promises as fs, unwatchFile, watchFile } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write';
+import type { CompositionProps } from '../plan/schema';
+import { AssetServer } from '../render/asset-server';
+import { prepareStudio, type PrepareStudioOptions } from './prepare-studio';
+import { choosePort, startRemotionStudio } from './remotion-studio';
+import { studioEntryPoint } from './studio-entry';
+
+export interface StudioSessionOptions extends Omit<PrepareStudioOptions, 'url' | 'signal'> {
+  port?: number;
+  open: boolean;
+  signal?: AbortSignal;
+  /** How often the plan file is checked for edits (ms). */
+  watchIntervalMs?: number;
+  /** Called once Studio answers, with its URL. */
+  onReady?: (url: string) => void;
+  /** Called after each edit of the plan was handed to Studio (or refused). */
+  onReload?: (result: { ok: true; seconds: number } | { ok: false; error: Error }) => void;
+  onStudioOutput?: (line: string) => void;
+}
+
+/** Printed when a signal stops the session (Studio and the asset server are stopped; nothing is left behind). */
+export const STUDIO_STOPPED = 'Studio stopped.';
+
+export function propsJson(props: CompositionProps): string {
+  return `${JSON.stringify(props, null, 2)}\n`;
+}
+
+/** Runs until stopped; resolves with Studio's exit code (null: stopped by the signal). */
+export async function runStudioSession(planPath: string, o: StudioSessionOptions): Promise<number | null> {
+  const log = o.onLog ?? (() => undefined);
+  // The port is checked before any preparing: a busy one fails at once.
+  const port = await choosePort(o.port);
+  const server = new AssetServer();
+  await server.start();
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'stillmotion-studio-'));
+  const propsFile = path.join(workDir, 'props.json');
+  const prepare = (): ReturnType<typeof prepareStudio> => prepareStudio(planPath, { ...o, url: (f) => server.url(f), signal: o.signal });
+  let watching = false;
+  try {
+    const first = await prepare();
+    let current = propsJson(first.props);
+    await writeFileAtomic(propsFile, current);
+    o.signal?.throwIfAborted();
+    const studio = await startRemotionStudio({ entryPoint: studioEntryPoint(), propsFile, port, open: o.open, onOutput: o.onStudioOutput });
+    const stopped = new Promise<null>((resolve) => {
+      if (o.signal?.aborted) resolve(null);
+      o.signal?.addEventListener('abort', () => resolve(null), { once: true });
+    });
+    o.onReady?.(studio.url);
+
+    // Edits: one reload at a time; an edit made during a reload triggers one more.
+    let running: Promise<void> | null = null;
+    let again = false;
+    const reload = async (): Promise<void> => {
+      const started = performance.now();
+      try {
+        const next = propsJson((await prepare()).props);
+        // Saving without a change does not reload the page.
+        if (next !== current) {
+          await writeFileAtomic(propsFile, next);
+          current = next;
+        }
+        o.onReload?.({ ok: true, seconds: (performance.now() - started) / 1000 });
+      } catch (err) {
+        if (o.signal?.aborted) return;
+        o.onReload?.({ ok: false, error: err as Error });
+      }
+    };
+    const onChange = (): void => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          await reload();
+        } while (again && !o.signal?.aborted);
+        running = null;
+      })();
+    };
+    watchFile(planPath, { interval: o.watchIntervalMs ?? 300 }, (cur, prev) => {
+      if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size) onChange();
+    });
+    watching = true;
+    log(`watching ${planPath} for edits`);
+    const code = await Promise.race([studio.exited, stopped]);
+    await studio.stop();
+    if (running) await running;
+    return code;
+  } finally {
+    if (watching) unwatchFile(planPath);
+    await server.close();
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
