@@ -9,6 +9,8 @@ import examplePlan from '../examples/launch-day/plan.json';
 import { OUTPUT_FORMATS, SOUNDTRACK_SUFFIX } from '../src/plan/formats';
 import { compositionPropsSchema, type CompositionProps } from '../src/plan/schema';
 import { calculateStoryMetadata } from './calculate-metadata';
+import { OVERLAYS_COMPOSITION_ID } from '../src/frame/overlay';
+import { calculateOverlayMetadata, OverlayFrames, overlayFramesDefaults } from './overlays/OverlayFrames';
 import { SoundtrackVideo } from './SoundtrackVideo';
 import { StoryVideo } from './StoryVideo';
 
@@ -40,5 +42,16 @@ export const Root: React.FC = () => (
         />
       ))}
     </Folder>
+    {/* Overlays alone on a transparent frame, one per frame: the Node renderer composites these. */}
+    <Composition
+      id={OVERLAYS_COMPOSITION_ID}
+      component={OverlayFrames}
+      defaultProps={overlayFramesDefaults}
+      calculateMetadata={calculateOverlayMetadata}
+      width={1080}
+      height={1920}
+      fps={30}
+      durationInFrames={1}
+    />
   </>
 );

@@ -1,10 +1,11 @@
-/** The video of a motion plan for one format: scenes in a TransitionSeries, plus the soundtrack. */
+/** The video of a motion plan for one format: scenes in a TransitionSeries, the overlays (captions) above them, plus the soundtrack. */
 import { TransitionSeries } from '@remotion/transitions';
 import React from 'react';
 import { AbsoluteFill } from 'remotion';
 import type { CompositionProps } from '../src/plan/schema';
 import { Soundtrack } from './audio/Soundtrack';
-import { SCENE_COMPONENTS } from './scenes/registry';
+import { Overlays } from './overlays/Overlays';
+import { sceneComponent } from './scenes/registry';
 import { transitionParts } from './transitions/presentation';
 import { usePlanTimeline } from './use-plan-timeline';
 
@@ -15,7 +16,7 @@ export const StoryVideo: React.FC<CompositionProps> = (props) => {
     <AbsoluteFill style={{ backgroundColor: 'black' }}>
       <TransitionSeries>
         {timeline.scenes.flatMap((scene) => {
-          const Scene = SCENE_COMPONENTS[scene.kind];
+          const Scene = sceneComponent(scene.kind);
           const parts = [
             <TransitionSeries.Sequence key={`s-${scene.id}`} durationInFrames={scene.durationInFrames} name={scene.id}>
               <Scene scene={scene} />
@@ -28,6 +29,7 @@ export const StoryVideo: React.FC<CompositionProps> = (props) => {
           return parts;
         })}
       </TransitionSeries>
+      <Overlays timeline={timeline} />
       <Soundtrack timeline={timeline} />
     </AbsoluteFill>
   );

@@ -1,0 +1,82 @@
+/**
+ * Draws one caption page (src/frame/overlay.ts) in its band of the safe zone: the style's font,
+ * colours, outline and shadow, the spoken word highlighted (or the spoken words filled, karaoke).
+ * Drawn by StoryVideo over the scenes and, for the Node renderer, alone on a transparent frame
+ * (OverlayFrames.tsx): the same component, so both show the same pixels.
+ */
+import React from 'react';
+import { AbsoluteFill } from 'remotion';
+import { CAPTION_STYLES, type CaptionStyle } from '../../src/captions/styles';
+import type { CaptionOverlay as CaptionOverlayValue } from '../../src/frame/overlay';
+import { layoutCaption } from './caption-layout';
+import { useCaptionFonts } from './fonts';
+
+/** Space between the boxes of two lines (subtitle style), as a share of the font size. */
+const LINE_BOX_GAP = 0.12;
+
+const JUSTIFY = { top: 'flex-start', middle: 'center', bottom: 'flex-end' } as const;
+
+function wordColor(style: CaptionStyle, index: number, active: number): string {
+  if (style.emphasis === 'highlight' && index === active) return style.activeColor;
+  if (style.emphasis === 'fill' && index <= active) return style.activeColor;
+  return style.color;
+}
+
+export function lineStyle(style: CaptionStyle, fontSize: number): React.CSSProperties {
+  const px = (share: number): string => `${(share * fontSize).toFixed(2)}px`;
+  return {
+    fontFamily: `${style.fontFamily}, sans-serif`,
+    fontWeight: style.fontWeight,
+    fontSize,
+    lineHeight: style.lineHeight,
+    whiteSpace: 'pre',
+    textAlign: 'center',
+    // Right-to-left words are ordered by the bidi algorithm line by line.
+    unicodeBidi: 'plaintext',
+    color: style.color,
+    ...(style.outline ? { WebkitTextStroke: `${px(style.outline.width * 2)} ${style.outline.color}`, paintOrder: 'stroke fill' } : {}),
+    ...(style.shadow ? { textShadow: `${px(style.shadow[0])} ${px(style.shadow[1])} ${px(style.shadow[2])} ${style.shadow[3]}` } : {}),
+    ...(style.box ? { backgroundColor: style.box.color, padding: `0 ${px(style.box.padding)}`, borderRadius: px(style.box.padding) } : {}),
+    // Room for the outline at the line's ends (the stroke is painted outside the glyphs' advance).
+    ...(style.outline && !style.box ? { padding: `0 ${px(style.outline.width)}` } : {}),
+  };
+}
+
+export const CaptionOverlay: React.FC<{ overlay: CaptionOverlayValue }> = ({ overlay }) => {
+  const fontsReady = useCaptionFonts();
+  if (!fontsReady) return null;
+  const style = CAPTION_STYLES[overlay.style];
+  const layout = layoutCaption(overlay, style);
+  const { box } = overlay;
+  return (
+    <AbsoluteFill>
+      <div
+        style={{
+          position: 'absolute',
+          left: box.x,
+          top: box.y,
+          width: box.w,
+          height: box.h,
+          display: 'flex',
+          flexDirection: 'column',
+          justifyContent: JUSTIFY[overlay.place],
+          alignItems: 'center',
+          // Layout keeps the text inside the band; the band keeps anything else inside the safe zone.
+          overflow: 'hidden',
+          gap: style.box ? layout.fontSize * LINE_BOX_GAP : 0,
+        }}
+      >
+        {layout.lines.map((line) => (
+          <div key={line[0]} style={lineStyle(style, layout.fontSize)}>
+            {line.map((i, k) => (
+              <React.Fragment key={i}>
+                {k > 0 ? ' ' : null}
+                <span style={{ color: wordColor(style, i, overlay.active) }}>{layout.words[i]}</span>
+              </React.Fragment>
+            ))}
+          </div>
+        ))}
+      </div>
+    </AbsoluteFill>
+  );
+};

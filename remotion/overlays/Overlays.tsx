@@ -1,0 +1,29 @@
+/**
+ * Draws overlays (src/frame/overlay.ts) over a frame: `Overlays` draws what describeOverlays says
+ * for the video's current frame (StoryVideo puts it above the scenes); `OverlayView` draws one.
+ */
+import React from 'react';
+import { useCurrentFrame } from 'remotion';
+import { describeOverlays } from '../../src/frame/describe-overlays';
+import type { Overlay } from '../../src/frame/overlay';
+import type { Timeline } from '../../src/timeline/types';
+import { CaptionOverlay } from './CaptionOverlay';
+
+export const OverlayView: React.FC<{ overlay: Overlay }> = ({ overlay }) => {
+  switch (overlay.kind) {
+    case 'caption':
+      return <CaptionOverlay overlay={overlay} />;
+  }
+};
+
+/** The overlays at the current frame (used at the top level of the video: the frame is the video's). */
+export const Overlays: React.FC<{ timeline: Timeline }> = ({ timeline }) => {
+  const frame = useCurrentFrame();
+  return (
+    <>
+      {describeOverlays(timeline, frame).map((o) => (
+        <OverlayView key={o.kind} overlay={o} />
+      ))}
+    </>
+  );
+};

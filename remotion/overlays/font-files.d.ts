@@ -1,0 +1,5 @@
+/** Font files imported for their URL (the bundler copies them into the bundle: no internet needed). */
+declare module '*.woff2' {
+  const url: string;
+  export default url;
+}

@@ -1,0 +1,50 @@
+/**
+ * What is drawn over a frame's scenes, as plain data: caption pages now, title/end cards later
+ * (add a member to `Overlay` and its case to the renderers' switches: the union makes a missing
+ * case a type error). Each overlay carries a `key` made of everything that changes its pixels, so
+ * equal keys draw equal pixels: the Node renderer draws each distinct overlay once in Chromium and
+ * composites the picture (src/render/overlays/), and segment cache keys include the keys.
+ * Pure types (browser + Node).
+ */
+import type { CaptionStyleName } from '../captions/caption-settings';
+import type { Box, TextPlace } from './safe-zone';
+
+/** The frame an overlay is drawn on (composition px). */
+export interface OverlayFrame {
+  width: number;
+  height: number;
+}
+
+/** One caption page as it shows at a frame: its words, the spoken one, the style and the band it sits in. */
+export interface CaptionOverlay {
+  kind: 'caption';
+  key: string;
+  frame: OverlayFrame;
+  style: CaptionStyleName;
+  /** The page's words, in order (trimmed). */
+  words: string[];
+  /** Longest line in characters (the style's paging: lines wrap where pages were cut). */
+  maxCharsPerLine: number;
+  /** The word being spoken (the last one started), -1 before the first; always -1 on cue-level pages. */
+  active: number;
+  /** Where in the safe zone it sits, and that band in frame px; the text hugs the band's outer edge. */
+  place: TextPlace;
+  box: Box;
+}
+
+export type Overlay = CaptionOverlay;
+export type OverlayKind = Overlay['kind'];
+
+/** The key of an overlay: its kind and every field that changes its pixels, as one string. */
+export function overlayKey(o: Omit<Overlay, 'key'>): string {
+  // Field order is fixed by construction (describe-overlays builds the objects), so this is stable.
+  return JSON.stringify(o);
+}
+
+/** The composition that draws overlays alone on a transparent frame, overlay i at frame i (remotion/overlays/OverlayFrames.tsx). */
+export const OVERLAYS_COMPOSITION_ID = 'Overlays';
+
+export interface OverlayFramesProps extends Record<string, unknown> {
+  /** Every overlay must be drawn on the same frame size (the composition's). */
+  overlays: Overlay[];
+}
