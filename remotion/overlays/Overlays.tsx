@@ -8,11 +8,14 @@ import { describeOverlays } from '../../src/frame/describe-overlays';
 import type { Overlay } from '../../src/frame/overlay';
 import type { Timeline } from '../../src/timeline/types';
 import { CaptionOverlay } from './CaptionOverlay';
+import { CardOverlay } from './CardOverlay';
 
 export const OverlayView: React.FC<{ overlay: Overlay }> = ({ overlay }) => {
   switch (overlay.kind) {
     case 'caption':
       return <CaptionOverlay overlay={overlay} />;
+    case 'card':
+      return <CardOverlay overlay={overlay} />;
   }
 };
 
@@ -22,7 +25,7 @@ export const Overlays: React.FC<{ timeline: Timeline }> = ({ timeline }) => {
   return (
     <>
       {describeOverlays(timeline, frame).map((o) => (
-        <OverlayView key={o.kind} overlay={o} />
+        <OverlayView key={o.kind === 'card' ? `card-${o.role}` : o.kind} overlay={o} />
       ))}
     </>
   );

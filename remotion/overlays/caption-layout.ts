@@ -28,7 +28,7 @@ export function sideRoom(style: CaptionStyle, fontSize: number): number {
   return fontSize * ((style.outline?.width ?? 0) + (style.box?.padding ?? 0));
 }
 
-export function layoutCaption(o: CaptionOverlay, style: CaptionStyle): CaptionLayout {
+export function layoutCaption(o: Pick<CaptionOverlay, 'words' | 'frame' | 'box' | 'maxCharsPerLine'>, style: CaptionStyle): CaptionLayout {
   const words = shownWords(style, o.words);
   const base = style.fontSize * Math.min(o.frame.width, o.frame.height);
   const width = (text: string, fontSize: number): number =>

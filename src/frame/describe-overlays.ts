@@ -4,6 +4,7 @@
  * (remotion/overlays/Overlays.tsx in Chromium; src/render/overlays/ composites it in Node).
  * `frame` is the video's (global) frame. Pure module (browser + Node).
  */
+import { cardOverlay } from '../cards/card-overlay';
 import { CAPTION_PAGING } from '../captions/caption-settings';
 import { cropAtFrame, pointInFrame } from '../timeline/camera';
 import type { CaptionPage, Timeline, TimelineCaptions, TimelineScene } from '../timeline/types';
@@ -30,7 +31,7 @@ function sceneAt(t: Timeline, frame: number): TimelineScene | null {
 }
 
 /** Where the subject is in the frame (0..1) at a frame of the video: the scene's focus seen through its camera. */
-function subjectAt(t: Timeline, frame: number): { x: number; y: number } | null {
+export function subjectAt(t: Timeline, frame: number): { x: number; y: number } | null {
   const scene = sceneAt(t, frame);
   if (!scene) return null;
   const local = Math.min(scene.durationInFrames - 1, Math.max(0, frame - scene.from));
@@ -82,6 +83,15 @@ export function describeOverlays(t: Timeline, frame: number): Overlay[] {
   if (captions) {
     const page = pageAt(captions.pages, frame);
     if (page && page.tokens.some((tok) => tok.text.trim().length > 0)) out.push(captionOverlay(t, captions, page, frame));
+  }
+  // Title and end cards, placed off the subject and off the bands captions take while they show.
+  const around = {
+    subjectAt: (f: number) => subjectAt(t, f),
+    captionPlaces: (from: number, to: number) => (captions ? captions.pages.filter((p) => p.startFrame < to && p.endFrame > from).map((p) => pagePlace(t, captions, p)) : []),
+  };
+  for (const card of [t.titleCard, t.endCard]) {
+    const o = card ? cardOverlay(t, card, frame, around) : null;
+    if (o) out.push(o);
   }
   return out;
 }

@@ -32,7 +32,21 @@ export interface CaptionOverlay {
   box: Box;
 }
 
-export type Overlay = CaptionOverlay;
+/** A title card, end card or cover title (src/cards/card-overlay.ts): the text, a smaller line, its opacity (fades) and its band. */
+export interface CardOverlay {
+  kind: 'card';
+  key: string;
+  frame: OverlayFrame;
+  role: 'title' | 'end' | 'cover';
+  text: string;
+  subtitle: string | null;
+  /** 0..1 (rounded to 0.001: each value is a distinct picture for the Node renderer). */
+  opacity: number;
+  place: TextPlace;
+  box: Box;
+}
+
+export type Overlay = CaptionOverlay | CardOverlay;
 export type OverlayKind = Overlay['kind'];
 
 /** The key of an overlay: its kind and every field that changes its pixels, as one string. */
