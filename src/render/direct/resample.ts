@@ -98,15 +98,16 @@ function horizontalPass(src: Plane, h: Pairs, y0: number, rows: number, mid: Uin
   const data = src.data;
   const hs = h.start;
   const hw0 = h.w0;
-  const hw1 = h.w1;
   const midShift = WEIGHT_BITS - MID_BITS;
   const midRound = 1 << (midShift - 1);
   for (let r = 0; r < rows; r++) {
     const srow = (y0 + r) * src.stride;
     const m = offset + r * W;
     for (let x = 0; x < W; x++) {
+      // The pair's weights sum to exactly ONE: a * w0 + b * w1 = (a - b) * w0 + b * ONE.
       const s = srow + hs[x]!;
-      mid[m + x] = (data[s]! * hw0[x]! + data[s + 1]! * hw1[x]! + midRound) >> midShift;
+      const b = data[s + 1]!;
+      mid[m + x] = ((data[s]! - b) * hw0[x]! + (b << WEIGHT_BITS) + midRound) >> midShift;
     }
   }
 }
@@ -292,8 +293,8 @@ export function drawOver(o: OverPlane, skip: RowSpans | null): void {
   const W = dst.width;
   const H = dst.height;
   const hs = h.start;
+  // The two weights of each pair sum to exactly ONE: a * w0 + b * w1 = (a - b) * w0 + b * ONE.
   const hw0 = h.w0;
-  const hw1 = h.w1;
   const cd = color.data;
   const ad = alpha?.data;
   const out = dst.data;
@@ -335,7 +336,6 @@ export function drawOver(o: OverPlane, skip: RowSpans | null): void {
     const c0 = r0 * color.stride;
     const c1 = c0 + color.stride;
     const w0 = v.w0[y]!;
-    const w1 = v.w1[y]!;
     const d = y * dst.stride;
     for (let i = 0; i < 5; i++) {
       const x0 = cuts[i]!;
@@ -344,9 +344,12 @@ export function drawOver(o: OverPlane, skip: RowSpans | null): void {
       if (!ad || (x0 >= fa && x1 <= fb)) {
         for (let x = x0; x < x1; x++) {
           const s = hs[x]!;
-          const m0 = (cd[c0 + s]! * hw0[x]! + cd[c0 + s + 1]! * hw1[x]! + MID_ROUND) >> MID_SHIFT;
-          const m1 = (cd[c1 + s]! * hw0[x]! + cd[c1 + s + 1]! * hw1[x]! + MID_ROUND) >> MID_SHIFT;
-          out[d + x] = ((m0 * w0 + m1 * w1 + OUT_ROUND) >> OUT_SHIFT) + add;
+          const p0 = hw0[x]!;
+          const e0 = cd[c0 + s + 1]!;
+          const e1 = cd[c1 + s + 1]!;
+          const m0 = ((cd[c0 + s]! - e0) * p0 + (e0 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
+          const m1 = ((cd[c1 + s]! - e1) * p0 + (e1 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
+          out[d + x] = (((m0 - m1) * w0 + (m1 << WEIGHT_BITS) + OUT_ROUND) >> OUT_SHIFT) + add;
         }
         continue;
       }
@@ -355,14 +358,17 @@ export function drawOver(o: OverPlane, skip: RowSpans | null): void {
       for (let x = x0; x < x1; x++) {
         const s = hs[x]!;
         const p0 = hw0[x]!;
-        const p1 = hw1[x]!;
-        const n0 = (ad[a0 + s]! * p0 + ad[a0 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
-        const n1 = (ad[a1 + s]! * p0 + ad[a1 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
-        const a = (n0 * w0 + n1 * w1 + OUT_ROUND) >> OUT_SHIFT;
+        const g0 = ad[a0 + s + 1]!;
+        const g1 = ad[a1 + s + 1]!;
+        const n0 = ((ad[a0 + s]! - g0) * p0 + (g0 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
+        const n1 = ((ad[a1 + s]! - g1) * p0 + (g1 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
+        const a = ((n0 - n1) * w0 + (n1 << WEIGHT_BITS) + OUT_ROUND) >> OUT_SHIFT;
         if (a === 0) continue;
-        const m0 = (cd[c0 + s]! * p0 + cd[c0 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
-        const m1 = (cd[c1 + s]! * p0 + cd[c1 + s + 1]! * p1 + MID_ROUND) >> MID_SHIFT;
-        const c = ((m0 * w0 + m1 * w1 + OUT_ROUND) >> OUT_SHIFT) + table[a * 256 + out[d + x]!]!;
+        const e0 = cd[c0 + s + 1]!;
+        const e1 = cd[c1 + s + 1]!;
+        const m0 = ((cd[c0 + s]! - e0) * p0 + (e0 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
+        const m1 = ((cd[c1 + s]! - e1) * p0 + (e1 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
+        const c = (((m0 - m1) * w0 + (m1 << WEIGHT_BITS) + OUT_ROUND) >> OUT_SHIFT) + table[a * 256 + out[d + x]!]!;
         out[d + x] = c < 0 ? 0 : c > 255 ? 255 : c;
       }
     }
@@ -403,8 +409,10 @@ export class Resampler {
       const r0 = (v.start[y]! - y0) * W;
       const r1 = r0 + W;
       const w0 = v.w0[y]!;
-      const w1 = v.w1[y]!;
-      for (let x = 0; x < W; x++) out[d + x] = (mid[r0 + x]! * w0 + mid[r1 + x]! * w1 + outRound) >> outShift;
+      for (let x = 0; x < W; x++) {
+        const b = mid[r1 + x]!;
+        out[d + x] = ((mid[r0 + x]! - b) * w0 + (b << WEIGHT_BITS) + outRound) >> outShift;
+      }
     }
   }
 
