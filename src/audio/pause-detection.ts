@@ -103,19 +103,29 @@ export function detectSilences(db: Float32Array, frameSeconds: number, samples?:
 }
 
 /**
+ * The level below which speech counts as paused: 30 dB below the 95th percentile level (at most
+ * -40 dBFS, at least 6 dB above the noise floor); null when the audio has no dynamic range to tell
+ * speech from pauses (silence, or a steady noise).
+ */
+export function speechPauseLevel(db: Float32Array): number | null {
+  if (db.length === 0) return null;
+  const audible = db.filter((v) => v > -80);
+  if (audible.length === 0) return null;
+  const ref = percentile(audible, 0.95);
+  const floor = percentile(db, 0.05);
+  let enter = Math.min(ref - 30, -40);
+  enter = Math.max(enter, floor + 6);
+  return enter >= ref - 10 ? null : enter;
+}
+
+/**
  * Pauses between stretches of sound, relative to the active level: 30 dB below the 95th
  * percentile level (at most -40 dBFS, at least 6 dB above the noise floor). Pauses touching
  * the start or end of the file are lead-in/out, not pauses, and are left out.
  */
 export function detectSpeechPauses(db: Float32Array, frameSeconds: number, samples?: Float32Array, sampleRate?: number): Interval[] {
-  if (db.length === 0) return [];
-  const audible = db.filter((v) => v > -80);
-  if (audible.length === 0) return [];
-  const ref = percentile(audible, 0.95);
-  const floor = percentile(db, 0.05);
-  let enter = Math.min(ref - 30, -40);
-  enter = Math.max(enter, floor + 6);
-  if (enter >= ref - 10) return []; // no dynamic range: nothing to call a pause
+  const enter = speechPauseLevel(db);
+  if (enter === null) return [];
   let runs = quietRuns(db, frameSeconds, { enterDb: enter, exitDb: enter + 4, minSeconds: MIN_MEASURED_SECONDS });
   const end = (db.length - 1) * frameSeconds;
   runs = runs.filter((r) => r.start > 0 && r.end < end - 1e-9);
