@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describeFrame } from '../../src/frame/describe-frame';
 import { crossfadeOpacity, transitionProgress } from '../../src/frame/transition';
 import { parsePlan } from '../../src/plan/load-plan';
-import { canCrossfadeDirect, canDrawDirect } from '../../src/render/direct/direct-scenes';
+import { canTransitionDirect, canDrawDirect } from '../../src/render/direct/direct-scenes';
 import { buildTimeline } from '../../src/timeline/build-timeline';
 import { cropAtFrame } from '../../src/timeline/camera';
 import { layerRect, layerTransformAt } from '../../src/timeline/parallax';
@@ -66,8 +66,8 @@ describe('describeFrame', () => {
     expect([s.still, s.kb, s.px, s.spot].map((x) => canDrawDirect(x!, 1920, 1080, 30))).toEqual([true, true, true, true]);
     expect(canDrawDirect(s.gl!, 1920, 1080, 30)).toBe(false);
     expect(canDrawDirect(s.kb!, 1921, 1080, 30)).toBe(false);
-    expect(canCrossfadeDirect(s.kb!.transitionOut, s.kb!, s.px!, 1920, 1080, 30)).toBe(true);
-    expect(canCrossfadeDirect(s.px!.transitionOut, s.px!, s.gl!, 1920, 1080, 30)).toBe(false);
+    expect(canTransitionDirect(s.kb!.transitionOut, s.kb!, s.px!, 1920, 1080, 30)).toBe(true);
+    expect(canTransitionDirect(s.px!.transitionOut, s.px!, s.gl!, 1920, 1080, 30)).toBe(false);
   });
 });
 

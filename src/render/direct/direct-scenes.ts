@@ -2,16 +2,18 @@
  * Segments drawn in Node: every frame is the scene's frame description (src/frame/describe-frame.ts)
  * drawn by draw-frame.ts and encoded straight to H.264: no browser, no screenshot, no JPEG round
  * trip. A scene is drawn here when Node draws every item of its descriptions (still, Ken Burns, CSS
- * parallax, spotlight); so is a crossfade between two such scenes. Everything else (WebGL parallax,
- * clips, slides, wipes) is rendered by Remotion in Chromium, from the same descriptions.
+ * parallax, spotlight); so is any transition (crossfade, slide, wipe) between two such scenes, each
+ * side drawn as src/frame/transition.ts's sideLook says. Everything else (WebGL parallax, clips) is
+ * rendered by Remotion in Chromium, from the same descriptions.
  */
 import type { X264Preset } from '@remotion/renderer';
-import { describeFrame } from '../../frame/describe-frame';
-import { crossfadeOpacity, transitionProgress } from '../../frame/transition';
+import { describeFrame, hasFrameDescription } from '../../frame/describe-frame';
+import { sideLook, transitionProgress, type PixelGrid, type TransitionSide } from '../../frame/transition';
 import type { ResolvedTransition, TimelineScene } from '../../timeline/types';
 import { codeVersion } from '../../cache/sources-hash';
-import { blendOver, FrameDrawer, nodeCanDraw, type DrawContext } from './draw-frame';
+import { FrameDrawer, nodeCanDraw, type DrawContext } from './draw-frame';
 import { encodeFrames } from './encode-frames';
+import { coversFrame, drawSide, pixelLook, showsSide, type PixelLook } from './transition-blend';
 import { i420Frame, type YuvImage } from './yuv-image';
 
 export { DirectImages } from './draw-frame';
@@ -30,24 +32,25 @@ export function directRendererVersion(): Promise<string> {
 
 /** Whether a scene is drawn in Node at this output size: every frame's description is (4:2:0 frames need even sizes). */
 export function canDrawDirect(scene: TimelineScene, outWidth: number, outHeight: number, fps: number): boolean {
-  if (outWidth % 2 || outHeight % 2) return false;
+  // A scene type drawn by a React component has no description: Chromium draws it.
+  if (outWidth % 2 || outHeight % 2 || !hasFrameDescription(scene)) return false;
   for (let f = 0; f < scene.durationInFrames; f++) if (!nodeCanDraw(describeFrame(scene, f, fps))) return false;
   return true;
 }
 
-/** A crossfade between two scenes that are both drawn in Node is drawn in Node too. */
-export function canCrossfadeDirect(transition: ResolvedTransition | null, from: TimelineScene, to: TimelineScene, outWidth: number, outHeight: number, fps: number): boolean {
-  return transition?.type === 'crossfade' && canDrawDirect(from, outWidth, outHeight, fps) && canDrawDirect(to, outWidth, outHeight, fps);
+/** A transition (every kind: its sides are moved, clipped or faded) between two scenes that are both drawn in Node is drawn in Node too. */
+export function canTransitionDirect(transition: ResolvedTransition | null, from: TimelineScene, to: TimelineScene, outWidth: number, outHeight: number, fps: number): boolean {
+  return transition !== null && canDrawDirect(from, outWidth, outHeight, fps) && canDrawDirect(to, outWidth, outHeight, fps);
 }
 
 export interface DirectSegmentOptions extends DrawContext {
   /**
-   * The scene, and the scene-local frame of the segment's first frame; for a crossfade, the
+   * The scene, and the scene-local frame of the segment's first frame; for a transition, the
    * exiting scene first and the entering one second (the entering scene's local frame k is frame k
-   * of the transition, drawn over the exiting one as crossfadeOpacity says).
+   * of the transition; each side drawn as sideLook says, the entering one on top).
    */
   scenes: { scene: TimelineScene; localFrom: number }[];
-  /** The crossfade (for a transition segment). */
+  /** The transition (for a transition segment). */
   transition?: ResolvedTransition;
   frames: number;
   fps: number;
@@ -56,20 +59,22 @@ export interface DirectSegmentOptions extends DrawContext {
   outputLocation: string;
   signal?: AbortSignal;
   onFrame?: (done: number) => void;
+  /** Draws what is shown over segment frame i (captions: src/render/overlays/segment-overlays.ts), after the scenes. */
+  overlays?: (i: number, frame: YuvImage) => void;
 }
 
-function blackFrame(width: number, height: number): YuvImage {
-  const f = i420Frame(new Uint8Array(width * height * 1.5), width, height);
+function fillBlack(f: YuvImage): void {
   f.y.data.fill(16);
   f.u.data.fill(128);
   f.v.data.fill(128);
-  return f;
 }
 
 export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void> {
   const outW = Math.round(o.width * o.scale);
   const outH = Math.round(o.height * o.scale);
   const drawer = new FrameDrawer(o);
+  // Every frame's description first, so clips are decoded once at the size the segment needs.
+  drawer.plan(o.scenes.flatMap(({ scene, localFrom }) => Array.from({ length: o.frames }, (_, i) => describeFrame(scene, localFrom + i, o.fps))));
   const drawScene = (k: number, i: number, frame: YuvImage): Promise<void> => {
     const { scene, localFrom } = o.scenes[k]!;
     return drawer.draw(describeFrame(scene, localFrom + i, o.fps), frame);
@@ -79,33 +84,50 @@ export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void
     draw = (i, frame) => drawScene(0, i, frame);
   } else {
     const t = o.transition;
-    if (t?.type !== 'crossfade') throw new Error(`the direct renderer draws crossfades only (got ${t?.type ?? 'no transition'})`);
+    if (!t) throw new Error('a direct segment of two scenes needs their transition');
     const into = o.scenes[1]!;
-    const entering = i420Frame(new Uint8Array(outW * outH * 1.5), outW, outH);
-    let black: YuvImage | null = null;
+    const grid: PixelGrid = { width: o.width, height: o.height, scale: o.scale };
+    const side = i420Frame(new Uint8Array(outW * outH * 1.5), outW, outH);
+    const sides: TransitionSide[] = ['exiting', 'entering'];
     draw = async (i, frame) => {
       const progress = transitionProgress(t, into.localFrom + i);
-      await drawScene(0, i, frame);
-      // Both sides over the video's black background, the entering one on top.
-      const exiting = crossfadeOpacity('exiting', progress);
-      if (exiting < 1) {
-        black ??= blackFrame(outW, outH);
-        blendOver(frame, black, 1 - exiting);
+      const [exiting, entering] = sides.map((s) => pixelLook(sideLook(t, s, progress, grid), grid, outW, outH)) as [PixelLook, PixelLook];
+      // Both sides over the video's black background, the entering one on top. An exiting side that
+      // covers the frame unmoved and opaque (crossfades) is drawn straight into it.
+      if (coversFrame(exiting, outW, outH) && exiting.opacity >= 1) {
+        await drawScene(0, i, frame);
+      } else {
+        fillBlack(frame);
+        if (showsSide(exiting)) {
+          await drawScene(0, i, side);
+          drawSide(frame, side, exiting);
+        }
       }
-      await drawScene(1, i, entering);
-      blendOver(frame, entering, crossfadeOpacity('entering', progress));
+      if (showsSide(entering)) {
+        await drawScene(1, i, side);
+        drawSide(frame, side, entering);
+      }
     };
   }
-  await encodeFrames({
-    width: outW,
-    height: outH,
-    fps: o.fps,
-    frames: o.frames,
-    x264Preset: o.x264Preset,
-    crf: o.crf,
-    outputLocation: o.outputLocation,
-    signal: o.signal,
-    onFrame: o.onFrame,
-    draw,
-  });
+  try {
+    await encodeFrames({
+      width: outW,
+      height: outH,
+      fps: o.fps,
+      frames: o.frames,
+      x264Preset: o.x264Preset,
+      crf: o.crf,
+      outputLocation: o.outputLocation,
+      signal: o.signal,
+      onFrame: o.onFrame,
+      draw: o.overlays
+        ? async (i, frame) => {
+            await draw(i, frame);
+            o.overlays?.(i, frame);
+          }
+        : draw,
+    });
+  } finally {
+    drawer.close();
+  }
 }

@@ -3,7 +3,7 @@
  * that affects its pixels, plus the soundtrack rendered in one pass (so the audio is exactly a
  * single-pass render's), then joins them without re-encoding. Unchanged segments are reused:
  * after an edit only the changed sections and the transitions beside them render again.
- * Still, Ken Burns and CSS parallax segments, and crossfades between them, are drawn in Node
+ * Still, Ken Burns and CSS parallax segments, and transitions (crossfades, slides, wipes) between them, are drawn in Node
  * (direct/); the rest by Remotion in Chromium. Every cached file is checked against the hash
  * recorded when it was written before it is reused (segment-record.ts); a damaged one is
  * rendered again, with a warning naming it.
@@ -16,10 +16,12 @@ import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
 import type { LoudnessTarget } from '../../audio/loudness-target';
 import type { TimelineScene } from '../../timeline/types';
-import { canCrossfadeDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
+import { canTransitionDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
 import { normalisedSoundtrack, type SoundtrackLoudness } from '../loudness';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
+import { OverlayPictures } from '../overlays/overlay-pictures';
+import { overlayCompositorVersion, prepareOverlays, segmentOverlayDrawer } from '../overlays/segment-overlays';
 import { planSegments, type Segment } from './plan-segments';
 import { segmentKey, sceneIdentity } from './segment-key';
 import { checkCachedSegment, recordSegment } from './segment-record';
@@ -86,10 +88,12 @@ export async function segmentJobs(session: RenderSession, prepared: PreparedForm
   const encoder = { x264Preset: o.x264Preset, crf: o.crf, scale: o.scale, pixelFormat: 'yuv420p' };
   const directRenderer = await directRendererVersion();
   const browserRenderer = `browser:${path.basename(session.serveUrl)}:${session.browser.executable ?? 'remotion'}:${session.chromiumOptions.gl}:jpeg90`;
+  // Overlays (captions) are drawn by Chromium, and composited by Node in direct segments.
+  const overlayRenderer = `${browserRenderer}:overlays:${await overlayCompositorVersion()}`;
   const jobs = planSegments(t).map((seg) => {
     const [a, b] = seg.scenes.map((i) => t.scenes[i]!) as [TimelineScene, TimelineScene | undefined];
-    const direct = seg.kind === 'scene' ? canDrawDirect(a, outW, outH, t.fps) : canCrossfadeDirect(a.transitionOut, a, b!, outW, outH, t.fps);
-    const key = segmentKey(seg, t, { renderer: direct ? directRenderer : browserRenderer, encoder, assetId });
+    const direct = seg.kind === 'scene' ? canDrawDirect(a, outW, outH, t.fps) : canTransitionDirect(a.transitionOut, a, b!, outW, outH, t.fps);
+    const key = segmentKey(seg, t, { renderer: direct ? directRenderer : browserRenderer, encoder, assetId, overlayRenderer });
     return { seg, direct, file: path.join(o.segmentDir, `${key}.mp4`) };
   });
   return { jobs, audioFile: soundtrackFileFor(session, t, o.segmentDir, assetId) };
@@ -142,7 +146,7 @@ export async function renderSegment(
   session: RenderSession,
   prepared: PreparedFormat,
   job: SegmentJob,
-  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress' | 'onLog'> & { images?: DirectImages; onFrames?: (n: number) => void },
+  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress' | 'onLog'> & { images?: DirectImages; overlayPictures?: OverlayPictures; onFrames?: (n: number) => void },
 ): Promise<void> {
   const t = prepared.timeline;
   const { seg } = job;
@@ -158,6 +162,8 @@ export async function renderSegment(
       if (!file) throw new Error(`no local file for ${url}`);
       return file;
     };
+    // Captions over the frames: frame i of the segment is video frame seg.from + i.
+    const overlays = await segmentOverlayDrawer(t, seg.from, seg.to, o.overlayPictures ?? new OverlayPictures(session, o.scale));
     await produce((tmp) =>
       renderDirectSegment({
         scenes: seg.scenes.map((i) => ({ scene: t.scenes[i]!, localFrom: seg.from - t.scenes[i]!.from })),
@@ -174,6 +180,7 @@ export async function renderSegment(
         outputLocation: tmp,
         signal: o.signal,
         onFrame: o.onFrames,
+        overlays,
       }),
     );
     return;
@@ -214,6 +221,9 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
   let done = 0;
   const report = (): void => o.onProgress?.({ renderedFrames: done, totalFrames: t.durationInFrames });
   const images = new DirectImages();
+  // The captions of every segment Node will draw, rendered in one Chromium pass before the first.
+  const overlayPictures = new OverlayPictures(session, o.scale);
+  await prepareOverlays(t, jobs, overlayPictures, o.reuse !== false);
   await fs.mkdir(o.segmentDir, { recursive: true });
   for (const job of jobs) {
     o.signal?.throwIfAborted();
@@ -225,6 +235,7 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
       await renderSegment(session, prepared, job, {
         ...o,
         images,
+        overlayPictures,
         onFrames: (n) => {
           done = base + n;
           report();
