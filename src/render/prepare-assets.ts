@@ -46,6 +46,8 @@ export interface PrepareAssetsOptions {
   frames?: { range: [number, number]; formats: FormatId[] };
   /** Output scale of the render (default 1): depth layers are built as large as its largest format draws them. */
   scale?: number;
+  /** The formats being rendered (default: the plan's): layers are sized for these only. */
+  formats?: FormatId[];
 }
 
 /** The parts of an analysis the timeline uses (no loudness curve: it would bloat the props). */
@@ -173,7 +175,7 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
   const needLayers = sections.filter((s) => !s.scene && (s.tier === 2 || (s.tier === 3 && fellBack.has(s.id))));
   const byImage = new Map<string, Section[]>();
   for (const s of needLayers) byImage.set(s.image, [...(byImage.get(s.image) ?? []), s]);
-  const layerWidths = neededLayerWidths(loaded, out, byImage.keys(), opts.frames?.formats ?? plan.formats, opts.scale ?? 1);
+  const layerWidths = neededLayerWidths(loaded, out, byImage.keys(), opts.frames?.formats ?? opts.formats ?? plan.formats, opts.scale ?? 1);
   for (const [ref, sections] of byImage) {
     const count = Math.max(...sections.map((s) => s.parallax?.layers ?? 3));
     try {

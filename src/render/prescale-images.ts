@@ -15,7 +15,7 @@ import type { Timeline } from '../timeline/types';
 /** Longest side a pre-scaled image may have (Chromium's texture limits and memory stay comfortable). */
 export const MAX_PRESCALED_SIDE = 8192;
 /** Within this ratio of the source size, the source file is used as it is. */
-const KEEP_TOLERANCE = 0.03;
+export const KEEP_TOLERANCE = 0.03;
 
 export interface PrescaledImage {
   file: string;

@@ -128,8 +128,9 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
     clipOptions: opts.clipOptions,
     signal: opts.signal,
     onLog: log,
-    // Depth layers are built as large as this render draws them.
+    // Depth layers are built as large as this render's formats draw them.
     scale,
+    formats,
     // A preview prepares only the sections its frames show.
     ...(range ? { frames: { range, formats } } : {}),
   });

@@ -23,6 +23,7 @@ import { withoutForeignSignalListeners } from '../process/interrupt';
 import { AssetServer } from './asset-server';
 import { resolveBrowser, type BrowserChoice } from './browser';
 import { bundleProject } from './bundle';
+import { formatLayerFiles } from './format-layers';
 import { planMediaFacts } from './media-facts';
 import { neededWidths, prescaleImage } from './prescale-images';
 import type { PreparedAssets } from './prepare-assets';
@@ -103,7 +104,9 @@ export class RenderSession {
       assetFiles.set(u, path.resolve(file));
       return u;
     };
-    const media = planMediaFacts(loaded, assets, url);
+    // Depth layers as large as this format draws them (downscaled copies where it draws them smaller).
+    const layerFiles = await formatLayerFiles(loaded, assets, format, scale, this.cacheDir);
+    const media = planMediaFacts(loaded, assets, (file) => url(layerFiles.get(path.resolve(file)) ?? file));
     for (const [ref, width] of neededWidths(layout, scale)) {
       const scaled = await prescaleImage(loaded.images[ref]!, width, this.cacheDir);
       media.images[ref] = { ...media.images[ref]!, src: url(scaled.file), width: scaled.width, height: scaled.height };

@@ -15,6 +15,7 @@ import { runFf } from '../../src/media/ffmpeg';
 import type { LoadedPlan } from '../../src/plan/load-plan';
 import type { FormatId } from '../../src/plan/formats';
 import { DirectImages, renderDirectSegment } from '../../src/render/direct/direct-scenes';
+import { formatLayerFiles } from '../../src/render/format-layers';
 import { planMediaFacts } from '../../src/render/media-facts';
 import type { PreparedAssets } from '../../src/render/prepare-assets';
 import { neededWidths, prescaleImage } from '../../src/render/prescale-images';
@@ -122,10 +123,11 @@ export async function readLuma(file: string, index: number, fps: number): Promis
 
 /**
  * The timeline of a format laid out as a render lays it out (images pre-scaled for the scenes
- * that use them, as RenderSession.prepare does), without a browser: enough for frames drawn in Node.
+ * that use them, layers sized for the format, as RenderSession.prepare does), without a browser: enough for frames drawn in Node.
  */
 export async function directTimeline(loaded: LoadedPlan, assets: PreparedAssets, format: FormatId, scale: number, cacheDir: string): Promise<Timeline> {
-  const media = planMediaFacts(loaded, assets);
+  const layerFiles = await formatLayerFiles(loaded, assets, format, scale, cacheDir);
+  const media = planMediaFacts(loaded, assets, (file) => layerFiles.get(path.resolve(file)) ?? file);
   for (const [ref, width] of neededWidths(buildTimeline(loaded.plan, media, format), scale)) {
     const scaled = await prescaleImage(loaded.images[ref]!, width, cacheDir);
     media.images[ref] = { ...media.images[ref]!, src: scaled.file, width: scaled.width, height: scaled.height };
