@@ -7,7 +7,9 @@ import React from 'react';
 import { Composition, Folder } from 'remotion';
 import examplePlan from '../examples/launch-day/plan.json';
 import { OUTPUT_FORMATS, SOUNDTRACK_SUFFIX } from '../src/plan/formats';
-import { compositionPropsSchema, type CompositionProps } from '../src/plan/schema';
+import { compositionPropsSchemaFor } from '../src/plan/plan-schema-for';
+import type { CompositionProps } from '../src/plan/schema';
+import { registeredScenes } from '../src/scenes/registry';
 import { calculateStoryMetadata } from './calculate-metadata';
 import { OVERLAYS_COMPOSITION_ID } from '../src/frame/overlay';
 import { calculateOverlayMetadata, OverlayFrames, overlayFramesDefaults } from './overlays/OverlayFrames';
@@ -16,42 +18,45 @@ import { StoryVideo } from './StoryVideo';
 
 const defaultProps = { plan: examplePlan } as unknown as CompositionProps;
 
-/** What every composition shares: props schema, example plan, metadata from the plan; 30 fps until the plan says. */
-const common = {
-  schema: compositionPropsSchema,
+/** What every composition shares: example plan, metadata from the plan; 30 fps until the plan says. */
+const base = {
   defaultProps,
   calculateMetadata: calculateStoryMetadata,
   fps: 30,
   durationInFrames: 1,
 } as const;
 
-export const Root: React.FC = () => (
-  <>
-    {Object.values(OUTPUT_FORMATS).map((f) => (
-      <Composition key={f.compositionId} id={f.compositionId} component={StoryVideo} width={f.width} height={f.height} {...common} />
-    ))}
-    <Folder name="Soundtracks">
+export const Root: React.FC = () => {
+  // The props schema knows the project's scene types: they are registered before registerRoot.
+  const common = { ...base, schema: compositionPropsSchemaFor(registeredScenes()) };
+  return (
+    <>
       {Object.values(OUTPUT_FORMATS).map((f) => (
-        <Composition
-          key={f.compositionId}
-          id={`${f.compositionId}${SOUNDTRACK_SUFFIX}`}
-          component={SoundtrackVideo}
-          width={f.width}
-          height={f.height}
-          {...common}
-        />
+        <Composition key={f.compositionId} id={f.compositionId} component={StoryVideo} width={f.width} height={f.height} {...common} />
       ))}
-    </Folder>
-    {/* Overlays alone on a transparent frame, one per frame: the Node renderer composites these. */}
-    <Composition
-      id={OVERLAYS_COMPOSITION_ID}
-      component={OverlayFrames}
-      defaultProps={overlayFramesDefaults}
-      calculateMetadata={calculateOverlayMetadata}
-      width={1080}
-      height={1920}
-      fps={30}
-      durationInFrames={1}
-    />
-  </>
-);
+      <Folder name="Soundtracks">
+        {Object.values(OUTPUT_FORMATS).map((f) => (
+          <Composition
+            key={f.compositionId}
+            id={`${f.compositionId}${SOUNDTRACK_SUFFIX}`}
+            component={SoundtrackVideo}
+            width={f.width}
+            height={f.height}
+            {...common}
+          />
+        ))}
+      </Folder>
+      {/* Overlays alone on a transparent frame, one per frame: the Node renderer composites these. */}
+      <Composition
+        id={OVERLAYS_COMPOSITION_ID}
+        component={OverlayFrames}
+        defaultProps={overlayFramesDefaults}
+        calculateMetadata={calculateOverlayMetadata}
+        width={1080}
+        height={1920}
+        fps={30}
+        durationInFrames={1}
+      />
+    </>
+  );
+};

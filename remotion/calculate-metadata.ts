@@ -7,13 +7,15 @@ import type { CalculateMetadataFunction } from 'remotion';
 import { formatProblem, StillmotionError } from '../src/errors';
 import { zodProblems } from '../src/plan/format-issues';
 import { formatByCompositionId } from '../src/plan/formats';
-import { compositionPropsSchema, type CompositionProps } from '../src/plan/schema';
+import { compositionPropsSchemaFor } from '../src/plan/plan-schema-for';
+import type { CompositionProps } from '../src/plan/schema';
+import { registeredScenes } from '../src/scenes/registry';
 import { buildTimeline } from '../src/timeline/build-timeline';
 import { probeMediaInBrowser } from './media/probe-media';
 
 export const calculateStoryMetadata: CalculateMetadataFunction<CompositionProps> = async ({ props, compositionId }) => {
   const format = formatByCompositionId(compositionId);
-  const parsed = compositionPropsSchema.safeParse(props);
+  const parsed = compositionPropsSchemaFor(registeredScenes()).safeParse(props);
   if (!parsed.success) {
     throw new Error(`Invalid plan:\n${zodProblems(parsed.error).map(formatProblem).join('\n')}`);
   }

@@ -1,25 +1,23 @@
 /**
- * The look of every built-in scene kind, once: what a frame of the scene is made of (see
- * frame-description.ts). Both renderers draw these descriptions, so a change here changes Chromium's
+ * The look of every tier's scene kind, once, and the dispatch to the other scene types' looks
+ * (src/scenes/: defineScene, the built-ins and a project's own): what a frame of the scene is made
+ * of (see frame-description.ts). Both renderers draw these descriptions, so a change here changes Chromium's
  * and Node's frames alike, and a change anywhere else cannot change only one of them.
  * `frame` is scene-local (0 = the first frame of the scene's sequence). Pure module.
  */
-import { cropAtFrame, pointInFrame, type Crop } from '../timeline/camera';
+import { findScene, registeredScenes } from '../scenes/registry';
+import { sceneImage } from '../scenes/scene-helpers';
+import { cropAtFrame, type Crop } from '../timeline/camera';
 import { clipTimeAt } from '../timeline/clip-timing';
 import { layerRect, layerTransformAt, transformForNearness } from '../timeline/parallax';
 import { FULL_RECT } from '../timeline/placement';
-import type { SceneKind, TimelineScene } from '../timeline/types';
-import { BLACK, type FrameDescription, type ImageItem } from './frame-description';
+import type { BuiltInSceneKind, TimelineScene } from '../timeline/types';
+import { BLACK, type FrameDescription } from './frame-description';
 
 type Describe = (scene: TimelineScene, frame: number, fps: number) => FrameDescription;
 
-/** The scene's image, cover-fitted through `crop`. */
-function imageItem(scene: TimelineScene): ImageItem {
-  return { kind: 'image', src: scene.image.src, width: scene.image.width, height: scene.image.height, rect: FULL_RECT, opacity: 1 };
-}
-
 function imageUnderCamera(scene: TimelineScene, crop: Crop): FrameDescription {
-  return { background: BLACK, crop, items: [imageItem(scene)] };
+  return { background: BLACK, crop, items: [sceneImage(scene)] };
 }
 
 /** Tier 0: the image, cover-fitted around the subject, perfectly still (hold frames). */
@@ -85,24 +83,28 @@ const clip: Describe = (scene, frame, fps) => {
   return { background: BLACK, crop, items: [{ kind: 'video', src: c.src, width: c.width, height: c.height, rect: FULL_RECT, opacity: 1, frame: clipFrame }] };
 };
 
-/**
- * Spotlight (the example custom scene): Ken Burns with a soft light that follows the subject as
- * the camera moves, the frame's edges darkened by `vignette`.
- */
-const spotlight: Describe = (scene, frame) => {
-  const params = scene.params?.type === 'spotlight' ? scene.params : { vignette: 0.55, radius: 0.45 };
-  const crop = cropAtFrame(scene.camera, frame);
-  const inner = Math.round(params.radius * 100) / 100;
-  return {
-    background: BLACK,
-    crop,
-    items: [imageItem(scene), { kind: 'vignette', center: pointInFrame(crop, scene.focus), inner, outer: Math.min(1.5, inner + 0.6), strength: params.vignette }],
-  };
-};
+/** Tier kind -> its look. The Record makes a tier kind without a description a type error. */
+export const SCENE_DESCRIPTIONS: Record<BuiltInSceneKind, Describe> = { still, kenburns, parallax, clip };
 
-/** Scene kind -> its look. The Record makes a scene kind without a description a type error. */
-export const SCENE_DESCRIPTIONS: Record<SceneKind, Describe> = { still, kenburns, parallax, clip, spotlight };
+function isBuiltIn(kind: string): kind is BuiltInSceneKind {
+  return Object.hasOwn(SCENE_DESCRIPTIONS, kind);
+}
+
+/** A scene type's look as a description, or null when it has none (a component-only scene, drawn by Chromium). */
+function describeFor(kind: string): Describe | null {
+  if (isBuiltIn(kind)) return SCENE_DESCRIPTIONS[kind];
+  const def = findScene(kind);
+  if (!def) throw new Error(`unknown scene type "${kind}" (scene types: ${registeredScenes().map((s) => s.type).join(', ')}); is the project's stillmotion.config loaded?`);
+  return (def.describe as Describe | undefined) ?? null;
+}
+
+/** Whether the scene's look is a frame description (false: a React component, which only Chromium draws). */
+export function hasFrameDescription(scene: Pick<TimelineScene, 'kind'>): boolean {
+  return describeFor(scene.kind) !== null;
+}
 
 export function describeFrame(scene: TimelineScene, frame: number, fps: number): FrameDescription {
-  return SCENE_DESCRIPTIONS[scene.kind](scene, frame, fps);
+  const describe = describeFor(scene.kind);
+  if (!describe) throw new Error(`scene type "${scene.kind}" is drawn by its React component, not a frame description (check hasFrameDescription first)`);
+  return describe(scene, frame, fps);
 }

@@ -14,7 +14,10 @@ import { probeAudio, type AudioFacts } from '../media/probe-audio';
 import { probeImage, type ImageFacts } from '../media/probe-image';
 import { refusePlaylist, resolveConfined } from './confine-path';
 import { formatPath, zodProblems } from './format-issues';
-import { duplicateIdProblems, planSchema, type Plan } from './schema';
+import { registeredScenes } from '../scenes/registry';
+import type { SceneDefinition } from '../scenes/define-scene';
+import { planSchemaFor } from './plan-schema-for';
+import { duplicateIdProblems, type Plan } from './schema';
 
 export interface LocatedImage extends ImageFacts {
   file: string;
@@ -49,9 +52,13 @@ export function parseJsonWithPosition(text: string, label: string): unknown {
   }
 }
 
-/** Validates plan data (already parsed from JSON) against the schema; throws with every problem. */
-export function parsePlan(data: unknown, label: string): Plan {
-  const result = planSchema.safeParse(data);
+/**
+ * Validates plan data (already parsed from JSON) against the schema; throws with every problem.
+ * `scenes`: the scene types a section may use (default: the registered ones, the built-ins plus
+ * those of the project config the CLI loaded).
+ */
+export function parsePlan(data: unknown, label: string, scenes: readonly SceneDefinition[] = registeredScenes()): Plan {
+  const result = planSchemaFor(scenes).safeParse(data);
   if (!result.success) {
     const problems = zodProblems(result.error);
     for (const d of duplicateIdProblems(data)) {
@@ -75,6 +82,8 @@ export interface LoadOptions {
   fresh?: boolean;
   /** Tests: a stub resolver for URL hosts. */
   net?: FetchRemoteOptions<unknown>['net'];
+  /** The scene types sections may use (default: the registered ones). */
+  scenes?: readonly SceneDefinition[];
 }
 
 export async function loadPlanFile(planPath: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
@@ -86,7 +95,7 @@ export async function loadPlanFile(planPath: string, opts: LoadOptions = {}): Pr
     const code = (err as NodeJS.ErrnoException).code;
     throw new StillmotionError(`${planPath}: ${code === 'ENOENT' ? 'plan file not found' : `cannot read plan: ${(err as Error).message}`}`);
   }
-  const plan = parsePlan(parseJsonWithPosition(text, planPath), planPath);
+  const plan = parsePlan(parseJsonWithPosition(text, planPath), planPath, opts.scenes);
   return resolvePlanMedia(plan, absolute, opts);
 }
 

@@ -1,26 +1,25 @@
 /**
- * Custom scene types for template authors. Pure module (browser + Node).
+ * The `scene` field of a section: one of the scene types in use (src/scenes/: the built-ins and
+ * a project's own, each made with defineScene). Pure module (browser + Node).
  *
- * A scene type is ONE schema entry here plus ONE look: a frame description in
- * `src/frame/describe-frame.ts` (drawn by both renderers), registered for Chromium in
- * `remotion/scenes/registry.ts`. A section opts in with `"scene": {"type": "<name>", ...params}`;
- * the section's `motion` (camera path) and `focus` are still resolved and handed to the description.
- * See `spotlight` in `src/frame/describe-frame.ts` for the example to copy.
+ * A section opts in with `"scene": {"type": "<name>", ...params}`; its `motion` (camera path) and
+ * `focus` are still resolved and handed to the scene's look.
  */
 import { z } from 'zod';
+import { BUILT_IN_SCENES } from '../scenes/built-in-scenes';
+import type { SceneDefinition, SceneParams } from '../scenes/define-scene';
 
-export const spotlightSceneSchema = z
-  .strictObject({
-    type: z.literal('spotlight'),
-    /** Darkening of the frame's edges, 0 (none) .. 1 (black). */
-    vignette: z.number().min(0).max(1).default(0.55),
-    /** Radius of the lit area as a fraction of the frame diagonal. */
-    radius: z.number().min(0.1).max(1).default(0.45),
-  })
-  .describe('Ken Burns camera with a soft light following the focal point');
+const DESCRIPTION = "A scene type instead of the tier's own scene";
 
-/** Add new scene schemas to this list (each with a unique `type` literal). */
-export const customSceneSchema = z.discriminatedUnion('type', [spotlightSceneSchema]);
+/** The schema of a section's `scene` for these scene types: a union on `type`, with its params. */
+export function sceneSchemaFor(scenes: readonly SceneDefinition[]): z.ZodType<SceneParams> {
+  const [first, ...rest] = scenes.map((s) => s.schema as unknown as z.ZodObject);
+  if (!first) return z.never().describe(DESCRIPTION) as unknown as z.ZodType<SceneParams>;
+  return z.discriminatedUnion('type', [first, ...rest]).describe(DESCRIPTION) as unknown as z.ZodType<SceneParams>;
+}
 
-export type CustomScene = z.infer<typeof customSceneSchema>;
-export type CustomSceneType = CustomScene['type'];
+/** The built-in scene types' union (the static plan schema's). */
+export const customSceneSchema = sceneSchemaFor(BUILT_IN_SCENES);
+
+export type CustomScene = SceneParams;
+export type CustomSceneType = string;

@@ -2,14 +2,15 @@
 import type { Caption, TikTokPage } from '@remotion/captions';
 import type { CaptionPosition, CaptionStyleName } from '../captions/caption-settings';
 import type { FormatId } from '../plan/formats';
-import type { CustomScene, CustomSceneType } from '../plan/scene-types';
+import type { SceneParams } from '../scenes/define-scene';
 import type { ClipMedia, LayerSet, SLIDE_DIRECTIONS } from '../plan/schema';
 import type { CutExplanation } from './audio-sync';
 import type { CameraPath } from './camera';
 import type { ParallaxPath } from './parallax';
 
 export type BuiltInSceneKind = 'still' | 'kenburns' | 'parallax' | 'clip';
-export type SceneKind = BuiltInSceneKind | CustomSceneType;
+/** A tier's own kind, or a scene type's name (src/scenes/: the built-ins and a project's own). */
+export type SceneKind = BuiltInSceneKind | (string & {});
 
 export type TransitionKind = 'crossfade' | 'slide' | 'wipe';
 
@@ -42,7 +43,8 @@ export interface TimelineScene {
   /** 'custom' or the motion preset used. */
   motionPreset: string;
   transitionOut: ResolvedTransition | null;
-  params: CustomScene | null;
+  /** The section's `scene` (a scene type's params, validated by its schema), or null for a tier's kind. */
+  params: SceneParams | null;
   text: string | null;
   /** Tier 2: the image's depth layers and how they move. */
   layers: LayerSet | null;
