@@ -2,10 +2,11 @@
  * Benchmark (not a test): render speed against ffmpeg's zoompan, measured in the same run.
  *
  * 1. Throughput at 1920x1080, 30 fps, x264 veryfast, crf 20, on the same photo: a Ken Burns
- *    section, a parallax section and a provider-clip section through Stillmotion's pipeline, and
+ *    section, a parallax section, a provider-clip section, and a 1 s slide and a 1 s wipe (transition
+ *    segments between Ken Burns and a still) through Stillmotion's pipeline, and
  *    the same Ken Burns shot with ffmpeg's zoompan (the peer). Each shot is measured `--rounds`
  *    times (default 3), interleaved with the peer (zoompan, Ken Burns, zoompan, parallax, zoompan,
- *    clip, and again), so a change in the machine's load hits both sides of a ratio alike. Printed:
+ *    clip, zoompan, slide, zoompan, wipe, and again), so a change in the machine's load hits both sides of a ratio alike. Printed:
  *    median frames/s and their spread (min-max); each ratio is the median of the per-round ratios
  *    of a shot to the zoompan runs beside it (geometric mean of the one just before and just after).
  * 2. Sharpness: the variance of the Laplacian of Gaussian (sigma 1 px) on the subject of a parallax
@@ -85,9 +86,13 @@ interface Throughput {
   ratios: Record<Shot, number[]>;
   zoompan: number[];
   sharpness: { kenBurns: number; parallax: number; ratio: number; laplacianRatio: number };
+  /** 'node' or 'chromium' per shot. */
+  drawnBy: Record<Shot, 'node' | 'chromium'>;
 }
-type Shot = 'kenburns' | 'parallax' | 'clip';
-const SHOTS: Shot[] = ['kenburns', 'parallax', 'clip'];
+type Shot = 'kenburns' | 'parallax' | 'clip' | 'slide' | 'wipe';
+const SHOTS: Shot[] = ['kenburns', 'parallax', 'clip', 'slide', 'wipe'];
+/** Shots that are a transition segment (out of the section they name), not a scene. */
+const TRANSITION_SHOTS: ReadonlySet<Shot> = new Set(['slide', 'wipe']);
 
 async function throughput(): Promise<Throughput> {
   const dir = path.join(work, 'throughput');
@@ -109,6 +114,10 @@ async function throughput(): Promise<Throughput> {
         { id: 'kenburns', image, tier: 1, duration: dur, motion: { preset: 'zoom-in', amount: 0.15 }, focus },
         { id: 'parallax', image, tier: 2, duration: dur, parallax: { preset: 'orbit' }, focus },
         { id: 'clip', image, tier: 3, duration: dur, clip: { provider: 'runway', prompt: 'slow push in' } },
+        // A 1 s slide and a 1 s wipe between Ken Burns and a still of the same photo (transition segments).
+        { id: 'slide-out', image, tier: 1, duration: 2, motion: { preset: 'zoom-in', amount: 0.2 }, focus, transition: { type: 'slide', direction: 'from-right', duration: 1 } },
+        { id: 'wipe-out', image, tier: 0, duration: 2, focus, transition: { type: 'wipe', direction: 'from-left', duration: 1 } },
+        { id: 'after', image, tier: 1, duration: 2, motion: { preset: 'zoom-out', amount: 0.2 }, focus },
       ],
     }),
   );
@@ -123,15 +132,21 @@ async function throughput(): Promise<Throughput> {
   assets.clips.clip = { file: clip, duration: 5, width: 1280, height: 720 };
   delete assets.notes.clip;
   const session = await RenderSession.open({ cacheDir });
-  const fps = { kenburns: [], parallax: [], clip: [] } as Record<Shot, number[]>;
-  const ratios = { kenburns: [], parallax: [], clip: [] } as Record<Shot, number[]>;
+  const fps = Object.fromEntries(SHOTS.map((s) => [s, []])) as unknown as Record<Shot, number[]>;
+  const ratios = Object.fromEntries(SHOTS.map((s) => [s, []])) as unknown as Record<Shot, number[]>;
   const zoompan: number[] = [];
+  const drawnBy = {} as Record<Shot, 'node' | 'chromium'>;
   let sharp: Throughput['sharpness'];
   try {
     const prepared = await session.prepare(loaded, '16:9', 1, assets);
     const t = prepared.timeline;
     const { jobs } = await segmentJobs(session, prepared, { segmentDir: path.join(dir, 'segments'), scale: 1, x264Preset: PRESET, crf: CRF });
-    const jobOf = (shot: Shot) => jobs.find((j) => t.scenes[j.seg.scenes[0]!]!.id === shot)!;
+    const jobOf = (shot: Shot) =>
+      jobs.find((j) =>
+        TRANSITION_SHOTS.has(shot)
+          ? j.seg.kind === 'transition' && t.scenes[j.seg.scenes[0]!]!.transitionOut?.type === shot
+          : j.seg.kind === 'scene' && t.scenes[j.seg.scenes[0]!]!.id === shot,
+      )!;
     // zoompan, shot, zoompan, shot, ... zoompan: every shot sits between two peer runs.
     const runs: { shot: Shot; round: number; fps: number; direct: boolean }[] = [];
     zoompan.push(await zoompanFps(dir));
@@ -143,6 +158,7 @@ async function throughput(): Promise<Throughput> {
         const f = (job.seg.to - job.seg.from) / seconds(t0);
         noteLoad();
         runs.push({ shot, round, fps: f, direct: job.direct });
+        drawnBy[shot] = job.direct ? 'node' : 'chromium';
         zoompan.push(await zoompanFps(dir));
       }
     }
@@ -169,7 +185,7 @@ async function throughput(): Promise<Throughput> {
   } finally {
     await session.close();
   }
-  return { fps, ratios, zoompan, sharpness: sharp };
+  return { fps, ratios, zoompan, sharpness: sharp, drawnBy };
 }
 
 /** The peer: the same zoom (1 -> 1.15 about the centre) with zoompan, after cropping the photo to 16:9. */
@@ -238,10 +254,14 @@ try {
     kenBurnsFps: median(t.fps.kenburns),
     parallaxFps: median(t.fps.parallax),
     clipFps: median(t.fps.clip),
+    slideFps: median(t.fps.slide),
+    wipeFps: median(t.fps.wipe),
     zoompanFps: median(t.zoompan),
     kenBurnsRatio: ratio('kenburns'),
     parallaxRatio: ratio('parallax'),
     clipRatio: ratio('clip'),
+    slideRatio: ratio('slide'),
+    wipeRatio: ratio('wipe'),
     coldSeconds: c.coldSeconds,
     warmSeconds: c.warmSeconds,
     warmRatio: c.warmRatio,
@@ -250,11 +270,17 @@ try {
       kenBurnsFps: spread(t.fps.kenburns),
       parallaxFps: spread(t.fps.parallax),
       clipFps: spread(t.fps.clip),
+      slideFps: spread(t.fps.slide),
+      wipeFps: spread(t.fps.wipe),
       zoompanFps: spread(t.zoompan),
       kenBurnsRatio: spread(t.ratios.kenburns),
       parallaxRatio: spread(t.ratios.parallax),
       clipRatio: spread(t.ratios.clip),
+      slideRatio: spread(t.ratios.slide),
+      wipeRatio: spread(t.ratios.wipe),
     },
+    /** Which renderer drew each shot (a transition or clip still in Chromium is slower for that reason). */
+    drawnBy: t.drawnBy,
     /** Subject sharpness (variance of the Laplacian of Gaussian, sigma 1 px) of parallax over Ken Burns at the same zoom. */
     parallaxSharpnessRatio: t.sharpness.ratio,
     sharpness: t.sharpness,
@@ -264,9 +290,11 @@ try {
     loadAverage: { median: median(loads), range: spread(loads) },
     date: new Date().toISOString(),
   };
-  console.log(`Median frames/s (min-max over ${ROUNDS} rounds): Ken Burns ${fmt(t.fps.kenburns)}, parallax ${fmt(t.fps.parallax)}, clip ${fmt(t.fps.clip)}, zoompan ${fmt(t.zoompan)}`);
   console.log(
-    `Ratios to zoompan (median of per-round ratios to the zoompan runs beside each shot, min-max): Ken Burns ${fmt(t.ratios.kenburns)} (goal >= 0.8), parallax ${fmt(t.ratios.parallax)} (goal >= 0.5), clip ${fmt(t.ratios.clip)} (goal >= 0.5); warm/cold ${result.warmRatio.toFixed(2)} (goal <= 0.25)`,
+    `Median frames/s (min-max over ${ROUNDS} rounds): Ken Burns ${fmt(t.fps.kenburns)}, parallax ${fmt(t.fps.parallax)}, clip ${fmt(t.fps.clip)}, slide ${fmt(t.fps.slide)}, wipe ${fmt(t.fps.wipe)}, zoompan ${fmt(t.zoompan)}`,
+  );
+  console.log(
+    `Ratios to zoompan (median of per-round ratios to the zoompan runs beside each shot, min-max): Ken Burns ${fmt(t.ratios.kenburns)} (goal >= 0.8), parallax ${fmt(t.ratios.parallax)} (goal >= 0.5), clip ${fmt(t.ratios.clip)} (goal >= 0.5), slide ${fmt(t.ratios.slide)}, wipe ${fmt(t.ratios.wipe)}; warm/cold ${result.warmRatio.toFixed(2)} (goal <= 0.25)`,
   );
   console.log(
     `Sharpness of the subject, parallax / Ken Burns at zoom 1: ${t.sharpness.ratio.toFixed(2)} (LoG variance ${t.sharpness.parallax.toFixed(2)} / ${t.sharpness.kenBurns.toFixed(2)}; plain Laplacian ${t.sharpness.laplacianRatio.toFixed(2)}; goal >= 0.8)`,

@@ -4,9 +4,9 @@
  * placement math. What Node can draw is decided by the description's items: images, depth layers
  * and vignettes (videos and WebGL displacement are left to Chromium).
  */
-import type { FrameDescription, FrameItem, Rgb, VignetteItem } from '../../frame/frame-description';
+import type { FrameDescription, FrameItem, LayerItem, Rgb, VignetteItem } from '../../frame/frame-description';
 import { placement, type Placement } from '../../timeline/placement';
-import { drawLayer, LayerScratch, loadLayerImage, type LayerImage } from './layer-image';
+import { drawLayer, drawLayers, LayerScratch, loadLayerImage, type LayerImage, type PlacedLayer } from './layer-image';
 import { Resampler } from './resample';
 import { drawYuv, loadYuvImage, planeRegion, yuvPlanes, type YuvImage } from './yuv-image';
 
@@ -17,25 +17,35 @@ export function nodeCanDraw(d: FrameDescription): boolean {
   return d.items.every((item) => NODE_ITEMS.has(item.kind));
 }
 
-/** Decoded images, kept for the segments of one render (each file is decoded once). */
+/**
+ * The most decoded images (and, apart, layer pictures) kept at once. Segments are drawn in timeline
+ * order and each picture is drawn by a few neighbouring segments (its scene, the transitions beside
+ * it), so a few suffice (a crossfade between two 6-layer scenes draws 12); a long story's pictures never all stay in memory.
+ */
+const KEPT_PICTURES = 16;
+
+/** `map`'s entry for `key`, made by `load` when missing; the least recently used entries beyond `keep` are dropped. */
+function recent<T>(map: Map<string, T>, key: string, keep: number, load: (key: string) => T): T {
+  let v = map.get(key);
+  if (v === undefined) v = load(key);
+  map.delete(key);
+  map.set(key, v);
+  for (const old of map.keys()) {
+    if (map.size <= keep) break;
+    map.delete(old);
+  }
+  return v;
+}
+
+/** Decoded images, kept for the segments of one render while recently used (each file is decoded once in a while). */
 export class DirectImages {
   private readonly images = new Map<string, Promise<YuvImage>>();
   private readonly layers = new Map<string, Promise<LayerImage>>();
   get(file: string): Promise<YuvImage> {
-    let p = this.images.get(file);
-    if (!p) {
-      p = loadYuvImage(file);
-      this.images.set(file, p);
-    }
-    return p;
+    return recent(this.images, file, KEPT_PICTURES, loadYuvImage);
   }
   layer(file: string): Promise<LayerImage> {
-    let p = this.layers.get(file);
-    if (!p) {
-      p = loadLayerImage(file);
-      this.layers.set(file, p);
-    }
-    return p;
+    return recent(this.layers, file, KEPT_PICTURES, loadLayerImage);
   }
 }
 
@@ -169,7 +179,8 @@ export class FrameDrawer {
     frame.y.data.fill(y);
     frame.u.data.fill(u);
     frame.v.data.fill(v);
-    for (const item of d.items) {
+    for (let i = 0; i < d.items.length; i++) {
+      const item = d.items[i]!;
       const opacity = 'opacity' in item ? item.opacity : 1;
       if (opacity <= 0) continue;
       if (opacity < 1) {
@@ -177,10 +188,28 @@ export class FrameDrawer {
         for (const k of ['y', 'u', 'v'] as const) this.faded[k].data.set(frame[k].data);
         await this.drawItem(item, d, this.faded);
         blendOver(frame, this.faded, opacity);
+      } else if (item.kind === 'layer') {
+        // Consecutive layers are drawn as one stack: nothing is drawn where a layer above hides it.
+        let j = i + 1;
+        while (j < d.items.length && d.items[j]!.kind === 'layer' && (d.items[j] as LayerItem).opacity >= 1) j++;
+        await this.drawLayerStack(d.items.slice(i, j) as LayerItem[], d, frame);
+        i = j - 1;
       } else {
         await this.drawItem(item, d, frame);
       }
     }
+  }
+
+  private async drawLayerStack(items: LayerItem[], d: FrameDescription, frame: YuvImage): Promise<void> {
+    const { c } = this;
+    const s = c.scale;
+    const stack: PlacedLayer[] = [];
+    for (const item of items) {
+      const layer = await c.images.layer(c.fileFor(item.src));
+      const p = placement(d.crop, item.rect, item.width, item.height, c.width, c.height);
+      stack.push({ layer, p: { tx: p.tx * s, ty: p.ty * s, sx: ((p.sx * item.width) / layer.width) * s, sy: ((p.sy * item.height) / layer.height) * s } });
+    }
+    drawLayers(this.resampler, stack, frame, this.layerScratch);
   }
 
   private async drawItem(item: FrameItem, d: FrameDescription, frame: YuvImage): Promise<void> {
