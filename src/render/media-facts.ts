@@ -33,6 +33,7 @@ export function planMediaFacts(loaded: LoadedPlan, assets?: PreparedAssets, url:
     for (const [id, c] of Object.entries(assets.clips)) media.clips[id] = { src: url(c.file), duration: c.duration, width: c.width, height: c.height };
     media.notes = assets.notes;
     media.analysis = assets.analysis;
+    if (assets.captions) media.captions = assets.captions;
   }
   return media;
 }

@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { analyzeAudioFile } from '../audio/analyze-audio-file';
+import { prepareNarrationCaptions } from '../captions/narration-captions';
 import { openClipCache } from '../cache/clip-cache';
 import type { AudioAnalysis } from '../audio/types';
 import { Ledger } from '../cost/ledger';
@@ -122,6 +123,14 @@ export async function prepareAssets(loaded: LoadedPlan, opts: PrepareAssetsOptio
     const [a, b] = opts.frames.range;
     log(`frames ${a}-${b}: preparing ${sections.length} of ${plan.sections.length} sections (${sections.map((s) => s.id).join(', ')})`);
   }
+
+  // Captions: word timings of every narration the render shows (src/captions/narration-captions.ts).
+  out.captions = await prepareNarrationCaptions(plan, (ref) => loaded.audio[ref]!.file, {
+    cacheDir,
+    sectionIds: new Set(sections.map((s) => s.id)),
+    signal: opts.signal,
+    onLog: log,
+  });
 
   // The subject of every image some section leaves without a focus (smartcrop-style saliency).
   for (const ref of new Set(sections.filter((s) => !s.focus).map((s) => s.image))) {

@@ -4,7 +4,7 @@
  * widths) need not import the module that prepares them.
  */
 import type { LayersManifest } from '../layers';
-import type { AudioEvents } from '../plan/schema';
+import type { AudioEvents, NarrationCaptions } from '../plan/schema';
 import type { ClipResult } from '../providers/collect-clips';
 
 export interface PreparedClip {
@@ -27,6 +27,8 @@ export interface PreparedAssets {
   focus: Record<string, { x: number; y: number }>;
   /** Audio events for audio-driven motion (music, and narration for speech pauses). */
   analysis: { music?: AudioEvents; narration: Record<string, AudioEvents> };
+  /** Word timings per narration reference (captions), ms from the start of each file. */
+  captions?: Record<string, NarrationCaptions>;
   /** Sections left unprepared because a frame range does not reach them (by id). */
   outsideRange?: string[];
 }
