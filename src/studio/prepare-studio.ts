@@ -7,9 +7,7 @@
 import path from 'node:path';
 import type { InputPolicy } from '../net/input-policy';
 import { loadPlanFile, type LoadedPlan } from '../plan/load-plan';
-import type { CompositionProps } from '../plan/schema';
 import { prepareAssets, type PreparedAssets } from '../render/prepare-assets';
-import { studioProps } from './studio-props';
 
 export interface PrepareStudioOptions {
   cacheDir: string;
@@ -20,8 +18,6 @@ export interface PrepareStudioOptions {
   generateClips?: boolean;
   /** USD cap for generated clips (overrides the plan's `budget`). */
   budgetUsd?: number;
-  /** Local file -> URL the browser loads (default: the absolute path). */
-  url?: (file: string) => string;
   signal?: AbortSignal;
   onLog?: (message: string) => void;
 }
@@ -29,9 +25,9 @@ export interface PrepareStudioOptions {
 export interface PreparedStudio {
   loaded: LoadedPlan;
   assets: PreparedAssets;
-  props: CompositionProps;
 }
 
+/** Validates the plan and its files (throwing with every problem named), then prepares its assets. */
 export async function prepareStudio(planPath: string, o: PrepareStudioOptions): Promise<PreparedStudio> {
   const cacheDir = path.resolve(o.cacheDir);
   const loaded = await loadPlanFile(planPath, { cacheDir, policy: o.policy, roots: o.roots });
@@ -51,6 +47,5 @@ export async function prepareStudio(planPath: string, o: PrepareStudioOptions): 
       assets.notes[r.sectionId] = notes.map((n) => (n === r.reason ? `no cached clip; Studio generates none without --generate-clips (${n})` : n));
     }
   }
-  const props = await studioProps(loaded, assets, { cacheDir, url: o.url });
-  return { loaded, assets, props };
+  return { loaded, assets };
 }

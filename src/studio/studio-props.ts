@@ -34,7 +34,7 @@ export async function studioProps(loaded: LoadedPlan, assets: PreparedAssets, op
     for (const [ref, w] of neededWidths(buildTimeline(loaded.plan, unscaled, format), 1)) widths.set(ref, Math.max(widths.get(ref) ?? 0, w));
   }
   for (const [ref, width] of widths) {
-    const scaled = await prescaleImage(loaded.images[ref]!, width, opts.cacheDir);
+    const scaled = await prescaleImage(loaded.images[ref]!, width, path.resolve(opts.cacheDir));
     media.images[ref] = { ...media.images[ref]!, src: url(scaled.file), width: scaled.width, height: scaled.height };
   }
   return { plan: loaded.plan, media };

@@ -12,10 +12,11 @@ import { writeFileAtomic } from '../fs/atomic-write';
 import type { CompositionProps } from '../plan/schema';
 import { AssetServer } from '../render/asset-server';
 import { prepareStudio, type PrepareStudioOptions } from './prepare-studio';
+import { studioProps } from './studio-props';
 import { choosePort, startRemotionStudio } from './remotion-studio';
 import { studioEntryPoint } from './studio-entry';
 
-export interface StudioSessionOptions extends Omit<PrepareStudioOptions, 'url' | 'signal'> {
+export interface StudioSessionOptions extends Omit<PrepareStudioOptions, 'signal'> {
   port?: number;
   open: boolean;
   signal?: AbortSignal;
@@ -38,17 +39,23 @@ export function propsJson(props: CompositionProps): string {
 /** Runs until stopped; resolves with Studio's exit code (null: stopped by the signal). */
 export async function runStudioSession(planPath: string, o: StudioSessionOptions): Promise<number | null> {
   const log = o.onLog ?? (() => undefined);
-  // The port is checked before any preparing: a busy one fails at once.
+  // The port is checked, and the plan validated and prepared, before anything is started: a bad
+  // flag, plan or file fails with nothing left running.
   const port = await choosePort(o.port);
+  const first = await prepareStudio(planPath, { ...o, signal: o.signal });
   const server = new AssetServer();
   await server.start();
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'stillmotion-studio-'));
-  const propsFile = path.join(workDir, 'props.json');
-  const prepare = (): ReturnType<typeof prepareStudio> => prepareStudio(planPath, { ...o, url: (f) => server.url(f), signal: o.signal });
+  const url = (f: string): string => server.url(f);
+  const prepare = async (): Promise<CompositionProps> => {
+    const { loaded, assets } = await prepareStudio(planPath, { ...o, signal: o.signal });
+    return studioProps(loaded, assets, { cacheDir: o.cacheDir, url });
+  };
+  let workDir: string | null = null;
   let watching = false;
   try {
-    const first = await prepare();
-    let current = propsJson(first.props);
+    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'stillmotion-studio-'));
+    const propsFile = path.join(workDir, 'props.json');
+    let current = propsJson(await studioProps(first.loaded, first.assets, { cacheDir: o.cacheDir, url }));
     await writeFileAtomic(propsFile, current);
     o.signal?.throwIfAborted();
     const studio = await startRemotionStudio({ entryPoint: studioEntryPoint(), propsFile, port, open: o.open, onOutput: o.onStudioOutput });
@@ -64,7 +71,7 @@ export async function runStudioSession(planPath: string, o: StudioSessionOptions
     const reload = async (): Promise<void> => {
       const started = performance.now();
       try {
-        const next = propsJson((await prepare()).props);
+        const next = propsJson(await prepare());
         // Saving without a change does not reload the page.
         if (next !== current) {
           await writeFileAtomic(propsFile, next);
@@ -101,6 +108,6 @@ export async function runStudioSession(planPath: string, o: StudioSessionOptions
   } finally {
     if (watching) unwatchFile(planPath);
     await server.close();
-    await fs.rm(workDir, { recursive: true, force: true });
+    if (workDir) await fs.rm(workDir, { recursive: true, force: true });
   }
 }
