@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   openBrowser,
+  renderFrames,
   renderMedia,
   renderStill,
   selectComposition,
@@ -172,6 +173,30 @@ export class RenderSession {
       outputLocation,
       overwrite: true,
       cancelSignal,
+    });
+  }
+
+  /**
+   * Renders every frame of a composition that sizes itself from its props (the Overlays
+   * composition) as a PNG with alpha, handing each to `onFrame`: frame index and PNG bytes.
+   */
+  async renderTransparentFrames(compositionId: string, inputProps: Record<string, unknown>, scale: number, onFrame: (frame: number, png: Buffer) => Promise<void>): Promise<void> {
+    const composition = await selectComposition({ serveUrl: this.serveUrl, id: compositionId, inputProps, puppeteerInstance: this.puppeteer, chromiumOptions: this.chromiumOptions, logLevel: 'error' });
+    await renderFrames({
+      serveUrl: this.serveUrl,
+      composition,
+      inputProps,
+      puppeteerInstance: this.puppeteer,
+      chromiumOptions: this.chromiumOptions,
+      imageFormat: 'png',
+      scale,
+      // Few frames: one tab starts fastest.
+      concurrency: 1,
+      outputDir: null,
+      onStart: () => undefined,
+      onFrameUpdate: () => undefined,
+      onFrameBuffer: (png, frame) => onFrame(frame, png),
+      logLevel: 'error',
     });
   }
 

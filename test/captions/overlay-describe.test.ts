@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeOverlays } from '../../src/frame/describe-overlays';
 import { placeBox, safeBox } from '../../src/frame/safe-zone';
-import { captionTimeline } from './overlay-timeline';
+import { captionOf, captionTimeline } from './overlay-timeline';
 
 const pages = [{ words: [['One', 0], ['small', 300], ['step', 600]] as [string, number][] }, { words: [['for', 1200], ['all', 1500]] as [string, number][] }];
 
@@ -10,25 +10,25 @@ describe('describeOverlays', () => {
   it('shows the page of the frame with the word being spoken, nothing between pages', () => {
     const t = captionTimeline({ format: '9:16', frames: 90, pages });
     const at = (f: number) => describeOverlays(t, f);
-    expect(at(0)[0]).toMatchObject({ kind: 'caption', words: ['One', 'small', 'step'], active: 0 });
-    expect(at(8)[0]!.active).toBe(0); // 267 ms
-    expect(at(9)[0]!.active).toBe(1); // 300 ms: 'small' starts
-    expect(at(20)[0]!.active).toBe(2);
-    expect(at(36)[0]).toMatchObject({ words: ['for', 'all'], active: 0 });
+    expect(captionOf(at(0))).toMatchObject({ kind: 'caption', words: ['One', 'small', 'step'], active: 0 });
+    expect(captionOf(at(8)).active).toBe(0); // 267 ms
+    expect(captionOf(at(9)).active).toBe(1); // 300 ms: 'small' starts
+    expect(captionOf(at(20)).active).toBe(2);
+    expect(captionOf(at(36))).toMatchObject({ words: ['for', 'all'], active: 0 });
     expect(at(60)).toEqual([]); // after the last page's end (1900 ms = frame 57)
   });
 
   it('gives equal keys to equal pixels and different keys when the spoken word changes', () => {
     const t = captionTimeline({ format: '9:16', frames: 90, pages });
-    expect(describeOverlays(t, 1)[0]!.key).toBe(describeOverlays(t, 5)[0]!.key);
-    expect(describeOverlays(t, 5)[0]!.key).not.toBe(describeOverlays(t, 12)[0]!.key);
+    expect(captionOf(describeOverlays(t, 1)).key).toBe(captionOf(describeOverlays(t, 5)).key);
+    expect(captionOf(describeOverlays(t, 5)).key).not.toBe(captionOf(describeOverlays(t, 12)).key);
     const karaoke = captionTimeline({ format: '9:16', frames: 90, pages, style: 'karaoke' });
-    expect(describeOverlays(karaoke, 5)[0]!.key).not.toBe(describeOverlays(t, 5)[0]!.key);
+    expect(captionOf(describeOverlays(karaoke, 5)).key).not.toBe(captionOf(describeOverlays(t, 5)).key);
   });
 
   it('does not highlight a cue-level page', () => {
     const t = captionTimeline({ format: '16:9', frames: 90, pages: [{ words: pages[0]!.words, level: 'cue' }] });
-    expect(describeOverlays(t, 15)[0]!.active).toBe(-1);
+    expect(captionOf(describeOverlays(t, 15)).active).toBe(-1);
   });
 
   it('keeps captions in the safe zone: 9:16 clear of the top 14%, bottom 35% and sides 6%', () => {
@@ -46,10 +46,10 @@ describe('describeOverlays', () => {
 
   it('auto moves captions off the subject when another place is free, and follows the plan otherwise', () => {
     const low = captionTimeline({ format: '9:16', frames: 90, pages, focus: { x: 0.5, y: 0.58 } });
-    expect(describeOverlays(low, 0)[0]!.place).toBe('top');
+    expect(captionOf(describeOverlays(low, 0)).place).toBe('top');
     const high = captionTimeline({ format: '9:16', frames: 90, pages, focus: { x: 0.5, y: 0.2 } });
-    expect(describeOverlays(high, 0)[0]!.place).toBe('bottom');
+    expect(captionOf(describeOverlays(high, 0)).place).toBe('bottom');
     const pinned = captionTimeline({ format: '9:16', frames: 90, pages, focus: { x: 0.5, y: 0.58 }, position: 'bottom' });
-    expect(describeOverlays(pinned, 0)[0]!.place).toBe('bottom');
+    expect(captionOf(describeOverlays(pinned, 0)).place).toBe('bottom');
   });
 });

@@ -1,6 +1,7 @@
 /** Hand-made timelines with captions for the overlay tests: one still scene, pages of words at known times. */
 import type { CaptionPosition, CaptionStyleName } from '../../src/captions/caption-settings';
 import { OUTPUT_FORMATS, type FormatId } from '../../src/plan/formats';
+import type { CaptionOverlay, Overlay } from '../../src/frame/overlay';
 import type { CaptionPage, Timeline, TimelineScene } from '../../src/timeline/types';
 
 export interface PageSpec {
@@ -89,4 +90,11 @@ export function captionTimeline(o: {
     titleCard: null,
     endCard: null,
   } as Timeline;
+}
+
+/** The caption overlay of a frame's overlays. */
+export function captionOf(overlays: Overlay[]): CaptionOverlay {
+  const o = overlays.find((x): x is CaptionOverlay => x.kind === 'caption');
+  if (!o) throw new Error('no caption overlay at this frame');
+  return o;
 }

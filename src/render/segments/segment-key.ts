@@ -1,10 +1,12 @@
 /**
  * The cache key of a segment: a hash of everything that affects its pixels. Scenes are hashed
  * without their position in the video (moving a section does not change its frames), with each
- * asset URL replaced by the file's content hash (URLs change from run to run, content does not).
+ * asset URL replaced by the file's content hash (URLs change from run to run, content does not),
+ * and the overlays (captions) shown on each of its frames.
  */
 import { contentHash, type HashPart } from '../../cache/content-hash';
 import type { Timeline, TimelineScene } from '../../timeline/types';
+import { overlayRuns } from '../overlays/segment-overlays';
 import type { Segment } from './plan-segments';
 
 export interface SegmentKeyContext {
@@ -14,6 +16,8 @@ export interface SegmentKeyContext {
   encoder: HashPart;
   /** The content id of an asset URL, or null when the string is not an asset URL. */
   assetId: (url: string) => string | null;
+  /** What draws the overlays (captions): Chromium's bundle and browser, also for frames drawn in Node. */
+  overlayRenderer?: string;
 }
 
 const POSITION_FIELDS = new Set(['from', 'nominalFrom', 'index', 'id']);
@@ -45,5 +49,8 @@ export function segmentKey(seg: Segment, t: Timeline, ctx: SegmentKeyContext): s
     return { scene: sceneIdentity(s, ctx.assetId), localFrom: seg.from - s.from, localTo: seg.to - s.from };
   });
   const transition = seg.kind === 'transition' ? identity(t.scenes[seg.scenes[0]!]!.transitionOut, ctx.assetId) : null;
-  return contentHash('segment-v1', ctx.renderer, ctx.encoder, t.width, t.height, t.fps, seg.kind, scenes, transition);
+  // What is drawn over the frames (captions), by frame: a segment without any keeps its key.
+  const runs = overlayRuns(t, seg.from, seg.to);
+  const overlays = runs.length ? [{ overlays: runs, by: ctx.overlayRenderer ?? ctx.renderer }] : [];
+  return contentHash('segment-v1', ctx.renderer, ctx.encoder, t.width, t.height, t.fps, seg.kind, scenes, transition, ...overlays);
 }
