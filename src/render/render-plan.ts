@@ -13,10 +13,12 @@ import { probeVideo } from '../media/probe-video';
 import { RENDER_INTERRUPTED } from '../process/interrupt';
 import { OUTPUT_FORMATS, outputScale, type FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
+import { chooseCoverFrame } from '../cards/cover-frame';
 import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import type { BrowserChoice } from './browser';
 import { checkMedia } from './check-video';
+import { writeCover, type WrittenCover } from './cover';
 import { planMediaFacts } from './media-facts';
 import { checkOutputDir } from './output-dir';
 import { outputStem } from './output-name';
@@ -52,6 +54,8 @@ export interface RenderOptions {
   /** Preview settings: half size (unless `scale` is given) and x264 ultrafast (unless `x264Preset` is). */
   draft?: boolean;
   concurrency?: number;
+  /** Write each format's cover, <name>-<format>.jpg (default true; the plan's `cover: false` also turns it off). */
+  cover?: boolean;
   /** Reuse unchanged segments from earlier renders (default true). */
   reuseSegments?: boolean;
   /** Delivery loudness of the mix (default: the plan's `loudness`, else youtube: -14 LUFS, <= -1 dBTP). */
@@ -83,6 +87,8 @@ export interface RenderedFile {
   segments: SegmentStats | null;
   /** The output's audio as measured (EBU R128), and the target it was normalised to (null: off). */
   loudness: OutputLoudness;
+  /** The cover written beside the video; null when off, or for a frame range (a preview of part of the video). */
+  cover: WrittenCover | null;
 }
 
 export interface RenderResult {
@@ -120,7 +126,11 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   await checkOutputDir(opts.outDir);
   // Lay out once without tier assets first: a plan that cannot be laid out fails before any spend.
   let range: [number, number] | null = null;
-  for (const t of planTimelines(loaded, formats).values()) range = checkFrameRange(opts.frames, t.durationInFrames);
+  for (const t of planTimelines(loaded, formats).values()) {
+    range = checkFrameRange(opts.frames, t.durationInFrames);
+    // A cover that points outside the video fails here, before anything is spent.
+    if (opts.cover !== false) chooseCoverFrame(loaded.plan, t);
+  }
   const assets = await prepareAssets(loaded, {
     cacheDir: opts.cacheDir,
     budgetUsd: opts.budgetUsd,
@@ -242,6 +252,8 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         log(`${format}: ${st.segments} segments, ${st.reused} reused${st.rerendered ? ` (${st.rerendered} damaged, rendered again)` : ''}, ${st.direct} drawn directly, ${st.browser} in Chromium`);
       }
       const renderSeconds = (performance.now() - started) / 1000;
+      const cover = range || opts.cover === false ? null : await writeCover(session, prepared, path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.jpg`), scale);
+      if (cover) log(`${format}: cover ${path.basename(cover.file)} (frame ${cover.frame}: ${cover.why}) in ${cover.seconds.toFixed(1)} s`);
       const measured = await measureLoudness(target, opts.signal);
       const facts = await probeVideo(target);
       const stat = await fs.stat(target);
@@ -256,6 +268,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         renderSeconds,
         segments,
         loudness: { integrated: measured.integrated, truePeak: measured.truePeak, target: loudness, mode: (segments as SegmentStats | null)?.loudness?.mode ?? mode },
+        cover,
       });
       report({ stage: 'done', renderedFrames: totalFrames, encodedFrames: totalFrames, totalFrames, progress: 1 });
     }

@@ -81,6 +81,7 @@ export function register(program: Command): void {
     .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
     .option('--loudness <preset>', LOUDNESS_OPTION_HELP)
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
+    .option('--no-cover', 'do not write the cover images (<name>-<format>.jpg)')
     .option('--draft', 'preview quality: half size and x264 ultrafast (unless --scale / --preset say otherwise)')
     .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')
     .option('--explain', 'print the resolved timeline and write it to <out>/<name>.timeline.json')

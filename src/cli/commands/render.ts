@@ -30,6 +30,8 @@ export interface RenderCommandOptions extends InputPolicyFlags {
   budget?: string;
   loudness?: string;
   clips: boolean;
+  /** false: no cover images (--no-cover). */
+  cover?: boolean;
   explain?: boolean;
   draft?: boolean;
   fresh?: boolean;
@@ -67,6 +69,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
       cacheDir: o.cache,
       budgetUsd,
       skipClips: !o.clips,
+      cover: o.cover,
       signal: abort.signal,
       onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
       onProgress: (p) => view.update(p),
@@ -91,6 +94,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
         f.segments ? `  (${f.segments.segments} segments: ${f.segments.reused} reused, ${f.segments.direct} drawn directly, ${f.segments.browser} in Chromium)` : ''
       }  ${outputLoudnessText(f.loudness)}\n`,
     );
+    if (f.cover) process.stdout.write(`  cover ${path.relative(process.cwd(), f.cover.file) || f.cover.file}  frame ${f.cover.frame} (${f.cover.why})  in ${formatSeconds(f.cover.seconds)}\n`);
   }
   return result;
 }
@@ -111,6 +115,7 @@ export function register(program: Command): void {
     .option('--budget <usd>', 'most USD to spend on AI clips (overrides the plan\'s budget)')
     .option('--loudness <preset>', LOUDNESS_OPTION_HELP)
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
+    .option('--no-cover', 'do not write the cover images (<name>-<format>.jpg)')
     .option('--draft', 'preview quality: half size and x264 ultrafast (unless --scale / --preset say otherwise)')
     .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')
     .option('--explain', 'print the resolved timeline (where each cut landed and why) and write it to <out>/<name>.timeline.json')
