@@ -227,27 +227,6 @@ export const loudnessSchema = z
     `Delivery loudness of the final mix (EBU R128): youtube and tiktok -14 LUFS, podcast -16, broadcast -23, all with true peak <= -1 dBTP; off leaves the mix as rendered; or {integrated, truePeak}. Default ${DEFAULT_LOUDNESS}; --loudness overrides it`,
   );
 
-export const defaultsSchema = z
-  .strictObject({
-    transition: transitionSchema.prefault({ type: 'crossfade' }),
-    easing: easingSchema.default('ease-in-out'),
-    motion: motionSchema.optional().describe('Camera move for sections without one (default: varies zoom-in, pan-right, zoom-out, pan-left)'),
-    duration: z.number().gt(0).default(4).describe('Seconds for "auto" sections without narration'),
-    padding: z
-      .strictObject({
-        before: z.number().min(0).default(0.4).describe('Seconds before narration starts'),
-        after: z.number().min(0).default(0.8).describe('Seconds after narration ends'),
-      })
-      .prefault({}),
-    narrationVolume: z.number().min(0).max(2).default(1),
-  })
-  .prefault({});
-
-export const DEPTH_ESTIMATORS = ['heuristic', 'onnx', 'hosted'] as const;
-
-export const DIRECTOR_NAMES = ['heuristic', 'openai'] as const;
-/** How the Story Director spends a budget: `key-moments` buys a clip only where its impact is worth its price (the budget is a cap), `max` uses the budget for the most impact. */
-export const SPEND_POLICIES = ['key-moments', 'max'] as const;
 /** Title and end cards: text set over the video in the format's safe zone (remotion/overlays/CardOverlay.tsx). */
 const cardText = z.string().trim().min(1);
 export const titleCardSchema = z
@@ -294,6 +273,27 @@ export function coverSectionProblems(data: unknown): { path: (string | number)[]
   return ids.includes(section) ? [] : [{ path: ['cover', 'section'], message: `no section "${section}" (sections: ${ids.join(', ')})` }];
 }
 
+export const defaultsSchema = z
+  .strictObject({
+    transition: transitionSchema.prefault({ type: 'crossfade' }),
+    easing: easingSchema.default('ease-in-out'),
+    motion: motionSchema.optional().describe('Camera move for sections without one (default: varies zoom-in, pan-right, zoom-out, pan-left)'),
+    duration: z.number().gt(0).default(4).describe('Seconds for "auto" sections without narration'),
+    padding: z
+      .strictObject({
+        before: z.number().min(0).default(0.4).describe('Seconds before narration starts'),
+        after: z.number().min(0).default(0.8).describe('Seconds after narration ends'),
+      })
+      .prefault({}),
+    narrationVolume: z.number().min(0).max(2).default(1),
+  })
+  .prefault({});
+
+export const DEPTH_ESTIMATORS = ['heuristic', 'onnx', 'hosted'] as const;
+
+export const DIRECTOR_NAMES = ['heuristic', 'openai'] as const;
+/** How the Story Director spends a budget: `key-moments` buys a clip only where its impact is worth its price (the budget is a cap), `max` uses the budget for the most impact. */
+export const SPEND_POLICIES = ['key-moments', 'max'] as const;
 export type SpendPolicy = (typeof SPEND_POLICIES)[number];
 export const directorRecordSchema = z
   .strictObject({
@@ -323,6 +323,9 @@ const planShape = {
   defaults: defaultsSchema,
   music: musicSchema.optional(),
   loudness: loudnessSchema.optional(),
+  titleCard: titleCardSchema.optional(),
+  endCard: endCardSchema.optional(),
+  cover: coverSchema.optional(),
   sync: syncSchema.prefault({}),
   budget: z.number().min(0).optional().describe('Most USD to spend on AI clips for this plan; sections over it fall back to tier 2 or 1'),
   spend: z.enum(SPEND_POLICIES).optional().describe('How `stillmotion plan` spends the budget: key-moments (default: AI clips only where worth their price) or max (use it for the most impact)'),
@@ -345,9 +348,6 @@ export function duplicateIdProblems(data: unknown): { path: (string | number)[];
   const seen = new Map<string, number>();
   const out: { path: (string | number)[]; message: string }[] = [];
   sections.forEach((s: unknown, i) => {
-  titleCard: titleCardSchema.optional(),
-  endCard: endCardSchema.optional(),
-  cover: coverSchema.optional(),
     const id = (s as { id?: unknown } | null)?.id;
     if (typeof id !== 'string') return;
     const prev = seen.get(id);
