@@ -1,16 +1,18 @@
 /**
  * Draws a frame description (src/frame/frame-description.ts) in Node, into Y'CbCr 4:2:0 planes:
  * the same description the browser draws through remotion/scenes/DescribedFrame.tsx, with the same
- * placement math. What Node can draw is decided by the description's items: images, depth layers
- * and vignettes (videos and WebGL displacement are left to Chromium).
+ * placement math. What Node can draw is decided by the description's items: images, depth layers,
+ * clip frames (decoded as Chromium shows them, video-frames.ts) and vignettes (WebGL displacement
+ * is left to Chromium).
  */
 import type { FrameDescription, FrameItem, LayerItem, Rgb, VignetteItem } from '../../frame/frame-description';
-import { placement, type Placement } from '../../timeline/placement';
+import { placement, type ImageRect, type Placement } from '../../timeline/placement';
 import { drawLayer, drawLayers, LayerScratch, loadLayerImage, type LayerImage, type PlacedLayer } from './layer-image';
 import { Resampler } from './resample';
+import { probeClip, VideoFrames, type ClipSource } from './video-frames';
 import { drawYuv, loadYuvImage, planeRegion, yuvPlanes, type YuvImage } from './yuv-image';
 
-const NODE_ITEMS: ReadonlySet<FrameItem['kind']> = new Set(['image', 'layer', 'vignette']);
+const NODE_ITEMS: ReadonlySet<FrameItem['kind']> = new Set(['image', 'layer', 'video', 'vignette']);
 
 /** Whether Node draws every item of this description. */
 export function nodeCanDraw(d: FrameDescription): boolean {
@@ -41,11 +43,21 @@ function recent<T>(map: Map<string, T>, key: string, keep: number, load: (key: s
 export class DirectImages {
   private readonly images = new Map<string, Promise<YuvImage>>();
   private readonly layers = new Map<string, Promise<LayerImage>>();
+  private readonly clips = new Map<string, Promise<ClipSource>>();
   get(file: string): Promise<YuvImage> {
     return recent(this.images, file, KEPT_PICTURES, loadYuvImage);
   }
   layer(file: string): Promise<LayerImage> {
     return recent(this.layers, file, KEPT_PICTURES, loadLayerImage);
+  }
+  /** A clip's facts (probed once; its frames are decoded per segment, see VideoFrames). */
+  clip(file: string): Promise<ClipSource> {
+    let p = this.clips.get(file);
+    if (!p) {
+      p = probeClip(file);
+      this.clips.set(file, p);
+    }
+    return p;
   }
 }
 
@@ -58,6 +70,8 @@ export interface DrawContext {
   width: number;
   height: number;
   scale: number;
+  /** The composition's frame rate (clip frames in descriptions are counted at it). */
+  fps: number;
 }
 
 /** Y', Cb, Cr of an sRGB colour, by the conversion images get (yuvPlanes). */
@@ -160,6 +174,7 @@ export function drawImage(r: Resampler, img: YuvImage, p: Placement, frame: YuvI
 /** Draws descriptions at one output size; keeps its scratch planes between frames. */
 export class FrameDrawer {
   private readonly resampler = new Resampler();
+  private readonly videos: VideoFrames;
   private readonly layerScratch: LayerScratch;
   private readonly faded: YuvImage;
   private readonly outW: number;
@@ -168,9 +183,36 @@ export class FrameDrawer {
   constructor(private readonly c: DrawContext) {
     this.outW = Math.round(c.width * c.scale);
     this.outH = Math.round(c.height * c.scale);
+    this.videos = new VideoFrames((file) => c.images.clip(file));
     this.layerScratch = new LayerScratch(this.outW, this.outH);
     const plane = (w: number, h: number) => ({ width: w, height: h, stride: w, data: new Uint8Array(w * h) });
     this.faded = { width: this.outW, height: this.outH, y: plane(this.outW, this.outH), u: plane(this.outW / 2, this.outH / 2), v: plane(this.outW / 2, this.outH / 2) };
+  }
+
+  /** Device px per element px of an item placed through `d.crop` (what its picture is resampled by). */
+  private placed(d: FrameDescription, item: { rect: ImageRect; width: number; height: number }): Placement {
+    const p = placement(d.crop, item.rect, item.width, item.height, this.c.width, this.c.height);
+    const s = this.c.scale;
+    return { tx: p.tx * s, ty: p.ty * s, sx: p.sx * s, sy: p.sy * s };
+  }
+
+  /**
+   * Tells the drawer about descriptions it will draw (before drawing them): clips are then decoded
+   * once, at the size the largest of their crops needs rather than their full size.
+   */
+  plan(descriptions: Iterable<FrameDescription>): void {
+    for (const d of descriptions) {
+      for (const item of d.items) {
+        if (item.kind !== 'video') continue;
+        const p = this.placed(d, item);
+        this.videos.need(this.c.fileFor(item.src), p.sx, p.sy);
+      }
+    }
+  }
+
+  /** Ends the clip decoders this drawer started. */
+  close(): void {
+    this.videos.close();
   }
 
   /** Draws `d` over the whole of `frame` (output size). */
@@ -201,35 +243,34 @@ export class FrameDrawer {
   }
 
   private async drawLayerStack(items: LayerItem[], d: FrameDescription, frame: YuvImage): Promise<void> {
-    const { c } = this;
-    const s = c.scale;
     const stack: PlacedLayer[] = [];
     for (const item of items) {
-      const layer = await c.images.layer(c.fileFor(item.src));
-      const p = placement(d.crop, item.rect, item.width, item.height, c.width, c.height);
-      stack.push({ layer, p: { tx: p.tx * s, ty: p.ty * s, sx: ((p.sx * item.width) / layer.width) * s, sy: ((p.sy * item.height) / layer.height) * s } });
+      const layer = await this.c.images.layer(this.c.fileFor(item.src));
+      const p = this.placed(d, item);
+      stack.push({ layer, p: { tx: p.tx, ty: p.ty, sx: (p.sx * item.width) / layer.width, sy: (p.sy * item.height) / layer.height } });
     }
     drawLayers(this.resampler, stack, frame, this.layerScratch);
   }
 
   private async drawItem(item: FrameItem, d: FrameDescription, frame: YuvImage): Promise<void> {
     const { c } = this;
-    const s = c.scale;
     switch (item.kind) {
       case 'image':
-      case 'layer': {
-        const img = item.kind === 'image' ? await c.images.get(c.fileFor(item.src)) : await c.images.layer(c.fileFor(item.src));
-        const p = placement(d.crop, item.rect, item.width, item.height, c.width, c.height);
-        // The browser sizes the element to the item's width/height (the decoded file may differ by
-        // rounding), lays out at the composition's size and draws at `scale` device px per CSS px.
-        const at: Placement = { tx: p.tx * s, ty: p.ty * s, sx: ((p.sx * item.width) / img.width) * s, sy: ((p.sy * item.height) / img.height) * s };
-        if (item.kind === 'image') drawImage(this.resampler, img as YuvImage, at, frame);
-        else drawLayer(this.resampler, img as LayerImage, at, frame, this.layerScratch);
+      case 'layer':
+      case 'video': {
+        const file = c.fileFor(item.src);
+        const img = item.kind === 'image' ? await c.images.get(file) : item.kind === 'layer' ? await c.images.layer(file) : await this.videos.at(file, item.frame / c.fps);
+        const p = this.placed(d, item);
+        // The browser sizes the element to the item's width/height (the decoded picture may differ:
+        // rounding, or a clip decoded smaller), lays out at the composition's size and draws at
+        // `scale` device px per CSS px.
+        const at: Placement = { tx: p.tx, ty: p.ty, sx: (p.sx * item.width) / img.width, sy: (p.sy * item.height) / img.height };
+        if (item.kind === 'layer') drawLayer(this.resampler, img as LayerImage, at, frame, this.layerScratch);
+        else drawImage(this.resampler, img as YuvImage, at, frame);
         return;
       }
       case 'vignette':
         return drawVignette(item, frame);
-      case 'video':
       case 'depth-displacement':
         throw new Error(`the direct renderer does not draw ${item.kind} items (check nodeCanDraw first)`);
     }
