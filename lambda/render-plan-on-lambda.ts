@@ -9,6 +9,7 @@ import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { X264Preset } from '@remotion/renderer';
+import { writeCaptionSidecars } from '../src/captions/sidecars';
 import { StillmotionError } from '../src/errors';
 import { OUTPUT_FORMATS, outputScale, type FormatId } from '../src/plan/formats';
 import type { LoadedPlan } from '../src/plan/load-plan';
@@ -155,6 +156,11 @@ export async function renderPlanOnLambda(loaded: LoadedPlan, opts: LambdaPlanRen
           r.errors.push(`rendered, but the download failed: ${(err as Error).message}`);
           r.ok = false;
         }
+      }
+      // Caption files beside the downloaded video, as a local render writes them (not for a frame range).
+      if (file && !frameRange && opts.downloadDir) {
+        const timeline = planTimelines(loaded, [r.format], assets).get(r.format)!;
+        await writeCaptionSidecars({ outDir: opts.downloadDir, name, suffix: OUTPUT_FORMATS[r.format].suffix }, timeline.captions, timeline.fps);
       }
       out.push({ ...r, file });
     }

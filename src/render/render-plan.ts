@@ -14,6 +14,7 @@ import { RENDER_INTERRUPTED } from '../process/interrupt';
 import { OUTPUT_FORMATS, outputScale, type FormatId } from '../plan/formats';
 import type { LoadedPlan } from '../plan/load-plan';
 import { chooseCoverFrame } from '../cards/cover-frame';
+import { writeCaptionSidecars } from '../captions/sidecars';
 import { buildTimeline } from '../timeline/build-timeline';
 import type { Timeline } from '../timeline/types';
 import type { BrowserChoice } from './browser';
@@ -252,6 +253,11 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         log(`${format}: ${st.segments} segments, ${st.reused} reused${st.rerendered ? ` (${st.rerendered} damaged, rendered again)` : ''}, ${st.direct} drawn directly, ${st.browser} in Chromium`);
       }
       const renderSeconds = (performance.now() - started) / 1000;
+      // Caption files (SRT, VTT, words JSON) in video time; not for a preview of part of the video.
+      if (!range) {
+        const written = await writeCaptionSidecars({ outDir: opts.outDir, name, suffix: OUTPUT_FORMATS[format].suffix }, timelines.get(format)!.captions, fps);
+        if (written.length) log(`${format}: captions ${written.map((f) => path.basename(f)).join(', ')}`);
+      }
       const cover = range || opts.cover === false ? null : await writeCover(session, prepared, path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.jpg`), scale);
       if (cover) log(`${format}: cover ${path.basename(cover.file)} (frame ${cover.frame}: ${cover.why}) in ${cover.seconds.toFixed(1)} s`);
       const measured = await measureLoudness(target, opts.signal);
