@@ -294,7 +294,7 @@ describe('stillmotion studio --port N (the real CLI)', () => {
     const browser = await chromium.launch({ executablePath: exe.executable!, args: ['--no-sandbox', '--disable-gpu'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(`http://127.0.0.1:${port}/Landscape`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+      await page.goto(`http://127.0.0.1:${port}/Landscape`, { waitUntil: 'load', timeout: 120_000 });
       const inputProps = async (): Promise<CompositionProps> => JSON.parse(await page.evaluate(() => (window as unknown as { remotion_inputProps: string }).remotion_inputProps));
       const props = await inputProps();
       const layer = props.media!.layers!['images/rocket.jpg']!.layers[0]!.src;
@@ -310,10 +310,11 @@ describe('stillmotion studio --port N (the real CLI)', () => {
       const plan = JSON.parse(await fs.readFile(planFile, 'utf8'));
       plan.title = 'Launch Day (edited)';
       plan.sections[0].duration = 6;
-      const reloaded = page.waitForEvent('load', { timeout: 120_000 });
+      await page.evaluate(() => ((window as unknown as { beforeEdit: boolean }).beforeEdit = true));
       await fs.writeFile(planFile, `${JSON.stringify(plan, null, 2)}\n`);
-      await reloaded;
-      await page.waitForFunction(() => typeof (window as unknown as { remotion_inputProps?: string }).remotion_inputProps === 'string');
+      await page.waitForFunction(() => (window as unknown as { remotion_inputProps?: string }).remotion_inputProps?.includes('Launch Day (edited)'), undefined, { timeout: 120_000, polling: 500 });
+      // It is a new page (Studio reloads the tab), not the old one patched.
+      expect(await page.evaluate(() => (window as unknown as { beforeEdit?: boolean }).beforeEdit)).toBeUndefined();
       const edited = await inputProps();
       expect(edited.plan.title).toBe('Launch Day (edited)');
       expect(edited.plan.sections[0]!.duration).toBe(6);
