@@ -12,6 +12,7 @@ import { resolveInputPolicy } from '../../net/input-policy';
 import { interruptSignal } from '../../process/interrupt';
 import { prepareStudio } from '../../studio/prepare-studio';
 import { propsJson, runStudioSession } from '../../studio/studio-session';
+import { studioProps } from '../../studio/studio-props';
 import { warn } from '../output';
 import { intOption, parseRenderSettings } from '../render-options';
 import { addPlanOptions, type PlanCommandOptions } from './plan';
@@ -54,7 +55,9 @@ export async function runStudioCommand(input: string, o: StudioCommandOptions): 
   };
   const prepareOptions = { cacheDir: o.cache, policy, roots, generateClips: o.generateClips, budgetUsd, onLog: log };
   if (o.printProps !== undefined) {
-    const { props } = await prepareStudio(planPath, { ...prepareOptions, signal: interruptSignal() });
+    const { loaded, assets } = await prepareStudio(planPath, { ...prepareOptions, signal: interruptSignal() });
+    // Local paths: Studio serves the same files over loopback, at a port chosen when it starts.
+    const props = await studioProps(loaded, assets, { cacheDir: o.cache });
     await writeFileAtomic(path.resolve(o.printProps), propsJson(props));
     process.stdout.write(`written: ${path.relative(process.cwd(), path.resolve(o.printProps)) || o.printProps}\n`);
     return;
