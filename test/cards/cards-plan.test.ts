@@ -11,10 +11,13 @@ import { chooseCoverFrame } from '../../src/cards/cover-frame';
 import { readKeepPlan } from '../../src/director/keep-merge';
 import { focalPoints, planStory } from '../../src/director/plan-story';
 import { StillmotionError } from '../../src/errors';
+import { describeOverlays } from '../../src/frame/describe-overlays';
+import { safeBox } from '../../src/frame/safe-zone';
 import { parsePlan } from '../../src/plan/load-plan';
 import type { Media, PlanInput } from '../../src/plan/schema';
 import { buildTimeline } from '../../src/timeline/build-timeline';
 import { tempDir } from '../helpers/fixtures';
+import { captionTimeline } from '../captions/overlay-timeline';
 import { loadWithMedia, writeSceneImage, writeStoryFile } from '../director/helpers';
 
 const media: Media = { images: { 'a.png': { src: 'a.png', width: 600, height: 400 } }, audio: {} };
@@ -154,5 +157,41 @@ describe('Story Director', () => {
     await fs.writeFile(out, JSON.stringify({ ...first.json, titleCard: false }));
     const off = await planStory(story, storyMedia, { outPath: out, focus, keep: await readKeepPlan(out) });
     expect(off.json.titleCard).toBe(false);
+  });
+});
+
+describe('cards as overlays', () => {
+  const card = (kind: 'title' | 'end', startFrame: number, endFrame: number) => ({ kind, text: 'Night Harbour', subtitle: null, startFrame, endFrame, fadeInFrames: 10, fadeOutFrames: kind === 'title' ? 10 : 0 });
+
+  it('a card keeps one band while it shows, off the subject and off the band the captions take', () => {
+    // Subject low in the frame: the middle band is free; captions in the middle push the card elsewhere.
+    const low = captionTimeline({ format: '9:16', frames: 120, pages: [], focus: { x: 0.5, y: 0.85 } });
+    low.titleCard = card('title', 0, 90);
+    const bands = [0, 45, 89].map((f) => describeOverlays(low, f).find((o) => o.kind === 'card')!);
+    expect(bands.map((o) => o.kind === 'card' && o.place)).toEqual(['middle', 'middle', 'middle']);
+    expect(bands[0]!.key).not.toBe(bands[1]!.key); // fading in: another picture
+    expect(describeOverlays(low, 90)).toEqual([]);
+    const withCaptions = captionTimeline({ format: '9:16', frames: 120, position: 'middle', focus: { x: 0.5, y: 0.85 }, pages: [{ words: [['Hello', 0], ['there', 400]] }] });
+    withCaptions.titleCard = card('title', 0, 90);
+    const shown = describeOverlays(withCaptions, 10);
+    expect(shown.map((o) => [o.kind, o.place])).toEqual([
+      ['caption', 'middle'],
+      ['card', 'top'],
+    ]);
+  });
+
+  it('a title and an end card showing at once are two overlays, each inside the safe zone', () => {
+    const t = captionTimeline({ format: '16:9', frames: 60, pages: [] });
+    t.titleCard = card('title', 0, 60);
+    t.endCard = card('end', 20, 60);
+    const shown = describeOverlays(t, 30);
+    expect(shown.map((o) => o.kind === 'card' && o.role)).toEqual(['title', 'end']);
+    const safe = safeBox('16:9', 1920, 1080);
+    for (const o of shown) {
+      expect(o.box.x).toBeGreaterThanOrEqual(safe.x);
+      expect(o.box.y).toBeGreaterThanOrEqual(safe.y);
+      expect(o.box.x + o.box.w).toBeLessThanOrEqual(safe.x + safe.w);
+      expect(o.box.y + o.box.h).toBeLessThanOrEqual(safe.y + safe.h);
+    }
   });
 });
