@@ -2,6 +2,7 @@
  * `stillmotion batch <plans...> [--lambda] [--concurrency N]`: renders many plans (files, folders
  * of plans, globs), resumably, and prints one summary table at the end.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { LambdaPrivacy } from '../../../lambda/privacy';
@@ -11,9 +12,11 @@ import { StillmotionError } from '../../errors';
 import { lambdaRenderOptions, type LambdaTargetOptions } from './lambda';
 import { checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings } from '../render-options';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
+import { useProjectConfig } from '../../config/load-config';
+import { addProjectConfigOption, type ProjectConfigFlags } from '../../config/project-config-option';
+import { interruptSignal } from '../../process/interrupt';
 
-
-export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFlags {
+export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFlags, ProjectConfigFlags {
   lambda?: boolean;
   concurrency?: string;
   out: string;
@@ -41,6 +44,11 @@ async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promis
   const lambdaOnly = (['download', 'privacy', 'framesPerLambda', 'function', 'serveUrl', 'bucket', 'region'] as const).filter((k) => o[k] !== undefined);
   if (!o.lambda && lambdaOnly.length) throw new StillmotionError(`--${lambdaOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --lambda`);
 
+  // One project config for the batch: the one beside the first input (a plan file or a folder of plans).
+  const first = path.resolve(inputs[0] ?? '.');
+  const firstIsDir = await fs.stat(first).then((s) => s.isDirectory(), () => false);
+  await useProjectConfig({ file: o.projectConfig, searchFrom: firstIsDir ? first : path.dirname(first) });
+
   let lambda: BatchLambdaOptions | null = null;
   if (o.lambda) {
     const { resolveLambdaTarget } = await import('../../../lambda/config');
@@ -50,34 +58,27 @@ async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promis
     lambda = { target, download: o.download, privacy: o.privacy as LambdaPrivacy | undefined, framesPerLambda: intOption(o.framesPerLambda, '--frames-per-lambda', 4) };
   }
 
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort(new StillmotionError('interrupted'));
-  process.once('SIGINT', onSigint);
-  let rows: BatchRow[];
-  try {
-    rows = await runBatch({
-      inputs,
-      outDir: o.out,
-      concurrency,
-      force: o.force,
-      formats,
-      scale,
-      frames: o.frames ? parseFrames(o.frames) : undefined,
-      crf,
-      x264Preset,
-      cacheDir: o.cache,
-      inputPolicy,
-      budgetUsd,
-      loudness,
-      skipClips: o.clips === false,
-      browserExecutable: o.browserExecutable,
-      lambda,
-      signal: abort.signal,
-      onLog: (m) => process.stderr.write(`${m}\n`),
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  const rows = await runBatch({
+    inputs,
+    outDir: o.out,
+    concurrency,
+    force: o.force,
+    formats,
+    scale,
+    frames: o.frames ? parseFrames(o.frames) : undefined,
+    crf,
+    x264Preset,
+    cacheDir: o.cache,
+    inputPolicy,
+    budgetUsd,
+    loudness,
+    skipClips: o.clips === false,
+    browserExecutable: o.browserExecutable,
+    lambda,
+    // Ctrl-C, SIGTERM and SIGHUP stop the batch (src/process/interrupt.ts: exit 130/143/129, temp files removed).
+    signal: interruptSignal(),
+    onLog: (m) => process.stderr.write(`${m}\n`),
+  });
   process.stdout.write(summaryTable(rows));
   const bad = rows.filter((r) => r.status === 'failed' || r.status === 'partial');
   if (bad.length) {
@@ -87,7 +88,7 @@ async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promis
 }
 
 export function register(program: Command): void {
-  const batch = addInputPolicyOptions(program.command('batch'))
+  const batch = addProjectConfigOption(addInputPolicyOptions(program.command('batch')), 'the first input\'s folder')
     .description('Render many plans (plan files, folders of plans or globs), resumably; one summary table at the end')
     .argument('<plans...>', 'plan files, folders of plans, or globs such as "plans/*.json" (quoted)')
     .option('--lambda', 'render on Remotion Lambda (run `stillmotion lambda deploy` first)')

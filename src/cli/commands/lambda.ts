@@ -8,7 +8,10 @@ import type { Command } from 'commander';
 import type { LambdaPlanRenderResult } from '../../../lambda/render-plan-on-lambda';
 import type { LambdaPrivacy } from '../../../lambda/privacy';
 import { StillmotionError } from '../../errors';
+import { useProjectConfig } from '../../config/load-config';
+import { addProjectConfigOption, type ProjectConfigFlags } from '../../config/project-config-option';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
+import { interruptSignal } from '../../process/interrupt';
 import { loadPlanFile } from '../../plan/load-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
@@ -28,7 +31,7 @@ export interface LambdaTargetOptions {
  * The render options mean what they mean for a local render; browserExecutable and explain do not
  * apply on Lambda and are ignored with a warning.
  */
-export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPolicyFlags {
+export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPolicyFlags, ProjectConfigFlags {
   formats?: string;
   out?: string;
   name?: string;
@@ -63,13 +66,12 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
   const { renderPlanOnLambda } = await import('../../../lambda/render-plan-on-lambda');
   const { costPerMinute, formatLambdaUsd, totalCost } = await import('../../../lambda/cost');
   const cache = o.cache ?? '.stillmotion/cache';
+  // The deployed site must hold the same scenes: `lambda deploy` bundles the same config (the bundle hash is checked).
+  await useProjectConfig({ file: o.projectConfig, searchFrom: path.dirname(path.resolve(planPath)) });
   const loaded = await loadPlanFile(planPath, { cacheDir: cache, policy: resolveInputPolicy(o) });
   const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort(new StillmotionError('interrupted'));
-  process.once('SIGINT', onSigint);
   let result: LambdaPlanRenderResult;
   try {
     result = await renderPlanOnLambda(loaded, {
@@ -86,13 +88,13 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
       budgetUsd,
       skipClips: o.clips === false,
       downloadDir: o.download ? (o.out ?? 'out') : undefined,
-      signal: abort.signal,
+      // Ctrl-C, SIGTERM and SIGHUP cancel the Lambda renders in flight (src/process/interrupt.ts).
+      signal: interruptSignal(),
       onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
       onProgress: (p) => view.update(p),
     });
   } finally {
     view.stop();
-    process.off('SIGINT', onSigint);
   }
   reportClipResults(result.assets.clipResults);
   for (const f of result.formats) {
@@ -158,7 +160,7 @@ export function register(program: Command): void {
       '\nCredentials: REMOTION_AWS_ACCESS_KEY_ID + REMOTION_AWS_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, or a profile in REMOTION_AWS_PROFILE / AWS_PROFILE).',
     );
 
-  targetOptions(
+  addProjectConfigOption(targetOptions(
     lambda
       .command('deploy')
       .description('Create or reuse the bucket, the render function and the site (idempotent); writes .stillmotion/lambda.json')
@@ -168,7 +170,9 @@ export function register(program: Command): void {
       .option('--site-name <name>', 'name of the site in the bucket (default stillmotion)')
       .option('--bundle-dir <dir>', 'deploy this ready Remotion bundle (from `npx remotion bundle`) instead of bundling remotion/')
       .option('--cache <dir>', 'cache directory (the bundle is kept next to it)', '.stillmotion/cache'),
-  ).action(async (o: LambdaTargetOptions & { memory?: string; disk?: string; timeout?: string; siteName?: string; bundleDir?: string; cache: string }) => {
+  ), 'the current folder').action(async (o: LambdaTargetOptions & ProjectConfigFlags & { memory?: string; disk?: string; timeout?: string; siteName?: string; bundleDir?: string; cache: string }) => {
+    // The site includes the project's own scenes (its stillmotion.config).
+    await useProjectConfig({ file: o.projectConfig, searchFrom: process.cwd() });
     const { deployLambda } = await import('../../../lambda/deploy');
     const r = await deployLambda({
       flags: { region: o.region, bucket: o.bucket, config: o.config },
@@ -195,7 +199,7 @@ export function register(program: Command): void {
   });
 
   lambdaRenderOptions(
-    addInputPolicyOptions(lambda.command('render'))
+    addProjectConfigOption(addInputPolicyOptions(lambda.command('render')))
       .description('Render a motion plan on Lambda, all formats in parallel; prints output URLs and the Lambda cost')
       .argument('<plan>', 'plan JSON file')
       .option('--formats <list>', "comma-separated formats: 16:9,9:16,1:1 (default: the plan's formats)")

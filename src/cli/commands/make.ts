@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { useProjectConfig } from '../../config/load-config';
+import { addProjectConfigOption } from '../../config/project-config-option';
 import { checkOutputDir } from '../../render/output-dir';
 import { checkNameOption, outputStem } from '../../render/output-name';
 import type { RenderResult } from '../../render/render-plan';
@@ -56,20 +58,23 @@ async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise
   if (o.frames) parseFrames(o.frames);
   if (o.name !== undefined) checkNameOption(o.name);
   await checkOutputDir(o.out);
+  // The project's scenes, from the story's folder up (a kept plan may use them; the render does).
+  const storyDir = path.dirname(path.resolve(storyPath));
+  await useProjectConfig({ file: o.projectConfig, searchFrom: storyDir });
   const planned = await planAsMake(storyPath, o);
   // The render spends within the same budget the plan was made for; every render option is passed on.
   const { budget: _planBudget, spend: _sp, director: _d, openaiModel: _m, keep: _k, force: _f, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;
-  const render = await runRenderCommand(planned.planPath, { ...renderOptions, budget: String(planned.result.budgetUsd), inputRoots: [path.dirname(path.resolve(storyPath))] });
+  const render = await runRenderCommand(planned.planPath, { ...renderOptions, budget: String(planned.result.budgetUsd), inputRoots: [storyDir], configFrom: storyDir });
   return { plan: planned, render };
 }
 
 export function register(program: Command): void {
-  addPlanOptions(
+  addProjectConfigOption(addPlanOptions(
     program
       .command('make')
       .description('Story -> plan -> clips -> video in one command (the plan and storyboard are written beside the videos)')
       .argument('<story>', 'story file: .md (each "## " heading a section), .json or .yaml'),
-  )
+  ), "the story's folder")
     .option('--formats <list>', 'comma-separated formats: 16:9,9:16,1:1 (default: the story\'s formats, else all three)')
     .option('--out <dir>', 'output directory for the videos, the plan and the storyboard', 'out')
     .option('--name <stem>', 'output file name stem (default: the title as a slug)')

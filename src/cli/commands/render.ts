@@ -1,8 +1,10 @@
 /** `stillmotion render <plan.json>`: renders a plan to one MP4 per format. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { StillmotionError } from '../../errors';
+import { addProjectConfigOption, type ProjectConfigFlags } from '../../config/project-config-option';
+import { useProjectConfig } from '../../config/load-config';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
+import { interruptSignal } from '../../process/interrupt';
 import { loadPlanFile } from '../../plan/load-plan';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { explainTimeline, explanationText } from '../../render/explain';
@@ -12,12 +14,14 @@ import { outputLoudnessText } from '../../render/loudness';
 import { renderPlan, type RenderResult } from '../../render/render-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
-import { LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings, reportClipResults } from '../render-options';
+import { addCaptionOptions, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings, reportClipResults, withCaptionOverride } from '../render-options';
 import { lambdaRenderOptions, runLambdaRenderCommand, type LambdaRenderCommandOptions } from './lambda';
 
-export interface RenderCommandOptions extends InputPolicyFlags {
+export interface RenderCommandOptions extends InputPolicyFlags, ProjectConfigFlags {
   /** Folders besides the plan's own that its files may be in (`make`: the story's folder). */
   inputRoots?: string[];
+  /** Where the project config is looked for (default: the plan's folder; `make`: the story's). */
+  configFrom?: string;
   formats?: string;
   out: string;
   scale?: string;
@@ -40,21 +44,19 @@ export interface RenderCommandOptions extends InputPolicyFlags {
 
 export async function runRenderCommand(planPath: string, o: RenderCommandOptions): Promise<RenderResult> {
   // Every option, and the output folder, is checked before the plan is loaded and anything is spent.
-  const { formats, scale, x264Preset, crf, budgetUsd, loudness } = parseRenderSettings(o);
+  const { formats, scale, x264Preset, crf, budgetUsd, loudness, captions } = parseRenderSettings(o);
   const policy = resolveInputPolicy(o);
   const frames = o.frames ? parseFrames(o.frames) : undefined;
   if (o.name !== undefined) checkNameOption(o.name);
   await checkOutputDir(o.out);
+  await useProjectConfig({ file: o.projectConfig, searchFrom: o.configFrom ?? path.dirname(path.resolve(planPath)) });
   const loaded = await loadPlanFile(planPath, { cacheDir: o.cache, policy, roots: o.inputRoots, fresh: o.fresh });
   const name = outputStem(o.name, loaded.plan.title);
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort(new StillmotionError('interrupted'));
-  process.once('SIGINT', onSigint);
   let result: RenderResult;
   try {
-    result = await renderPlan(loaded, {
+    result = await renderPlan({ ...loaded, plan: withCaptionOverride(loaded.plan, captions) }, {
       formats: chosen,
       outDir: o.out,
       name,
@@ -70,7 +72,8 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
       budgetUsd,
       skipClips: !o.clips,
       cover: o.cover,
-      signal: abort.signal,
+      // Ctrl-C, SIGTERM and SIGHUP stop the render (src/process/interrupt.ts: exit 130/143/129, temp files removed).
+      signal: interruptSignal(),
       onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
       onProgress: (p) => view.update(p),
       onTimelines: o.explain
@@ -85,7 +88,6 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
     });
   } finally {
     view.stop();
-    process.off('SIGINT', onSigint);
   }
   reportClipResults(result.assets.clipResults);
   for (const f of result.files) {
@@ -100,7 +102,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
 }
 
 export function register(program: Command): void {
-  const render = addInputPolicyOptions(program.command('render'))
+  const render = addProjectConfigOption(addInputPolicyOptions(program.command('render')))
     .description('Render a motion plan to one MP4 per format (H.264 + AAC)')
     .argument('<plan>', 'plan JSON file')
     .option('--formats <list>', 'comma-separated formats: 16:9,9:16,1:1 (default: the plan\'s formats)')
@@ -120,6 +122,7 @@ export function register(program: Command): void {
     .option('--fresh', 'render every segment again instead of reusing unchanged ones from the cache')
     .option('--explain', 'print the resolved timeline (where each cut landed and why) and write it to <out>/<name>.timeline.json')
     .option('--lambda', 'render on Remotion Lambda (see `stillmotion lambda deploy`) instead of this machine');
+  addCaptionOptions(render);
   lambdaRenderOptions(render, '--lambda: ')
     .addHelpText(
       'after',

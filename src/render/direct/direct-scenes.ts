@@ -11,6 +11,7 @@ import { describeFrame, hasFrameDescription } from '../../frame/describe-frame';
 import { sideLook, transitionProgress, type PixelGrid, type TransitionSide } from '../../frame/transition';
 import type { ResolvedTransition, TimelineScene } from '../../timeline/types';
 import { codeVersion } from '../../cache/sources-hash';
+import { activeProjectConfig } from '../../config/load-config';
 import { FrameDrawer, nodeCanDraw, type DrawContext } from './draw-frame';
 import { encodeFrames } from './encode-frames';
 import { coversFrame, drawSide, pixelLook, showsSide, type PixelLook } from './transition-blend';
@@ -27,7 +28,9 @@ let rendererVersion: Promise<string> | null = null;
  */
 export function directRendererVersion(): Promise<string> {
   rendererVersion ??= codeVersion('direct-renderer', ['src/render/direct/direct-scenes.ts']).then((h) => `direct:${h}`);
-  return rendererVersion;
+  // A project's own scenes draw here too: their code (the config and its imports) counts.
+  const scenes = activeProjectConfig()?.version;
+  return scenes ? rendererVersion.then((v) => `${v}+scenes:${scenes}`) : rendererVersion;
 }
 
 /** Whether a scene is drawn in Node at this output size: every frame's description is (4:2:0 frames need even sizes). */
