@@ -2,9 +2,9 @@
  * Segments drawn in Node: every frame is the scene's frame description (src/frame/describe-frame.ts)
  * drawn by draw-frame.ts and encoded straight to H.264: no browser, no screenshot, no JPEG round
  * trip. A scene is drawn here when Node draws every item of its descriptions (still, Ken Burns, CSS
- * parallax, spotlight); so is any transition (crossfade, slide, wipe) between two such scenes, each
- * side drawn as src/frame/transition.ts's sideLook says. Everything else (WebGL parallax, clips) is
- * rendered by Remotion in Chromium, from the same descriptions.
+ * parallax, provider clips, spotlight); so is any transition (crossfade, slide, wipe) between two
+ * such scenes, each side drawn as src/frame/transition.ts's sideLook says. Everything else (WebGL
+ * parallax, component-only scenes) is rendered by Remotion in Chromium, from the same descriptions.
  */
 import type { X264Preset } from '@remotion/renderer';
 import { describeFrame, hasFrameDescription } from '../../frame/describe-frame';

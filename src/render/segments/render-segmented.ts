@@ -3,7 +3,7 @@
  * that affects its pixels, plus the soundtrack rendered in one pass (so the audio is exactly a
  * single-pass render's), then joins them without re-encoding. Unchanged segments are reused:
  * after an edit only the changed sections and the transitions beside them render again.
- * Still, Ken Burns and CSS parallax segments, and transitions (crossfades, slides, wipes) between them, are drawn in Node
+ * Still, Ken Burns, CSS parallax and provider-clip segments, and transitions (crossfades, slides, wipes) between them, are drawn in Node
  * (direct/); the rest by Remotion in Chromium. Every cached file is checked against the hash
  * recorded when it was written before it is reused (segment-record.ts); a damaged one is
  * rendered again, with a warning naming it.
@@ -50,7 +50,7 @@ export interface SegmentStats {
   reused: number;
   /** Cached but damaged (or unrecorded), so rendered again; counted in direct/browser too. */
   rerendered: number;
-  /** Rendered in Node (still and Ken Burns). */
+  /** Rendered in Node (every scene whose descriptions Node draws: still, Ken Burns, CSS parallax, clips; their transitions). */
   direct: number;
   /** Rendered by Remotion in Chromium. */
   browser: number;
