@@ -5,9 +5,12 @@
 import type { X264Preset } from '@remotion/renderer';
 import { BrowserSafeApis } from '@remotion/renderer/client';
 import { LAMBDA_PRIVACY } from '../../lambda/privacy';
+import type { Command } from 'commander';
 import { isLoudnessName, LOUDNESS_NAMES, type LoudnessName } from '../audio/loudness-target';
+import { CAPTION_SOURCES, CAPTION_STYLE_NAMES, type CaptionSource, type CaptionStyleName } from '../captions/caption-settings';
 import { StillmotionError } from '../errors';
 import { outputScale, parseFormatList, type FormatId } from '../plan/formats';
+import { captionsSchema, type Plan } from '../plan/schema';
 import type { ClipResult } from '../providers/collect-clips';
 
 /** The x264 presets Remotion accepts, from Remotion itself (its light, browser-safe entry). */
@@ -20,6 +23,10 @@ export interface RenderSettingsFlags {
   crf?: string;
   budget?: string;
   loudness?: string;
+  /** false: --no-captions. */
+  captions?: boolean;
+  captionsSource?: string;
+  captionStyle?: string;
 }
 
 export interface RenderSettings {
@@ -30,6 +37,40 @@ export interface RenderSettings {
   budgetUsd?: number;
   /** Undefined: the plan's `loudness`, else the default. */
   loudness?: LoudnessName;
+  /** Undefined: the plan's `captions`. */
+  captions?: CaptionOverride;
+}
+
+/** What --no-captions, --captions-source and --caption-style change in the plan's `captions`. */
+export type CaptionOverride = false | { source?: CaptionSource; style?: CaptionStyleName };
+
+/** The caption flags, checked: each problem names its flag. */
+function parseCaptionOptions(o: RenderSettingsFlags): CaptionOverride | undefined {
+  if (o.captionStyle !== undefined && !(CAPTION_STYLE_NAMES as readonly string[]).includes(o.captionStyle)) {
+    throw new StillmotionError(`--caption-style: one of ${CAPTION_STYLE_NAMES.join(', ')} (got "${o.captionStyle}")`);
+  }
+  if (o.captionsSource !== undefined && !(CAPTION_SOURCES as readonly string[]).includes(o.captionsSource)) {
+    throw new StillmotionError(`--captions-source: one of ${CAPTION_SOURCES.join(', ')} (got "${o.captionsSource}")`);
+  }
+  if (o.captions === false) return false;
+  if (o.captionStyle === undefined && o.captionsSource === undefined) return undefined;
+  return { ...(o.captionsSource ? { source: o.captionsSource as CaptionSource } : {}), ...(o.captionStyle ? { style: o.captionStyle as CaptionStyleName } : {}) };
+}
+
+/** The plan with the caption flags applied over its `captions` (unchanged when none was given). */
+export function withCaptionOverride(plan: Plan, o: CaptionOverride | undefined): Plan {
+  if (o === undefined) return plan;
+  if (o === false) return { ...plan, captions: false };
+  // Through the schema, so what the plan leaves out gets the same defaults as in a plan file.
+  return { ...plan, captions: captionsSchema.parse({ ...(plan.captions || {}), ...o }) };
+}
+
+/** Registers --no-captions, --captions-source and --caption-style on a command. */
+export function addCaptionOptions(cmd: Command): Command {
+  return cmd
+    .option('--no-captions', 'no burned-in captions and no caption files (default: captions for every section with narration)')
+    .option('--captions-source <source>', `word timings: ${CAPTION_SOURCES.join('|')} (align: the section text on its narration, local; openai: transcription, OPENAI_API_KEY; whisper-cpp: STILLMOTION_WHISPER_CPP_PATH); default: the plan's, else align`)
+    .option('--caption-style <style>', `caption look: ${CAPTION_STYLE_NAMES.join('|')} (default: the plan's, else bold)`);
 }
 
 /** `--frames`: one frame "120" or an inclusive range "0-89". */
@@ -83,7 +124,15 @@ export function parseRenderSettings(o: RenderSettingsFlags): RenderSettings {
   if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) {
     throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
   }
-  return { formats: parseFormatsOption(o.formats), scale, x264Preset: o.preset as X264Preset | undefined, crf, budgetUsd, loudness: parseLoudnessOption(o.loudness) };
+  return {
+    formats: parseFormatsOption(o.formats),
+    scale,
+    x264Preset: o.preset as X264Preset | undefined,
+    crf,
+    budgetUsd,
+    loudness: parseLoudnessOption(o.loudness),
+    captions: parseCaptionOptions(o),
+  };
 }
 
 export function checkPrivacy(v: string | undefined): void {

@@ -10,7 +10,7 @@ import { addProjectConfigOption } from '../../config/project-config-option';
 import { checkOutputDir } from '../../render/output-dir';
 import { checkNameOption, outputStem } from '../../render/output-name';
 import type { RenderResult } from '../../render/render-plan';
-import { LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings } from '../render-options';
+import { addCaptionOptions, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings } from '../render-options';
 import { addPlanOptions, runPlanCommand, type PlanCommandOptions, type PlanCommandResult } from './plan';
 import { runRenderCommand, type RenderCommandOptions } from './render';
 
@@ -69,12 +69,12 @@ async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise
 }
 
 export function register(program: Command): void {
-  addProjectConfigOption(addPlanOptions(
+  addCaptionOptions(addProjectConfigOption(addPlanOptions(
     program
       .command('make')
       .description('Story -> plan -> clips -> video in one command (the plan and storyboard are written beside the videos)')
       .argument('<story>', 'story file: .md (each "## " heading a section), .json or .yaml'),
-  ), "the story's folder")
+  ), "the story's folder"))
     .option('--formats <list>', 'comma-separated formats: 16:9,9:16,1:1 (default: the story\'s formats, else all three)')
     .option('--out <dir>', 'output directory for the videos, the plan and the storyboard', 'out')
     .option('--name <stem>', 'output file name stem (default: the title as a slug)')
