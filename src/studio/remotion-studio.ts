@@ -42,8 +42,10 @@ export async function choosePort(port?: number): Promise<number> {
 }
 
 export interface StudioLaunch {
-  /** The Remotion entry point, relative to the project root. */
+  /** The Remotion entry point (absolute, or relative to the package root). */
   entryPoint: string;
+  /** A Remotion config file to use instead of the package's remotion.config.ts. */
+  remotionConfig?: string | null;
   /** JSON file holding the input props ({plan, media}); rewritten to update the preview. */
   propsFile: string;
   port: number;
@@ -65,6 +67,7 @@ export interface RunningStudio {
 export async function startRemotionStudio(o: StudioLaunch, timeoutMs = 180_000): Promise<RunningStudio> {
   const args = [remotionCli(), 'studio', o.entryPoint, `--props=${o.propsFile}`, `--port=${o.port}`, '--ipv4', '--force-new'];
   if (!o.open) args.push('--no-open');
+  if (o.remotionConfig) args.push(`--config=${o.remotionConfig}`);
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...(o.open ? {} : { BROWSER: 'none' }) },

@@ -14,7 +14,8 @@ import { AssetServer } from '../render/asset-server';
 import { prepareStudio, type PrepareStudioOptions } from './prepare-studio';
 import { studioProps } from './studio-props';
 import { choosePort, startRemotionStudio } from './remotion-studio';
-import { studioEntryPoint } from './studio-entry';
+import { activeProjectConfig } from '../config/load-config';
+import { studioEntry } from './studio-entry';
 
 export interface StudioSessionOptions extends Omit<PrepareStudioOptions, 'signal'> {
   port?: number;
@@ -58,7 +59,8 @@ export async function runStudioSession(planPath: string, o: StudioSessionOptions
     let current = propsJson(await studioProps(first.loaded, first.assets, { cacheDir: o.cacheDir, url }));
     await writeFileAtomic(propsFile, current);
     o.signal?.throwIfAborted();
-    const studio = await startRemotionStudio({ entryPoint: studioEntryPoint(), propsFile, port, open: o.open, onOutput: o.onStudioOutput });
+    const entry = await studioEntry(activeProjectConfig(), workDir);
+    const studio = await startRemotionStudio({ ...entry, propsFile, port, open: o.open, onOutput: o.onStudioOutput });
     const stopped = new Promise<null>((resolve) => {
       if (o.signal?.aborted) resolve(null);
       o.signal?.addEventListener('abort', () => resolve(null), { once: true });

@@ -15,10 +15,12 @@ import { propsJson, runStudioSession } from '../../studio/studio-session';
 import { studioProps } from '../../studio/studio-props';
 import { warn } from '../output';
 import { intOption, parseRenderSettings } from '../render-options';
+import { useProjectConfig } from '../../config/load-config';
+import { addProjectConfigOption, type ProjectConfigFlags } from '../../config/project-config-option';
 import { addPlanOptions, type PlanCommandOptions } from './plan';
 import { planAsMake } from './make';
 
-export interface StudioCommandOptions extends Omit<PlanCommandOptions, 'out' | 'storyboard'> {
+export interface StudioCommandOptions extends Omit<PlanCommandOptions, 'out' | 'storyboard'>, ProjectConfigFlags {
   port?: string;
   printProps?: string;
   generateClips?: boolean;
@@ -42,6 +44,9 @@ export async function runStudioCommand(input: string, o: StudioCommandOptions): 
   let { budgetUsd } = parseRenderSettings({ budget: o.budget });
   let planPath = input;
   let roots: string[] | undefined;
+  // The project's scenes (its stillmotion.config), from the input's folder up: the plan may use them
+  // and Studio's bundle includes them, as render's does.
+  await useProjectConfig({ file: o.projectConfig, searchFrom: path.dirname(path.resolve(input)) });
   if (!isPlanFile(input)) {
     const planned = await planAsMake(input, o);
     planPath = planned.planPath;
@@ -78,11 +83,14 @@ export async function runStudioCommand(input: string, o: StudioCommandOptions): 
 }
 
 export function register(program: Command): void {
-  addPlanOptions(
-    program
-      .command('studio')
-      .description('Preview a plan (or a story, planned as make plans it) in Remotion Studio with the media render prepares; edits to the plan reload it')
-      .argument('<input>', 'plan JSON file, or a story (.md, .yaml) to plan first'),
+  addProjectConfigOption(
+    addPlanOptions(
+      program
+        .command('studio')
+        .description('Preview a plan (or a story, planned as make plans it) in Remotion Studio with the media render prepares; edits to the plan reload it')
+        .argument('<input>', 'plan JSON file, or a story (.md, .yaml) to plan first'),
+    ),
+    "the plan's (or story's) folder",
   )
     .option('--port <n>', 'port of the Studio (default: the first free one from 3000)')
     .option('--print-props <file>', 'write the props Studio would open with ({plan, media}: local paths) and exit')
