@@ -8,13 +8,24 @@ import { RenderInternals } from '@remotion/renderer';
 
 export type FfBinary = 'ffmpeg' | 'ffprobe';
 
+const binaryPaths = new Map<FfBinary, string>();
+
+/**
+ * Remembered per binary: Remotion works it out through process.report.getReport() (its musl check),
+ * which took 0.1-0.3 s a call on a loaded machine, twice for every segment of a long story.
+ */
 export function ffBinaryPath(bin: FfBinary): string {
-  return RenderInternals.getExecutablePath({
-    type: bin,
-    indent: false,
-    logLevel: 'error',
-    binariesDirectory: null,
-  });
+  let exe = binaryPaths.get(bin);
+  if (exe === undefined) {
+    exe = RenderInternals.getExecutablePath({
+      type: bin,
+      indent: false,
+      logLevel: 'error',
+      binariesDirectory: null,
+    });
+    binaryPaths.set(bin, exe);
+  }
+  return exe;
 }
 
 export interface FfResult {
