@@ -36,7 +36,8 @@ interface TranscriptionWord {
 function describe(err: unknown, key: string | undefined): string {
   let why: string;
   if (err instanceof OpenAI.APIConnectionTimeoutError) why = 'the request timed out';
-  else if (err instanceof OpenAI.APIError && err.status) why = `HTTP ${err.status}: ${err.message}`;
+  // The SDK's message starts with the status again: the API's own message is in `error`.
+  else if (err instanceof OpenAI.APIError && err.status) why = `HTTP ${err.status}: ${(err.error as { message?: string } | undefined)?.message ?? err.message}`;
   else if (err instanceof OpenAI.APIConnectionError) why = `cannot connect: ${err.message}`;
   else why = (err as Error).message ?? String(err);
   return redact(why, [key]);
