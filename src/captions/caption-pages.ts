@@ -141,7 +141,7 @@ export function timelineCaptions(
   const pages = captionPages(inputs, fps, planPaging(plan));
   if (!pages.length) return null;
   const words: Caption[] = pages.flatMap((p) =>
-    p.tokens.map((t) => ({ text: t.text.trim(), startMs: t.fromMs, endMs: t.toMs, timestampMs: (t.fromMs + t.toMs) / 2, confidence: null })),
+    p.tokens.map((t) => ({ text: t.text.trim(), startMs: t.fromMs, endMs: t.toMs, timestampMs: t.fromMs, confidence: null })),
   );
   const setting = plan.captions || undefined;
   return { style: setting?.style ?? DEFAULT_CAPTION_STYLE, position: setting?.position ?? 'auto', pages, words };

@@ -95,7 +95,8 @@ function placeWords(weights: number[], speech: SpeechRuns): [number, number][] {
     }
     return lo;
   };
-  const band = Math.max(150, Math.round(0.25 * F));
+  // Wide enough for the drift of syllable shares (up to 6 s), narrow enough that long narrations stay fast.
+  const band = Math.min(600, Math.max(150, Math.round(0.25 * F)));
   let cum = 0;
   const expectedEnd = expected.map((e) => frameOfLoud((cum += e)));
   const wordCost = (k: number, s: number, e: number): number => {
