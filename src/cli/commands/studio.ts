@@ -31,6 +31,12 @@ export interface StudioCommandOptions extends Omit<PlanCommandOptions, 'out' | '
   storyboard: boolean;
 }
 
+/** A path as the user would type it: relative to the working folder when inside it, else absolute. */
+function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(file));
+  return rel && !rel.startsWith('..') ? rel : path.resolve(file);
+}
+
 /** A plan is JSON; anything else (Markdown, YAML) is a story to plan first. */
 function isPlanFile(file: string): boolean {
   return path.extname(file).toLowerCase() === '.json';
@@ -64,10 +70,10 @@ export async function runStudioCommand(input: string, o: StudioCommandOptions): 
     // Local paths: Studio serves the same files over loopback, at a port chosen when it starts.
     const props = await studioProps(loaded, assets, { cacheDir: o.cache });
     await writeFileAtomic(path.resolve(o.printProps), propsJson(props));
-    process.stdout.write(`written: ${path.relative(process.cwd(), path.resolve(o.printProps)) || o.printProps}\n`);
+    process.stdout.write(`written: ${shownPath(o.printProps)}\n`);
     return;
   }
-  const shown = path.relative(process.cwd(), path.resolve(planPath)) || planPath;
+  const shown = shownPath(planPath);
   await runStudioSession(path.resolve(planPath), {
     ...prepareOptions,
     port,
