@@ -175,6 +175,22 @@ describe('stillmotion studio --print-props', () => {
   }, 300_000);
 });
 
+describe('stillmotion studio <story>', () => {
+  it('plans the story where make writes its plan, then prints the props of that plan', async () => {
+    const outDir = path.join(dir, 'story-out');
+    const props = path.join(dir, 'story-props.json');
+    const r = await runCliInProcess(['studio', 'examples/launch-day/story.md', '--print-props', props, '--out', outDir, '--no-storyboard', '--cache', cacheDir]);
+    expect(r.error).toBeNull();
+    // make's plan file: <out>/<name>.plan.json.
+    const planFile = path.join(outDir, 'launch-day.plan.json');
+    const loaded = await loadPlanFile(planFile, { cacheDir, roots: [path.resolve('examples/launch-day')] });
+    const printed = await readProps(props);
+    expect(printed.plan).toEqual(loaded.plan);
+    for (const ref of new Set(loaded.plan.sections.filter((s) => s.tier === 2).map((s) => s.image))) expect(printed.media!.layers?.[ref]?.layers.length).toBeGreaterThanOrEqual(2);
+    expect(providerRequests).toEqual([]);
+  }, 600_000);
+});
+
 describe('a parallax frame in Studio', () => {
   let session: RenderSession;
   let server: AssetServer;
