@@ -156,7 +156,12 @@ export async function planStory(story: Story, media: StoryMedia, opts: PlanStory
 
   const storyClip = opts.clip?.provider ? opts.clip : story.settings.clips;
   const clip: ClipChoice = storyClip?.provider
-    ? { provider: storyClip.provider, model: opts.clip?.model ?? storyClip.model ?? defaultModelOf(storyClip.provider) }
+    ? {
+        provider: storyClip.provider,
+        model: opts.clip?.model ?? storyClip.model ?? defaultModelOf(storyClip.provider),
+        // The story's mode (Kling std/pro), priced and written into each tier-3 section's clip.
+        ...('mode' in storyClip && storyClip.mode ? { mode: storyClip.mode } : {}),
+      }
     : { ...DEFAULT_CLIP_CHOICE, ...(opts.clip?.model ? { model: opts.clip.model } : {}) };
   if (clipCostUsd(5, clip) === null) warnings.push(`no price for ${clip.provider}/${clip.model} in the price table: no AI clips planned`);
 

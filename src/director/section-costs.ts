@@ -1,6 +1,7 @@
 /**
  * What a tier costs for one section, from THE price table (src/cost/prices.ts): tier 3 is one AI
- * clip of the section's length snapped to a duration the provider makes (runway: 5 or 10 s), tier 2
+ * clip of the section's length snapped to a duration the provider's model makes (each provider's
+ * `durations` in src/providers/: e.g. Runway gen4_turbo 2-10 s, Luma 5 or 9 s, Kling 5 or 10 s), tier 2
  * is a depth map, paid only with the hosted estimator (~$0.02 per image, once per image: maps are
  * cached by content), tiers 0 and 1 are free.
  */

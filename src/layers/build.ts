@@ -24,6 +24,7 @@ import { contactSheet } from './contact-sheet';
 import { pushPullFill } from './inpaint';
 import { guidedUpsample, type Guides } from './upsample';
 import { chooseThresholds } from './split';
+import { moveDirInto } from '../fs/move-dir';
 
 const LAYERS_VERSION = 'layers-v2';
 
@@ -338,10 +339,9 @@ export async function prepareLayers(imagePath: string, opts: LayersOptions = {})
   if (!manifest) {
     const depth = await depthForImage(image, estimator, { ...opts, maxSide, label });
     const useCache = opts.cache !== false;
-    // Build in a private temp dir, then move into place: no half-written cache entry or output.
-    const baseTmp = useCache ? cacheDirFor('layers', opts) : os.tmpdir();
-    await fs.mkdir(baseTmp, { recursive: true });
-    const tmp = path.join(baseTmp, `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    // Build in a private temp dir, then move into place: no half-written cache entry or output. The
+    // temp dir is in this run's scratch folder (the CLI points os.tmpdir() there), swept if the process dies.
+    const tmp = path.join(os.tmpdir(), `stillmotion-layers-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     await fs.mkdir(tmp, { recursive: true });
     let built: LayersManifest;
     try {
@@ -352,7 +352,8 @@ export async function prepareLayers(imagePath: string, opts: LayersOptions = {})
     }
     built.dir = path.resolve(tmp);
     if (useCache) {
-      if (await moveInto(tmp, cacheDir)) built.dir = path.resolve(cacheDir);
+      await fs.mkdir(path.dirname(cacheDir), { recursive: true });
+      if (await moveDirInto(tmp, cacheDir)) built.dir = path.resolve(cacheDir);
       else {
         // Something is in the way: a valid entry another process just finished (use it), or a damaged one.
         const other = await fromCache();
@@ -361,7 +362,7 @@ export async function prepareLayers(imagePath: string, opts: LayersOptions = {})
           built = other;
         } else {
           await fs.rm(cacheDir, { recursive: true, force: true });
-          if (await moveInto(tmp, cacheDir)) built.dir = path.resolve(cacheDir);
+          if (await moveDirInto(tmp, cacheDir)) built.dir = path.resolve(cacheDir);
         }
       }
     }
@@ -375,15 +376,6 @@ export async function prepareLayers(imagePath: string, opts: LayersOptions = {})
     await writeFileAtomic(path.join(out, 'layers.json'), `${JSON.stringify(manifestForDisk(manifest), null, 2)}\n`);
   }
   return manifest;
-}
-
-async function moveInto(from: string, to: string): Promise<boolean> {
-  try {
-    await fs.rename(from, to);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A complete cache entry (manifest parses, every file it names exists), or undefined. */

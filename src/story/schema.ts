@@ -5,6 +5,7 @@
  * Paths are relative to the story file. Pure module.
  */
 import { z } from 'zod';
+import { CLIP_MODES } from '../providers/model-mode';
 import { PROVIDER_IDS } from '../providers/types';
 import {
   DEPTH_ESTIMATORS,
@@ -64,6 +65,7 @@ export const storySettingsShape = {
     .strictObject({
       provider: z.enum(PROVIDER_IDS).describe('Image-to-video provider for tier 3 (default runway)'),
       model: z.string().min(1).optional().describe('Provider model (default: the provider\'s default)'),
+      mode: z.enum(CLIP_MODES).optional().describe('Kling only: generation mode, std (default) or pro (higher quality, priced higher); as a plan clip\'s `mode`'),
     })
     .optional()
     .describe('Which AI provider the director plans tier 3 clips with'),

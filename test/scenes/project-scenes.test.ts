@@ -166,7 +166,7 @@ describe('a project with its own scenes', () => {
   it('render draws both: the split screen in Node, the text card in Chromium', async () => {
     // The whole video (segmented: a --frames range would send every frame to Chromium).
     const r = await cli(['render', 'plans/plan.json', '--scale', '0.2', '--out', 'out', '--cache', '.cache']);
-    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.stderr).not.toMatch(/^error:/m);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/1 drawn directly, 1 in Chromium/);
     const video = path.join(project, 'out/scenes-16x9.mp4');
