@@ -157,12 +157,11 @@ describe('clip frames as the compositor picks them', () => {
   });
 });
 
-/** A frame of a video as RGB, or its Y' plane as encoded ('luma'). */
-async function frameAt(file: string, seconds: number, what: 'rgb' | 'luma' = 'rgb'): Promise<Buffer> {
-  const format = what === 'rgb' ? 'rgb24' : 'yuv420p';
-  const r = await runFf('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1', '-pix_fmt', format, '-c:v', 'rawvideo', '-f', 'image2pipe', 'pipe:1']);
+/** A frame of a video as RGB (converted as its colour tags say). */
+async function frameAt(file: string, seconds: number): Promise<Buffer> {
+  const r = await runFf('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1', '-pix_fmt', 'rgb24', '-c:v', 'rawvideo', '-f', 'image2pipe', 'pipe:1']);
   if (r.code !== 0) throw new Error(r.stderr);
-  return what === 'rgb' ? r.stdout : r.stdout.subarray(0, (r.stdout.length * 2) / 3);
+  return r.stdout;
 }
 
 function psnr(a: Uint8Array, b: Uint8Array): number {
@@ -271,7 +270,8 @@ describe('clip segments drawn in Node', () => {
       for (const f of [10, 25, 40]) {
         const d = describeFrame(scene, f + clipSeg.from - scene.from, fps);
         const k = shown(f + clipSeg.from - scene.from);
-        const chromium = await frameAt(rendered[2]!.browser, f / fps, 'luma');
+        // Chromium's frame as RGB (decoded by its colour tags), then Y' as Node computes it.
+        const chromium = rgbToYuv(new Uint8Array(await frameAt(rendered[2]!.browser, f / fps)), 1920, 1080).y.data;
         const score: Record<number, number> = {};
         for (const j of [k - 1, k, k + 1]) {
           // A composition frame index whose time is half a clip frame past source frame j's timestamp.
