@@ -74,7 +74,7 @@ export async function runStudioCommand(input: string, o: StudioCommandOptions): 
     return;
   }
   const shown = shownPath(planPath);
-  await runStudioSession(path.resolve(planPath), {
+  const code = await runStudioSession(path.resolve(planPath), {
     ...prepareOptions,
     port,
     open: o.open,
@@ -86,6 +86,8 @@ export async function runStudioCommand(input: string, o: StudioCommandOptions): 
     },
     onStudioOutput: process.env.STILLMOTION_DEBUG ? (line) => process.stderr.write(`[studio] ${line}\n`) : undefined,
   });
+  // Studio stopping on its own (not by a signal) with a failure is this command's failure.
+  if (code !== null && code !== 0) throw new StillmotionError(`Remotion Studio exited with status ${code}`);
 }
 
 export function register(program: Command): void {
