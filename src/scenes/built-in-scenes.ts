@@ -5,4 +5,4 @@
 import type { SceneDefinition } from './define-scene';
 import { spotlight } from './spotlight';
 
-export const BUILT_IN_SCENES: readonly SceneDefinition[] = [spotlight as unknown as SceneDefinition];
+export const BUILT_IN_SCENES: readonly SceneDefinition[] = [spotlight];

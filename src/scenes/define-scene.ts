@@ -38,8 +38,13 @@ export interface SceneSpec<T extends string, S extends z.ZodObject> {
 /** The params of any scene, as a plan holds them after validation. */
 export type SceneParams = { type: string } & Record<string, unknown>;
 
-/** A defined scene type. `schema` validates a section's whole `scene` object, `type` included. */
-export interface SceneDefinition<P extends { type: string } = SceneParams> {
+/**
+ * A defined scene type. `schema` validates a section's whole `scene` object, `type` included.
+ * Without a type argument it is any scene type (lists of scenes hold differently typed ones; the
+ * look's parameter types make them incompatible with one another otherwise).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface SceneDefinition<P extends { type: string } = any> {
   readonly type: string;
   readonly schema: z.ZodType<P>;
   readonly describe?: DescribeScene<P>;
