@@ -206,15 +206,18 @@ function parseDuration(s: string): number {
 try {
   console.log(`Long stories, --draft, formats ${FORMATS.join(', ')}; 4000x3000 images, ${SECTIONS_PER_MINUTE} sections a minute, a third parallax (${load()})`);
   const runs: StoryRun[] = [];
-  for (const m of MINUTES) runs.push(await renderStory(m));
-  const result = {
-    runs,
-    secondsPerVideoMinute: Object.fromEntries(runs.map((r) => [`${r.minutes}min`, r.secondsPerVideoMinute])),
-    cores: os.cpus().length,
-    date: new Date().toISOString(),
-  };
-  await fs.mkdir('bench-results', { recursive: true });
-  await fs.writeFile('bench-results/long-story.json', `${JSON.stringify(result, null, 2)}\n`);
+  for (const m of MINUTES) {
+    runs.push(await renderStory(m));
+    // Written after every story: a long run stopped part way keeps what it measured.
+    const result = {
+      runs,
+      secondsPerVideoMinute: Object.fromEntries(runs.map((r) => [`${r.minutes}min`, r.secondsPerVideoMinute])),
+      cores: os.cpus().length,
+      date: new Date().toISOString(),
+    };
+    await fs.mkdir('bench-results', { recursive: true });
+    await fs.writeFile('bench-results/long-story.json', `${JSON.stringify(result, null, 2)}\n`);
+  }
   console.log(`Seconds per video minute: ${runs.map((r) => `${r.minutes} min story ${r.secondsPerVideoMinute.toFixed(0)} s`).join(', ')}`);
   console.log('written: bench-results/long-story.json');
 } finally {
