@@ -11,7 +11,7 @@ import { compositionPropsSchemaFor } from '../src/plan/plan-schema-for';
 import type { CompositionProps } from '../src/plan/schema';
 import { registeredScenes } from '../src/scenes/registry';
 import { calculateStoryMetadata } from './calculate-metadata';
-import { OVERLAYS_COMPOSITION_ID } from '../src/frame/overlay';
+import { OVERLAYS_COMPOSITION_ID, OVERLAYS_FPS } from '../src/frame/overlay';
 import { calculateOverlayMetadata, OverlayFrames, overlayFramesDefaults } from './overlays/OverlayFrames';
 import { SoundtrackVideo } from './SoundtrackVideo';
 import { StoryVideo } from './StoryVideo';
@@ -54,7 +54,7 @@ export const Root: React.FC = () => {
         calculateMetadata={calculateOverlayMetadata}
         width={1080}
         height={1920}
-        fps={30}
+        fps={OVERLAYS_FPS}
         durationInFrames={1}
       />
     </>

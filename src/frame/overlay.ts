@@ -58,7 +58,29 @@ export function overlayKey(o: Omit<Overlay, 'key'>): string {
 /** The composition that draws overlays alone on a transparent frame, overlay i at frame i (remotion/overlays/OverlayFrames.tsx). */
 export const OVERLAYS_COMPOSITION_ID = 'Overlays';
 
+/** A rectangle of the frame in CSS px (x, y may be fractional: whole output pixels at the render's scale). */
+export interface OverlayRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface OverlayFramesProps extends Record<string, unknown> {
-  /** Every overlay must be drawn on the same frame size (the composition's). */
   overlays: Overlay[];
+  /**
+   * The part of the frame drawn (the composition's size; every overlay's band inside it): an
+   * overlay never draws outside its band, so a picture of the band is all of it. Absent: the
+   * whole frame of the first overlay.
+   */
+  region?: OverlayRegion;
+}
+
+/** The Overlays composition's frame rate (a frame is an overlay, not a moment: any rate does). */
+export const OVERLAYS_FPS = 30;
+
+/** The Overlays composition's size and length for its props: the region (or the first overlay's frame), one frame per overlay. */
+export function overlayFramesConfig(props: OverlayFramesProps): { width: number; height: number; fps: number; durationInFrames: number } {
+  const size = props.region ?? props.overlays[0]?.frame ?? { width: 1080, height: 1920 };
+  return { width: size.width, height: size.height, fps: OVERLAYS_FPS, durationInFrames: Math.max(1, props.overlays.length) };
 }

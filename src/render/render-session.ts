@@ -177,11 +177,30 @@ export class RenderSession {
   }
 
   /**
-   * Renders every frame of a composition that sizes itself from its props (the Overlays
-   * composition) as a PNG with alpha, handing each to `onFrame`: frame index and PNG bytes.
+   * Renders every frame of a composition as a PNG with alpha, handing each to `onFrame` (frame
+   * index, PNG bytes). `config` is the composition's size and length for these props, as its
+   * calculateMetadata gives them (the Overlays composition: overlayFramesConfig), so no page is
+   * opened just to ask.
    */
-  async renderTransparentFrames(compositionId: string, inputProps: Record<string, unknown>, scale: number, onFrame: (frame: number, png: Buffer) => Promise<void>): Promise<void> {
-    const composition = await selectComposition({ serveUrl: this.serveUrl, id: compositionId, inputProps, puppeteerInstance: this.puppeteer, chromiumOptions: this.chromiumOptions, logLevel: 'error' });
+  async renderTransparentFrames(
+    compositionId: string,
+    config: Pick<VideoConfig, 'width' | 'height' | 'fps' | 'durationInFrames'>,
+    inputProps: Record<string, unknown>,
+    scale: number,
+    onFrame: (frame: number, png: Buffer) => Promise<void>,
+  ): Promise<void> {
+    const composition: VideoConfig = {
+      id: compositionId,
+      ...config,
+      defaultProps: {},
+      props: inputProps,
+      defaultCodec: null,
+      defaultOutName: null,
+      defaultVideoImageFormat: null,
+      defaultPixelFormat: null,
+      defaultProResProfile: null,
+      defaultSampleRate: null,
+    };
     await renderFrames({
       serveUrl: this.serveUrl,
       composition,

@@ -63,7 +63,7 @@ export interface DirectSegmentOptions extends DrawContext {
   signal?: AbortSignal;
   onFrame?: (done: number) => void;
   /** Draws what is shown over segment frame i (captions: src/render/overlays/segment-overlays.ts), after the scenes. */
-  overlays?: (i: number, frame: YuvImage) => void;
+  overlays?: (i: number, frame: YuvImage) => void | Promise<void>;
 }
 
 function fillBlack(f: YuvImage): void {
@@ -126,7 +126,7 @@ export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void
       draw: o.overlays
         ? async (i, frame) => {
             await draw(i, frame);
-            o.overlays?.(i, frame);
+            await o.overlays?.(i, frame);
           }
         : draw,
     });

@@ -2,7 +2,7 @@
  * Overlays (captions, cards) for frames drawn in Node: a caption page looks the same for many
  * frames, so each DISTINCT overlay is rendered once in Chromium, by the same React component that
  * draws it over the scenes in StoryVideo (the `Overlays` composition: one overlay per frame, on a
- * transparent background), kept as a PNG in the cache (<cacheDir>/overlays, keyed by the overlay's
+ * transparent background, only its band of the frame), kept as a PNG in the cache (<cacheDir>/overlays, keyed by the overlay's
  * key, the bundle, the browser and the scale), converted to premultiplied Y'CbCr once, and
  * composited over every frame that shows it (src/render/direct/overlay-blend.ts).
  */
@@ -11,7 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { contentHash } from '../../cache/content-hash';
 import { writeFileAtomic } from '../../fs/atomic-write';
-import { OVERLAYS_COMPOSITION_ID, type Overlay } from '../../frame/overlay';
+import { overlayFramesConfig, OVERLAYS_COMPOSITION_ID, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../frame/overlay';
 import { rgbaToLayer, type LayerImage } from '../direct/layer-image';
 
 /** What renders overlay pictures: a render session (RenderSession has this shape). */
@@ -19,20 +19,45 @@ export interface OverlayPictureRenderer {
   readonly serveUrl: string;
   readonly browser: { executable: string | null };
   readonly cacheDir: string;
-  renderTransparentFrames(compositionId: string, inputProps: Record<string, unknown>, scale: number, onFrame: (frame: number, png: Buffer) => Promise<void>): Promise<void>;
+  renderTransparentFrames(
+    compositionId: string,
+    config: { width: number; height: number; fps: number; durationInFrames: number },
+    inputProps: Record<string, unknown>,
+    scale: number,
+    onFrame: (frame: number, png: Buffer) => Promise<void>,
+  ): Promise<void>;
 }
 
-/** An overlay's picture at the output size, premultiplied 4:2:0 with alpha and the box its visible pixels take. */
-export type OverlayPicture = LayerImage;
+/**
+ * An overlay's picture: its band of the frame at the output size, premultiplied 4:2:0 with alpha
+ * (and the box its visible pixels take), and where it goes in the frame (output px, even).
+ */
+export interface OverlayPicture {
+  image: LayerImage;
+  x: number;
+  y: number;
+}
 
-async function decode(png: Uint8Array | string): Promise<OverlayPicture> {
+/** The part of the frame an overlay's picture covers: its band, widened to even output pixels (chroma stays aligned). */
+export function pictureRegion(o: Overlay, scale: number): { out: { x: number; y: number }; css: OverlayRegion } {
+  const even = (v: number, up: boolean): number => (up ? Math.ceil(v / 2) : Math.floor(v / 2)) * 2;
+  const x = Math.max(0, even(o.box.x * scale, false));
+  const y = Math.max(0, even(o.box.y * scale, false));
+  const x1 = Math.min(Math.round(o.frame.width * scale), even((o.box.x + o.box.w) * scale, true));
+  const y1 = Math.min(Math.round(o.frame.height * scale), even((o.box.y + o.box.h) * scale, true));
+  return { out: { x, y }, css: { x: x / scale, y: y / scale, width: Math.ceil((x1 - x) / scale), height: Math.ceil((y1 - y) / scale) } };
+}
+
+async function decode(png: Uint8Array | string, o: Overlay, scale: number): Promise<OverlayPicture> {
   const { data, info } = await sharp(png, { failOn: 'error' }).ensureAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return rgbaToLayer(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+  const { out } = pictureRegion(o, scale);
+  return { image: rgbaToLayer(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height), ...out };
 }
 
 /** The pictures of a render's overlays at one scale: rendered (or read from the cache) once each. */
 export class OverlayPictures {
-  private readonly pictures = new Map<string, OverlayPicture>();
+  /** Each overlay's picture by key: read from the cache, being rendered, or there. */
+  private readonly pictures = new Map<string, Promise<OverlayPicture>>();
   private readonly dir: string;
 
   constructor(
@@ -45,44 +70,78 @@ export class OverlayPictures {
   /** The cache file of an overlay's picture: everything that changes its pixels is in the name. */
   file(o: Overlay): string {
     const r = this.renderer;
-    const key = contentHash('overlay-v1', path.basename(r.serveUrl), r.browser.executable ?? 'remotion', this.scale, o.key);
+    const key = contentHash('overlay-v2', path.basename(r.serveUrl), r.browser.executable ?? 'remotion', this.scale, o.key);
     return path.join(this.dir, `${key}.png`);
   }
 
-  /** Makes the pictures of `overlays` available to `get`: cached files are read, the rest rendered in one pass. */
-  async prepare(overlays: Iterable<Overlay>): Promise<void> {
-    const wanted = new Map<string, Overlay>();
-    for (const o of overlays) if (!this.pictures.has(o.key)) wanted.set(o.key, o);
-    const missing: Overlay[] = [];
-    for (const o of wanted.values()) {
-      const cached = await decode(this.file(o)).catch(() => null);
-      if (cached) this.pictures.set(o.key, cached);
-      else missing.push(o);
+  /**
+   * Starts making the pictures of `overlays` it does not have yet: cached files are read, the rest
+   * rendered in one Chromium pass, in the order given (the order frames show them), and `picture`
+   * hands out each as soon as it is there, so frames drawn in Node need not wait for the whole
+   * pass. Resolves when all are made; rejects, as do their `picture`s, when one cannot be.
+   */
+  prepare(overlays: Iterable<Overlay>): Promise<void> {
+    const fresh = new Map<string, { o: Overlay; resolve: (p: OverlayPicture) => void; reject: (e: unknown) => void; done: boolean }>();
+    for (const o of overlays) {
+      if (this.pictures.has(o.key) || fresh.has(o.key)) continue;
+      const entry = { o, resolve: (_: OverlayPicture) => {}, reject: (_: unknown) => {}, done: false };
+      const promise = new Promise<OverlayPicture>((resolve, reject) => Object.assign(entry, { resolve, reject }));
+      // Awaited by the frames that show it; a failure nobody waits for is reported by the returned promise.
+      promise.catch(() => undefined);
+      this.pictures.set(o.key, promise);
+      fresh.set(o.key, entry);
     }
-    if (!missing.length) return;
-    await fs.mkdir(this.dir, { recursive: true });
-    // One pass per frame size (the composition takes its size from its overlays).
-    const bySize = new Map<string, Overlay[]>();
-    for (const o of missing) {
-      const size = `${o.frame.width}x${o.frame.height}`;
-      bySize.set(size, [...(bySize.get(size) ?? []), o]);
-    }
-    for (const list of bySize.values()) {
-      await this.renderer.renderTransparentFrames(OVERLAYS_COMPOSITION_ID, { overlays: list }, this.scale, async (frame, png) => {
-        const o = list[frame];
-        if (!o) throw new Error(`overlay pictures: frame ${frame} has no overlay (${list.length} rendered)`);
-        this.pictures.set(o.key, await decode(png));
-        await writeFileAtomic(this.file(o), png);
-      });
-    }
-    const lost = missing.find((o) => !this.pictures.has(o.key));
-    if (lost) throw new Error(`overlay pictures: Chromium returned no picture for ${lost.kind} overlay ${lost.key}`);
+    const settle = (key: string, picture: OverlayPicture): void => {
+      const e = fresh.get(key);
+      if (!e || e.done) return;
+      e.done = true;
+      e.resolve(picture);
+    };
+    const make = async (): Promise<void> => {
+      const missing: Overlay[] = [];
+      for (const { o } of fresh.values()) {
+        const cached = await decode(this.file(o), o, this.scale).catch(() => null);
+        if (cached) settle(o.key, cached);
+        else missing.push(o);
+      }
+      if (!missing.length) return;
+      await fs.mkdir(this.dir, { recursive: true });
+      // One pass per region (the composition's size; overlays in one band share it): only the
+      // band is rendered, screenshot and converted, not the whole frame.
+      const byRegion = new Map<string, { region: OverlayRegion; list: Overlay[] }>();
+      for (const o of missing) {
+        const region = pictureRegion(o, this.scale).css;
+        const id = JSON.stringify(region);
+        const group = byRegion.get(id) ?? { region, list: [] };
+        group.list.push(o);
+        byRegion.set(id, group);
+      }
+      for (const { region, list } of byRegion.values()) {
+        const props: OverlayFramesProps = { overlays: list, region };
+        await this.renderer.renderTransparentFrames(OVERLAYS_COMPOSITION_ID, overlayFramesConfig(props), props, this.scale, async (frame, png) => {
+          const o = list[frame];
+          if (!o) throw new Error(`overlay pictures: frame ${frame} has no overlay (${list.length} rendered)`);
+          settle(o.key, await decode(png, o, this.scale));
+          await writeFileAtomic(this.file(o), png);
+        });
+      }
+      const lost = missing.find((o) => !fresh.get(o.key)!.done);
+      if (lost) throw new Error(`overlay pictures: Chromium returned no picture for ${lost.kind} overlay ${lost.key}`);
+    };
+    return make().catch((err: unknown) => {
+      for (const e of fresh.values()) {
+        if (e.done) continue;
+        e.done = true;
+        // Made again by the next prepare (a later segment or render), not remembered as failed.
+        this.pictures.delete(e.o.key);
+        e.reject(err);
+      }
+      throw err;
+    });
   }
 
-  /** The picture of a prepared overlay. */
-  get(o: Overlay): OverlayPicture {
-    const p = this.pictures.get(o.key);
-    if (!p) throw new Error(`overlay picture not prepared: ${o.key}`);
-    return p;
+  /** The picture of an overlay passed to `prepare`, once it is made. */
+  picture(o: Overlay): Promise<OverlayPicture> {
+    return this.pictures.get(o.key) ?? Promise.reject(new Error(`overlay picture not prepared: ${o.key}`));
   }
 }

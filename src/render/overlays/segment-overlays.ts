@@ -42,32 +42,41 @@ export function overlayRuns(t: Timeline, from: number, to: number): [number, str
 
 /**
  * Draws a segment's overlays over its frames: frame i of the segment is video frame `from + i`.
- * Renders the pictures it lacks first (one Chromium pass for the lot); undefined when the segment
- * shows no overlay.
+ * Starts making the pictures it lacks (one Chromium pass for the lot) and draws each frame as soon
+ * as the pictures it shows are there; undefined when the segment shows no overlay.
  */
-export async function segmentOverlayDrawer(t: Timeline, from: number, to: number, pictures: OverlayPictures): Promise<((i: number, frame: YuvImage) => void) | undefined> {
+export function segmentOverlayDrawer(t: Timeline, from: number, to: number, pictures: OverlayPictures): ((i: number, frame: YuvImage) => Promise<void>) | undefined {
   const frames = framesOverlays(t, from, to);
   const distinct = distinctOverlays(frames);
   if (!distinct.length) return undefined;
-  await pictures.prepare(distinct);
-  return (i, frame) => {
-    for (const o of frames[i] ?? []) blendOverlay(pictures.get(o), frame);
+  // Not awaited: a failure reaches the frames that wait for the picture.
+  pictures.prepare(distinct).catch(() => undefined);
+  return async (i, frame) => {
+    for (const o of frames[i] ?? []) {
+      const p = await pictures.picture(o);
+      blendOverlay(p.image, p.x, p.y, frame);
+    }
   };
 }
 
 /**
- * Renders, in one Chromium pass, the overlay pictures of every segment Node will draw (with
- * `reuse`, only those not already in the segment cache), so segments do not each start a pass.
+ * Starts rendering, in one Chromium pass, the overlay pictures of every segment Node will draw
+ * (with `reuse`, only those not already in the segment cache), in the order the video shows them:
+ * the pass runs while Node draws, and each segment waits only for the pictures its frames show.
  */
-export async function prepareOverlays(t: Timeline, jobs: readonly { seg: { from: number; to: number }; direct: boolean; file: string }[], pictures: OverlayPictures, reuse: boolean): Promise<void> {
-  const toDraw: Overlay[][] = [];
-  for (const job of jobs) {
-    if (!job.direct) continue;
-    if (reuse && (await fs.stat(job.file).then(() => true, () => false))) continue;
-    toDraw.push(...framesOverlays(t, job.seg.from, job.seg.to));
-  }
-  const distinct = distinctOverlays(toDraw);
-  if (distinct.length) await pictures.prepare(distinct);
+export function startOverlays(t: Timeline, jobs: readonly { seg: { from: number; to: number }; direct: boolean; file: string }[], pictures: OverlayPictures, reuse: boolean): void {
+  const start = async (): Promise<void> => {
+    const toDraw: Overlay[][] = [];
+    for (const job of jobs) {
+      if (!job.direct) continue;
+      if (reuse && (await fs.stat(job.file).then(() => true, () => false))) continue;
+      toDraw.push(...framesOverlays(t, job.seg.from, job.seg.to));
+    }
+    const distinct = distinctOverlays(toDraw);
+    if (distinct.length) await pictures.prepare(distinct);
+  };
+  // A failure reaches the segments that wait for the pictures (their drawers ask again).
+  start().catch(() => undefined);
 }
 
 let compositorVersion: Promise<string> | null = null;

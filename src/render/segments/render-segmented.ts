@@ -21,7 +21,7 @@ import { normalisedSoundtrack, type SoundtrackLoudness } from '../loudness';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
 import { OverlayPictures } from '../overlays/overlay-pictures';
-import { overlayCompositorVersion, prepareOverlays, segmentOverlayDrawer } from '../overlays/segment-overlays';
+import { overlayCompositorVersion, segmentOverlayDrawer, startOverlays } from '../overlays/segment-overlays';
 import { planSegments, type Segment } from './plan-segments';
 import { segmentKey, sceneIdentity } from './segment-key';
 import { checkCachedSegment, recordSegment } from './segment-record';
@@ -163,7 +163,7 @@ export async function renderSegment(
       return file;
     };
     // Captions over the frames: frame i of the segment is video frame seg.from + i.
-    const overlays = await segmentOverlayDrawer(t, seg.from, seg.to, o.overlayPictures ?? new OverlayPictures(session, o.scale));
+    const overlays = segmentOverlayDrawer(t, seg.from, seg.to, o.overlayPictures ?? new OverlayPictures(session, o.scale));
     await produce((tmp) =>
       renderDirectSegment({
         scenes: seg.scenes.map((i) => ({ scene: t.scenes[i]!, localFrom: seg.from - t.scenes[i]!.from })),
@@ -221,9 +221,9 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
   let done = 0;
   const report = (): void => o.onProgress?.({ renderedFrames: done, totalFrames: t.durationInFrames });
   const images = new DirectImages();
-  // The captions of every segment Node will draw, rendered in one Chromium pass before the first.
+  // The captions of every segment Node will draw, rendered in one Chromium pass while Node draws.
   const overlayPictures = new OverlayPictures(session, o.scale);
-  await prepareOverlays(t, jobs, overlayPictures, o.reuse !== false);
+  startOverlays(t, jobs, overlayPictures, o.reuse !== false);
   await fs.mkdir(o.segmentDir, { recursive: true });
   for (const job of jobs) {
     o.signal?.throwIfAborted();
