@@ -12,7 +12,7 @@ import { chooseCoverFrame, type CoverChoice } from '../cards/cover-frame';
 import { subjectAt } from '../frame/describe-overlays';
 import { produceAtomic, tempPathFor } from '../fs/atomic-write';
 import type { CompositionProps } from '../plan/schema';
-import { OverlayPictures } from './overlays/overlay-pictures';
+import { OverlayPictures, pictureRegion } from './overlays/overlay-pictures';
 import type { PreparedFormat, RenderSession } from './render-session';
 
 export interface WrittenCover extends CoverChoice {
@@ -50,7 +50,8 @@ export async function writeCover(session: RenderSession, prepared: PreparedForma
       session.renderStill({ ...prepared, inputProps: props, composition: { ...prepared.composition, props } }, choice.frame, still, scale),
       title ? pictures.prepare([title]) : null,
     ]);
-    const layers: sharp.OverlayOptions[] = title ? [{ input: pictures.file(title) }] : [];
+    // The picture is the title's band of the frame, placed where the Node renderer places it.
+    const layers: sharp.OverlayOptions[] = title ? [{ input: pictures.file(title), left: pictureRegion(title, scale).out.x, top: pictureRegion(title, scale).out.y }] : [];
     const { width, height } = await produceAtomic(target, (tmp) =>
       sharp(still).composite(layers).jpeg({ quality: COVER_QUALITY }).toFile(tmp),
     );

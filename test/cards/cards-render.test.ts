@@ -109,8 +109,9 @@ beforeAll(async () => {
   await writeSectionImage(path.join(dir, 'right.png'), 'rgb(40,100,50)', 0.6);
   const on = await loadPlanFile(await writePlan(dir, plan(CARDS), 'cards.json'));
   withCards = await renderPlan(on, { outDir: path.join(dir, 'on'), formats: ['9:16', '16:9'], scale: SCALE, cacheDir: cache, onLog: (m) => logs.push(m) });
-  const off = await loadPlanFile(await writePlan(dir, plan({ titleCard: false, endCard: false, cover: false }), 'plain.json'));
-  without = await renderPlan(off, { outDir: path.join(dir, 'off'), formats: ['9:16'], scale: SCALE, cacheDir: cache });
+  // Covers off by the render option (--no-cover); the plan's `cover: false` is checked in cards-plan.test.ts.
+  const off = await loadPlanFile(await writePlan(dir, plan({ titleCard: false, endCard: false }), 'plain.json'));
+  without = await renderPlan(off, { outDir: path.join(dir, 'off'), formats: ['9:16'], scale: SCALE, cacheDir: cache, cover: false });
 });
 afterAll(async () => {
   if (dir) await fs.rm(dir, { recursive: true, force: true });
@@ -147,7 +148,7 @@ describe('covers', () => {
     console.log(`cover time per format: ${times.join(', ')}`);
   });
 
-  it('a plan without `cover: false` and a render with cover off write none', async () => {
+  it('a render with covers off (--no-cover) writes none', async () => {
     const names = await fs.readdir(path.join(dir, 'off'));
     expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([]);
     expect(without.files[0]!.cover).toBeNull();
