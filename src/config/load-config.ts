@@ -22,7 +22,7 @@ import { checkScenes, registerScenes } from '../scenes/registry';
 import type { SceneDefinition } from '../scenes/define-scene';
 
 /** Looked for in this order in each folder. */
-export const CONFIG_FILE_NAMES = ['stillmotion.config.ts', 'stillmotion.config.mts', 'stillmotion.config.mjs', 'stillmotion.config.js'] as const;
+const CONFIG_FILE_NAMES = ['stillmotion.config.ts', 'stillmotion.config.mts', 'stillmotion.config.mjs', 'stillmotion.config.js'] as const;
 
 /** `stillmotion`'s entries (package.json `exports`), as a config may import them. */
 export const PACKAGE_ENTRIES: Record<string, string> = {

@@ -84,7 +84,7 @@ const clip: Describe = (scene, frame, fps) => {
 };
 
 /** Tier kind -> its look. The Record makes a tier kind without a description a type error. */
-export const SCENE_DESCRIPTIONS: Record<BuiltInSceneKind, Describe> = { still, kenburns, parallax, clip };
+const SCENE_DESCRIPTIONS: Record<BuiltInSceneKind, Describe> = { still, kenburns, parallax, clip };
 
 function isBuiltIn(kind: string): kind is BuiltInSceneKind {
   return Object.hasOwn(SCENE_DESCRIPTIONS, kind);

@@ -20,6 +20,3 @@ export function sceneSchemaFor(scenes: readonly SceneDefinition[]): z.ZodType<Sc
 
 /** The built-in scene types' union (the static plan schema's). */
 export const customSceneSchema = sceneSchemaFor(BUILT_IN_SCENES);
-
-export type CustomScene = SceneParams;
-export type CustomSceneType = string;
