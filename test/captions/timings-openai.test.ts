@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareNarrationCaptions } from '../../src/captions/narration-captions';
-import { openaiTimer } from '../../src/captions/timings/openai';
+import { openaiTimer, transcriptionToCaptions } from '../../src/captions/timings/openai';
 import { cachedWordTimings } from '../../src/captions/timings/word-timings';
 import { whisperCppProblem, whisperCppTimer } from '../../src/captions/timings/whisper-cpp';
 import { parsePlan } from '../../src/plan/load-plan';
@@ -133,5 +133,23 @@ describe('whisper-cpp word timings', () => {
     expect(hit).toMatchObject({ cached: true, warnings: ['w'] });
     await cachedWordTimings(timer, { audioFile: audio, text: 'y', label: 'a' }, { cacheDir });
     expect(calls).toBe(2);
+  });
+});
+
+describe('transcription words to captions', () => {
+  const words = [
+    { word: 'Hello', start: 0.1, end: 0.42 },
+    { word: 'world', start: 0.5, end: 0.9 },
+  ];
+
+  it("puts the transcript's punctuation back on the words (Remotion's converter)", () => {
+    const captions = transcriptionToCaptions({ text: 'Hello, world!', words });
+    expect(captions.map((c) => c.text)).toEqual(['Hello,', ' world!']);
+    expect(captions.map((c) => [c.startMs, c.endMs])).toEqual([[100, 420], [500, 900]]);
+  });
+
+  it('keeps the words as they came when the text does not match them', () => {
+    const captions = transcriptionToCaptions({ text: 'Something else entirely.', words });
+    expect(captions.map((c) => c.text)).toEqual(['Hello', ' world']);
   });
 });

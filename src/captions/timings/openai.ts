@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Caption } from '@remotion/captions';
+import { openAiWhisperApiToCaptions, type OpenAiVerboseTranscription } from '@remotion/openai-whisper';
 import OpenAI, { toFile } from 'openai';
 import { StillmotionError } from '../../errors';
 import { redact } from '../../providers/errors';
@@ -41,6 +42,29 @@ function describe(err: unknown, key: string | undefined): string {
   else if (err instanceof OpenAI.APIConnectionError) why = `cannot connect: ${err.message}`;
   else why = (err as Error).message ?? String(err);
   return redact(why, [key]);
+}
+
+/**
+ * The transcription's words as captions. Remotion's converter puts the transcript's punctuation back
+ * on the words ("Hello," rather than "Hello"); where it cannot match a word to the text it throws, and
+ * the words are used as they came.
+ */
+export function transcriptionToCaptions(result: { text?: unknown; words: TranscriptionWord[] }): Caption[] {
+  if (typeof result.text === 'string') {
+    try {
+      const words = result.words.map((w) => ({ ...w })); // the converter trims the first word in place
+      const { captions } = openAiWhisperApiToCaptions({ transcription: { ...(result as object), text: result.text, words } as OpenAiVerboseTranscription });
+      return captions
+        .filter((c) => c.text.trim() !== '' && Number.isFinite(c.startMs) && Number.isFinite(c.endMs))
+        .map((c) => {
+          const startMs = Math.round(c.startMs);
+          return { ...c, startMs, endMs: Math.max(startMs, Math.round(c.endMs)), timestampMs: startMs };
+        });
+    } catch {
+      // Falls through to the words without punctuation.
+    }
+  }
+  return wordsToCaptions(result.words);
 }
 
 export function wordsToCaptions(words: TranscriptionWord[]): Caption[] {
@@ -79,7 +103,7 @@ export function openaiTimer(opts: OpenAiTimerOptions = {}): WordTimer {
         );
         const words = (result as { words?: TranscriptionWord[] }).words;
         if (!Array.isArray(words)) throw new Error('the answer has no word timestamps (`words`)');
-        const captions = wordsToCaptions(words);
+        const captions = transcriptionToCaptions({ text: (result as { text?: unknown }).text, words });
         return { level: 'word', source: 'openai', captions, warnings: captions.length ? [] : ['the transcription found no words'] };
       } catch (err) {
         if (req.signal?.aborted) throw err;
