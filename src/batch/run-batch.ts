@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { X264Preset } from '@remotion/renderer';
 import type { LoudnessName } from '../audio/loudness-target';
+import { withCaptionOverride, type CaptionOverride } from '../cli/render-options';
 import type { LambdaTarget } from '../../lambda/config';
 import type { LambdaPrivacy } from '../../lambda/privacy';
 import type { RetryPolicy } from '../../lambda/retry';
@@ -54,6 +55,8 @@ export interface BatchOptions {
   budgetUsd?: number;
   /** Delivery loudness (default: each plan's `loudness`, else youtube); Lambda renders are not normalised. */
   loudness?: LoudnessName;
+  /** --no-captions, --captions-source, --caption-style over each plan's `captions` (undefined: the plan's). */
+  captions?: CaptionOverride;
   skipClips?: boolean;
   browserExecutable?: string;
   /** Render on Lambda instead of locally. */
@@ -104,7 +107,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
     };
     let todo: FormatId[] = [];
     try {
-      const loaded = await loadPlanFile(file, { cacheDir: opts.cacheDir, policy: opts.inputPolicy });
+      const fromFile = await loadPlanFile(file, { cacheDir: opts.cacheDir, policy: opts.inputPolicy });
+      // Applied before hashing, so changing a caption flag renders the outputs again.
+      const loaded = { ...fromFile, plan: withCaptionOverride(fromFile.plan, opts.captions) };
       const formats = opts.formats ?? loaded.plan.formats;
       const settings = {
         mode,

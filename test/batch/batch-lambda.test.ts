@@ -94,6 +94,25 @@ describe('batch --lambda (loopback Lambda + s3rver)', () => {
     expect(manifest.outputs.first.formats['1:1'].costUsd).toBe(0.005);
   });
 
+  it('caption flags reach every plan on Lambda; changing one renders the outputs again', async () => {
+    const capOut = path.join(dir, 'out-captions');
+    const plan = path.join(plans, 'first', 'plan.json');
+    env.aws.scripts = { Landscape: [{ kind: 'done', cost: 0.001 }] };
+    const styled = await batch([plan, '--out', capOut, '--formats', '16:9', '--scale', '0.25', '--caption-style', 'karaoke', '--captions-source', 'openai', ...LAMBDA]);
+    expect(styled.error).toBeNull();
+    expect(env.aws.starts).toHaveLength(1);
+    const sent = (i: number) => (env.aws.starts[i]!.inputProps as { plan: { captions?: unknown } }).plan.captions;
+    expect(sent(0)).toMatchObject({ style: 'karaoke', source: 'openai' });
+    // Same flags: up to date. --no-captions: a different input, rendered again without captions.
+    expect((await batch([plan, '--out', capOut, '--formats', '16:9', '--scale', '0.25', '--caption-style', 'karaoke', '--captions-source', 'openai', ...LAMBDA])).error).toBeNull();
+    expect(env.aws.starts).toHaveLength(1);
+    expect((await batch([plan, '--out', capOut, '--formats', '16:9', '--scale', '0.25', '--no-captions', ...LAMBDA])).error).toBeNull();
+    expect(env.aws.starts).toHaveLength(2);
+    expect(sent(1)).toBe(false);
+    const bad = await batch([plan, '--out', capOut, '--caption-style', 'neon', ...LAMBDA]);
+    expect((bad.error as Error).message).toMatch(/--caption-style: one of bold, subtitle, karaoke \(got "neon"\)/);
+  });
+
   it('lambda-only flags need --lambda; a missing set-up is named before anything renders', async () => {
     const r = await batch([plans, '--out', out, '--download']);
     expect((r.error as Error).message).toBe('--download needs --lambda');

@@ -300,4 +300,20 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     expect(start.scale).toBe(0.5);
     expect(start.x264Preset).toBe('ultrafast');
   });
+  it('CLI: caption flags apply on Lambda as they do locally (`lambda render --caption-style`, `render --lambda --no-captions`)', async () => {
+    const common = ['--formats', '9:16', '--scale', '0.25', '--cache', path.join(dir, 'cache'),
+      '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')];
+    env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.001 }] };
+    const styled = await runCliInProcess(['lambda', 'render', loaded.planPath, '--caption-style', 'subtitle', ...common]);
+    expect(styled.error).toBeNull();
+    const sent = (i: number) => compositionPropsSchema.parse(env.aws.starts[i]!.inputProps).plan.captions;
+    expect(sent(0)).toMatchObject({ style: 'subtitle' });
+    const off = await runCliInProcess(['render', loaded.planPath, '--lambda', '--no-captions', ...common]);
+    expect(off.error).toBeNull();
+    expect(env.aws.starts).toHaveLength(2);
+    expect(sent(1)).toBe(false);
+    const bad = await runCliInProcess(['lambda', 'render', loaded.planPath, '--captions-source', 'guess', ...common]);
+    expect((bad.error as Error).message).toMatch(/--captions-source: one of align, openai, whisper-cpp \(got "guess"\)/);
+    expect(env.aws.starts).toHaveLength(2);
+  });
 });

@@ -10,13 +10,13 @@ import { runBatch, type BatchLambdaOptions } from '../../batch/run-batch';
 import { summaryTable, type BatchRow } from '../../batch/summary-table';
 import { StillmotionError } from '../../errors';
 import { lambdaRenderOptions, type LambdaTargetOptions } from './lambda';
-import { checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings } from '../render-options';
+import { addCaptionOptions, checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings, type RenderSettingsFlags } from '../render-options';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { useProjectConfig } from '../../config/load-config';
 import { addProjectConfigOption, type ProjectConfigFlags } from '../../config/project-config-option';
 import { interruptSignal } from '../../process/interrupt';
 
-export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFlags, ProjectConfigFlags {
+export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFlags, ProjectConfigFlags, Pick<RenderSettingsFlags, 'captions' | 'captionsSource' | 'captionStyle'> {
   lambda?: boolean;
   concurrency?: string;
   out: string;
@@ -38,7 +38,7 @@ export interface BatchCommandOptions extends LambdaTargetOptions, InputPolicyFla
 
 async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promise<BatchRow[]> {
   const concurrency = intOption(o.concurrency, '--concurrency', 1);
-  const { formats, scale, x264Preset, crf, budgetUsd, loudness } = parseRenderSettings(o);
+  const { formats, scale, x264Preset, crf, budgetUsd, loudness, captions } = parseRenderSettings(o);
   const inputPolicy = resolveInputPolicy(o);
   checkPrivacy(o.privacy);
   const lambdaOnly = (['download', 'privacy', 'framesPerLambda', 'function', 'serveUrl', 'bucket', 'region'] as const).filter((k) => o[k] !== undefined);
@@ -72,6 +72,7 @@ async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promis
     inputPolicy,
     budgetUsd,
     loudness,
+    captions,
     skipClips: o.clips === false,
     browserExecutable: o.browserExecutable,
     lambda,
@@ -88,7 +89,7 @@ async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promis
 }
 
 export function register(program: Command): void {
-  const batch = addProjectConfigOption(addInputPolicyOptions(program.command('batch')), 'the first input\'s folder')
+  const batch = addCaptionOptions(addProjectConfigOption(addInputPolicyOptions(program.command('batch')), 'the first input\'s folder'))
     .description('Render many plans (plan files, folders of plans or globs), resumably; one summary table at the end')
     .argument('<plans...>', 'plan files, folders of plans, or globs such as "plans/*.json" (quoted)')
     .option('--lambda', 'render on Remotion Lambda (run `stillmotion lambda deploy` first)')

@@ -15,7 +15,7 @@ import { interruptSignal } from '../../process/interrupt';
 import { loadPlanFile } from '../../plan/load-plan';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
-import { checkPrivacy, intOption, parseFrames, parseRenderSettings, reportClipResults } from '../render-options';
+import { addCaptionOptions, checkPrivacy, intOption, parseFrames, parseRenderSettings, reportClipResults, withCaptionOverride, type RenderSettingsFlags } from '../render-options';
 
 /** Where to render: the options every Lambda command takes. */
 export interface LambdaTargetOptions {
@@ -31,7 +31,7 @@ export interface LambdaTargetOptions {
  * The render options mean what they mean for a local render; browserExecutable and explain do not
  * apply on Lambda and are ignored with a warning.
  */
-export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPolicyFlags, ProjectConfigFlags {
+export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPolicyFlags, ProjectConfigFlags, Pick<RenderSettingsFlags, 'captions' | 'captionsSource' | 'captionStyle'> {
   formats?: string;
   out?: string;
   name?: string;
@@ -54,7 +54,7 @@ export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPo
 
 /** Renders a plan on Remotion Lambda; prints one line per format (URL, size, cost) and the total cost. Throws when a format failed. */
 export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCommandOptions): Promise<LambdaPlanRenderResult> {
-  const { formats, scale, x264Preset, crf, budgetUsd, loudness } = parseRenderSettings(o);
+  const { formats, scale, x264Preset, crf, budgetUsd, loudness, captions } = parseRenderSettings(o);
   checkPrivacy(o.privacy);
   const framesPerLambda = intOption(o.framesPerLambda, '--frames-per-lambda', 4);
   const frames = o.frames ? parseFrames(o.frames) : undefined;
@@ -68,7 +68,8 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
   const cache = o.cache ?? '.stillmotion/cache';
   // The deployed site must hold the same scenes: `lambda deploy` bundles the same config (the bundle hash is checked).
   await useProjectConfig({ file: o.projectConfig, searchFrom: path.dirname(path.resolve(planPath)) });
-  const loaded = await loadPlanFile(planPath, { cacheDir: cache, policy: resolveInputPolicy(o) });
+  const file = await loadPlanFile(planPath, { cacheDir: cache, policy: resolveInputPolicy(o) });
+  const loaded = { ...file, plan: withCaptionOverride(file.plan, captions) };
   const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
@@ -199,7 +200,7 @@ export function register(program: Command): void {
   });
 
   lambdaRenderOptions(
-    addProjectConfigOption(addInputPolicyOptions(lambda.command('render')))
+    addCaptionOptions(addProjectConfigOption(addInputPolicyOptions(lambda.command('render'))))
       .description('Render a motion plan on Lambda, all formats in parallel; prints output URLs and the Lambda cost')
       .argument('<plan>', 'plan JSON file')
       .option('--formats <list>', "comma-separated formats: 16:9,9:16,1:1 (default: the plan's formats)")
