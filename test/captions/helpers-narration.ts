@@ -27,15 +27,15 @@ function trimmed(samples: Float32Array): Float32Array {
   return samples.subarray(a, b);
 }
 
-/** Speaks `words` one by one and joins them with `gapsMs[i % gapsMs.length]` of silence, after `leadMs` of silence. */
-export async function synthNarration(dir: string, name: string, words: string[], gapsMs: number[], opts: { leadMs?: number; tailMs?: number; noiseDb?: number } = {}): Promise<SynthNarration> {
-  const { leadMs = 400, tailMs = 500 } = opts;
+/** Speaks `words` one by one (espeak-ng voice and words a minute) and joins them with `gapsMs[i % gapsMs.length]` of silence, after `leadMs` of silence. */
+export async function synthNarration(dir: string, name: string, words: string[], gapsMs: number[], opts: { leadMs?: number; tailMs?: number; noiseDb?: number; voice?: string; wpm?: number } = {}): Promise<SynthNarration> {
+  const { leadMs = 400, tailMs = 500, voice = 'en-us', wpm = 190 } = opts;
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sm-espeak-'));
   const parts: Float32Array[] = [];
   let rate = 22050;
   for (const [i, w] of words.entries()) {
     const f = path.join(tmp, `${i}.wav`);
-    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '190', '-w', f, w.replace(/[^\p{L}\p{N}' -]/gu, '')]);
+    execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', f, w.replace(/[^\p{L}\p{N}' -]/gu, '')]);
     const pcm = parseWav(await fs.readFile(f));
     rate = pcm.sampleRate;
     parts.push(trimmed(pcm.samples));

@@ -10,7 +10,7 @@ import { detectSpeechPauses, levelsDb, refineEdges, speechPauseLevel } from '../
 import type { Interval } from '../../audio/types';
 
 /** 10 ms level frames at the analysis rate (22.05 kHz): fine enough for word edges. */
-const LEVEL_FRAME = 512;
+export const LEVEL_FRAME = 512;
 const LEVEL_HOP = 221;
 
 export interface SpeechRuns {

@@ -15,8 +15,8 @@ export interface TextWord {
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 const LETTER = /\p{L}/u;
-const LATIN_LETTER = /\p{Script=Latin}/u;
-const LETTER_WEIGHT = 0.15;
+export const LATIN_LETTER = /\p{Script=Latin}/u;
+export const LETTER_WEIGHT = 0.15;
 const PAUSE_PUNCT = /[,.;:!?\u2026\u3002\uff0c\u060c\u061f\u0964]["'\u2019\u201d)\]]*$/u;
 
 /** Syllables of a word written in Latin script (English-leaning vowel-group count, at least 1). */
