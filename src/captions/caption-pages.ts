@@ -138,11 +138,12 @@ export function timelineCaptions(
       endMs: Math.max(clipEndMs, (sectionEndFrame(section.id) * 1000) / fps),
     });
   }
-  const pages = captionPages(inputs, fps, planPaging(plan));
+  const paging = planPaging(plan);
+  const pages = captionPages(inputs, fps, paging);
   if (!pages.length) return null;
   const words: Caption[] = pages.flatMap((p) =>
     p.tokens.map((t) => ({ text: t.text.trim(), startMs: t.fromMs, endMs: t.toMs, timestampMs: t.fromMs, confidence: null })),
   );
   const setting = plan.captions || undefined;
-  return { style: setting?.style ?? DEFAULT_CAPTION_STYLE, position: setting?.position ?? 'auto', pages, words };
+  return { style: setting?.style ?? DEFAULT_CAPTION_STYLE, position: setting?.position ?? 'auto', maxCharsPerLine: paging.maxCharsPerLine, pages, words };
 }

@@ -1,6 +1,6 @@
 /**
  * A project's stillmotion.config.(ts|mts|mjs|js): found next to its plans (or given with
- * --project-config), compiled with esbuild and imported, its scenes registered for this process.
+ * --config), compiled with esbuild and imported, its scenes registered for this process.
  *
  * The config is bundled to one ES module (its own local imports inlined) written beside it, so
  * the packages it imports resolve from the project as usual; the packages whose single instance

@@ -68,7 +68,7 @@ function captionOverlay(t: Timeline, captions: TimelineCaptions, page: CaptionPa
     frame: { width: t.width, height: t.height },
     style: captions.style,
     words: tokens.map((tok) => tok.text.trim()),
-    maxCharsPerLine: CAPTION_PAGING[captions.style].maxCharsPerLine,
+    maxCharsPerLine: captions.maxCharsPerLine,
     active: activeToken(page, tokens, (frame / t.fps) * 1000),
     place,
     box: placeBox(t.format, place, t.width, t.height),

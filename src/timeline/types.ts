@@ -89,6 +89,8 @@ export interface CaptionPage extends TikTokPage {
 export interface TimelineCaptions {
   style: CaptionStyleName;
   position: CaptionPosition;
+  /** Longest line in characters: the style's, or the plan's `captions.maxCharsPerLine` (the pages are cut to the same length). */
+  maxCharsPerLine: number;
   pages: CaptionPage[];
   words: Caption[];
 }

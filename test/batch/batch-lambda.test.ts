@@ -116,7 +116,7 @@ describe('batch --lambda (loopback Lambda + s3rver)', () => {
   it('lambda-only flags need --lambda; a missing set-up is named before anything renders', async () => {
     const r = await batch([plans, '--out', out, '--download']);
     expect((r.error as Error).message).toBe('--download needs --lambda');
-    const r2 = await batch([plans, '--out', out, '--lambda', '--config', path.join(dir, 'none.json')]);
+    const r2 = await batch([plans, '--out', out, '--lambda', '--lambda-config', path.join(dir, 'none.json')]);
     expect((r2.error as Error).message).toMatch(/Remotion Lambda is not set up for region us-east-1/);
     expect(env.aws.starts).toHaveLength(0);
   });

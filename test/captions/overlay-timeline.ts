@@ -86,7 +86,7 @@ export function captionTimeline(o: {
     music: null,
     warnings: [],
     cuts: [],
-    captions: { style: o.style ?? 'bold', position: o.position ?? 'auto', pages, words: [] },
+    captions: { style: o.style ?? 'bold', position: o.position ?? 'auto', maxCharsPerLine: 18, pages, words: [] },
     titleCard: null,
     endCard: null,
   } as Timeline;

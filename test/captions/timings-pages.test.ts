@@ -50,7 +50,10 @@ describe('caption pages in video time', () => {
     const narration = [{ sectionId: 'a', src: 'n.wav', from: 12, durationInFrames: 30, volume: 1 }];
     const on = parsePlan({ title: 'T', sections: [{ id: 'a', image: 'i.png', narration: 'n.wav' }] }, 'p');
     const t = timelineCaptions(on, media, narration, 30, () => 60)!;
-    expect(t).toMatchObject({ style: 'bold', position: 'auto', words: [{ text: 'Hi', startMs: 400, endMs: 700 }] });
+    expect(t).toMatchObject({ style: 'bold', position: 'auto', maxCharsPerLine: 18, words: [{ text: 'Hi', startMs: 400, endMs: 700 }] });
+    // The plan's line length reaches the drawing, not only the paging.
+    const narrow = parsePlan({ title: 'T', captions: { style: 'subtitle', maxCharsPerLine: 12 }, sections: [{ id: 'a', image: 'i.png', narration: 'n.wav' }] }, 'p');
+    expect(timelineCaptions(narrow, media, narration, 30, () => 60)).toMatchObject({ style: 'subtitle', maxCharsPerLine: 12 });
     expect(timelineCaptions({ ...on, captions: false }, media, narration, 30, () => 60)).toBeNull();
     expect(timelineCaptions({ ...on, sections: [{ ...on.sections[0]!, captions: false }] }, media, narration, 30, () => 60)).toBeNull();
   });

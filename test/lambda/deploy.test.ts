@@ -88,7 +88,7 @@ describe('lambda deploy (loopback Lambda + s3rver)', () => {
     try {
       const program = new Command().exitOverride();
       register(program);
-      await program.parseAsync(['node', 'stillmotion', 'lambda', 'deploy', '--bucket', BUCKET, '--memory', '3008', '--timeout', '300', '--bundle-dir', bundleDir, '--config', path.join(dir, 'cli.json')]);
+      await program.parseAsync(['node', 'stillmotion', 'lambda', 'deploy', '--bucket', BUCKET, '--memory', '3008', '--timeout', '300', '--bundle-dir', bundleDir, '--lambda-config', path.join(dir, 'cli.json')]);
     } finally {
       spy.mockRestore();
       errSpy.mockRestore();

@@ -271,7 +271,7 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     let r: CliRun;
     try {
       r = await runCliInProcess(['lambda', 'render', loaded.planPath, '--formats', '16:9,1:1', '--scale', '0.25', '--cache', path.join(dir, 'cache'),
-        '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')]);
+        '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--lambda-config', path.join(dir, 'none.json')]);
     } finally {
       delete process.env.REMOTION_LICENSE_KEY;
     }
@@ -290,7 +290,7 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
   it('CLI: `render --lambda` (with --draft) renders on Lambda instead of this machine', async () => {
     env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.002 }] };
     const r = await runCliInProcess(['render', loaded.planPath, '--lambda', '--draft', '--formats', '9:16', '--cache', path.join(dir, 'cache'),
-      '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')]);
+      '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--lambda-config', path.join(dir, 'none.json')]);
     expect(r.error).toBeNull();
     expect(r.stdout).toMatch(/9:16  https:\/\/s3\.us-east-1\.amazonaws\.com\/.*-9x16\.mp4/);
     expect(env.aws.starts).toHaveLength(1);
@@ -302,7 +302,7 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
   });
   it('CLI: caption flags apply on Lambda as they do locally (`lambda render --caption-style`, `render --lambda --no-captions`)', async () => {
     const common = ['--formats', '9:16', '--scale', '0.25', '--cache', path.join(dir, 'cache'),
-      '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--config', path.join(dir, 'none.json')];
+      '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--lambda-config', path.join(dir, 'none.json')];
     env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.001 }] };
     const styled = await runCliInProcess(['lambda', 'render', loaded.planPath, '--caption-style', 'subtitle', ...common]);
     expect(styled.error).toBeNull();

@@ -124,7 +124,7 @@ describe('a project with its own scenes', () => {
     expect(r.stderr).toMatch(/sections\[3\]\.scene\.text: /);
   }, 120_000);
 
-  it('without the config the scene types are unknown; --project-config names it from elsewhere', async () => {
+  it('without the config the scene types are unknown; --config names it from elsewhere', async () => {
     const elsewhere = await tempDir('stillmotion-elsewhere-');
     await fs.writeFile(path.join(elsewhere, 'package.json'), '{ "private": true }\n');
     await fs.copyFile(path.join(project, 'plans/green.png'), path.join(elsewhere, 'green.png'));
@@ -132,7 +132,7 @@ describe('a project with its own scenes', () => {
     const without = await cli(['validate', 'plan.json'], elsewhere);
     expect(without.code).toBe(1);
     expect(without.stderr).toMatch(/sections\[0\]\.scene\.type: Invalid discriminator value\. Expected 'spotlight'/);
-    const withFlag = await cli(['validate', 'plan.json', '--project-config', path.join(project, 'stillmotion.config.mjs')], elsewhere);
+    const withFlag = await cli(['validate', 'plan.json', '--config', path.join(project, 'stillmotion.config.mjs')], elsewhere);
     expect(withFlag.stderr).toBe('');
     expect(withFlag.code).toBe(0);
   }, 120_000);

@@ -47,13 +47,13 @@ async function runBatchCommand(inputs: string[], o: BatchCommandOptions): Promis
   // One project config for the batch: the one beside the first input (a plan file or a folder of plans).
   const first = path.resolve(inputs[0] ?? '.');
   const firstIsDir = await fs.stat(first).then((s) => s.isDirectory(), () => false);
-  await useProjectConfig({ file: o.projectConfig, searchFrom: firstIsDir ? first : path.dirname(first) });
+  await useProjectConfig({ file: o.config, searchFrom: firstIsDir ? first : path.dirname(first) });
 
   let lambda: BatchLambdaOptions | null = null;
   if (o.lambda) {
     const { resolveLambdaTarget } = await import('../../../lambda/config');
     const { awsCredentialSource } = await import('../../../lambda/credentials');
-    const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
+    const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.lambdaConfig });
     awsCredentialSource();
     lambda = { target, download: o.download, privacy: o.privacy as LambdaPrivacy | undefined, framesPerLambda: intOption(o.framesPerLambda, '--frames-per-lambda', 4) };
   }

@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .action(async (planPath: string, o: { dryRun?: boolean; budget?: string; cache: string } & InputPolicyFlags & ProjectConfigFlags) => {
       const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
       if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd >= 0)) throw new StillmotionError(`--budget: a non-negative number of USD (got ${o.budget})`);
-      await useProjectConfig({ file: o.projectConfig, searchFrom: path.dirname(path.resolve(planPath)) });
+      await useProjectConfig({ file: o.config, searchFrom: path.dirname(path.resolve(planPath)) });
       const loaded = await loadPlanFile(planPath, { cacheDir: o.cache, policy: resolveInputPolicy(o) });
       const assets = await prepareAssets(loaded, {
         cacheDir: o.cache,

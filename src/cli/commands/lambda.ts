@@ -23,7 +23,8 @@ export interface LambdaTargetOptions {
   function?: string;
   bucket?: string;
   serveUrl?: string;
-  config?: string;
+  /** The Lambda deploy config file (`--lambda-config`). */
+  lambdaConfig?: string;
 }
 
 /**
@@ -67,10 +68,10 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
   const { costPerMinute, formatLambdaUsd, totalCost } = await import('../../../lambda/cost');
   const cache = o.cache ?? '.stillmotion/cache';
   // The deployed site must hold the same scenes: `lambda deploy` bundles the same config (the bundle hash is checked).
-  await useProjectConfig({ file: o.projectConfig, searchFrom: path.dirname(path.resolve(planPath)) });
+  await useProjectConfig({ file: o.config, searchFrom: path.dirname(path.resolve(planPath)) });
   const file = await loadPlanFile(planPath, { cacheDir: cache, policy: resolveInputPolicy(o) });
   const loaded = { ...file, plan: withCaptionOverride(file.plan, captions) };
-  const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.config });
+  const target = await resolveLambdaTarget({ region: o.region, function: o.function, bucket: o.bucket, serveUrl: o.serveUrl, config: o.lambdaConfig });
   const chosen = formats ?? loaded.plan.formats;
   const view = createProgressView(chosen);
   let result: LambdaPlanRenderResult;
@@ -129,7 +130,7 @@ function targetOptions(c: Command): Command {
   return c
     .option('--region <region>', REGION_HELP)
     .option('--bucket <name>', BUCKET_HELP)
-    .option('--config <file>', CONFIG_HELP);
+    .option('--lambda-config <file>', CONFIG_HELP);
 }
 
 const REGION_HELP = 'AWS region (also STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION; default: the deployed config, AWS_REGION, us-east-1)';
@@ -146,7 +147,7 @@ export function lambdaRenderOptions(c: Command, when = ''): Command {
     .option('--function <name>', `${when}render function (also STILLMOTION_LAMBDA_FUNCTION; default: the deployed config)`)
     .option('--bucket <name>', `${when}${BUCKET_HELP}`)
     .option('--serve-url <url>', `${when}deployed site (also STILLMOTION_LAMBDA_SERVE_URL; default: the deployed config)`)
-    .option('--config <file>', `${when}${CONFIG_HELP}`)
+    .option('--lambda-config <file>', `${when}${CONFIG_HELP}`)
     .option('--privacy <p>', `${when}outputs public (readable by URL; the default), private (presigned links) or no-acl`)
     .option('--download', `${when}also download the outputs into --out`)
     .option('--frames-per-lambda <n>', `${when}frames each function renders (default: chosen by Remotion)`);
@@ -173,10 +174,10 @@ export function register(program: Command): void {
       .option('--cache <dir>', 'cache directory (the bundle is kept next to it)', '.stillmotion/cache'),
   ), 'the current folder').action(async (o: LambdaTargetOptions & ProjectConfigFlags & { memory?: string; disk?: string; timeout?: string; siteName?: string; bundleDir?: string; cache: string }) => {
     // The site includes the project's own scenes (its stillmotion.config).
-    await useProjectConfig({ file: o.projectConfig, searchFrom: process.cwd() });
+    await useProjectConfig({ file: o.config, searchFrom: process.cwd() });
     const { deployLambda } = await import('../../../lambda/deploy');
     const r = await deployLambda({
-      flags: { region: o.region, bucket: o.bucket, config: o.config },
+      flags: { region: o.region, bucket: o.bucket, config: o.lambdaConfig },
       memorySizeInMb: intOption(o.memory, '--memory'),
       diskSizeInMb: intOption(o.disk, '--disk'),
       timeoutInSeconds: intOption(o.timeout, '--timeout'),

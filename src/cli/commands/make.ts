@@ -60,7 +60,7 @@ async function runMakeCommand(storyPath: string, o: MakeCommandOptions): Promise
   await checkOutputDir(o.out);
   // The project's scenes, from the story's folder up (a kept plan may use them; the render does).
   const storyDir = path.dirname(path.resolve(storyPath));
-  await useProjectConfig({ file: o.projectConfig, searchFrom: storyDir });
+  await useProjectConfig({ file: o.config, searchFrom: storyDir });
   const planned = await planAsMake(storyPath, o);
   // The render spends within the same budget the plan was made for; every render option is passed on.
   const { budget: _planBudget, spend: _sp, director: _d, openaiModel: _m, keep: _k, force: _f, provider: _p, clipModel: _c, depth: _dp, storyboard: _s, ...renderOptions } = o;

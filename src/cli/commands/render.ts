@@ -49,7 +49,7 @@ export async function runRenderCommand(planPath: string, o: RenderCommandOptions
   const frames = o.frames ? parseFrames(o.frames) : undefined;
   if (o.name !== undefined) checkNameOption(o.name);
   await checkOutputDir(o.out);
-  await useProjectConfig({ file: o.projectConfig, searchFrom: o.configFrom ?? path.dirname(path.resolve(planPath)) });
+  await useProjectConfig({ file: o.config, searchFrom: o.configFrom ?? path.dirname(path.resolve(planPath)) });
   const loaded = await loadPlanFile(planPath, { cacheDir: o.cache, policy, roots: o.inputRoots, fresh: o.fresh });
   const name = outputStem(o.name, loaded.plan.title);
   const chosen = formats ?? loaded.plan.formats;

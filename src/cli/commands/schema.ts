@@ -1,6 +1,6 @@
 /**
  * `stillmotion schema`: writes plan.schema.json (JSON Schema of the plan) for editor autocompletion;
- * with a project config (stillmotion.config.* here or above, or --project-config), its scene types too.
+ * with a project config (stillmotion.config.* here or above, or --config), its scene types too.
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -28,7 +28,7 @@ export function register(program: Command): void {
       .option('--out <file>', 'output file (default: print to stdout)'),
     'the current folder',
   ).action(async (o: { out?: string } & ProjectConfigFlags) => {
-    const config = await useProjectConfig({ file: o.projectConfig, searchFrom: process.cwd() });
+    const config = await useProjectConfig({ file: o.config, searchFrom: process.cwd() });
     const text = `${JSON.stringify(planJsonSchema(config ? [...BUILT_IN_SCENES, ...config.scenes] : BUILT_IN_SCENES), null, 2)}\n`;
     if (o.out) await writeFileAtomic(o.out, text);
     else process.stdout.write(text);

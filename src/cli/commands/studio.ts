@@ -52,7 +52,7 @@ export async function runStudioCommand(input: string, o: StudioCommandOptions): 
   let roots: string[] | undefined;
   // The project's scenes (its stillmotion.config), from the input's folder up: the plan may use them
   // and Studio's bundle includes them, as render's does.
-  await useProjectConfig({ file: o.projectConfig, searchFrom: path.dirname(path.resolve(input)) });
+  await useProjectConfig({ file: o.config, searchFrom: path.dirname(path.resolve(input)) });
   if (!isPlanFile(input)) {
     const planned = await planAsMake(input, o);
     planPath = planned.planPath;

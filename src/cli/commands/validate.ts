@@ -18,7 +18,7 @@ export function register(program: Command): void {
       .option('--cache <dir>', 'cache directory (for downloaded URL images)', '.stillmotion/cache')
       .option('--fresh', 'download URL images again instead of revalidating the cached copies'),
   )).action(async (planPath: string, o: { cache: string; fresh?: boolean } & InputPolicyFlags & ProjectConfigFlags) => {
-    await useProjectConfig({ file: o.projectConfig, searchFrom: path.dirname(path.resolve(planPath)) });
+    await useProjectConfig({ file: o.config, searchFrom: path.dirname(path.resolve(planPath)) });
     const loaded = await loadPlanFile(planPath, { cacheDir: o.cache, policy: resolveInputPolicy(o), fresh: o.fresh });
     const timelines = planTimelines(loaded, [...FORMAT_IDS]);
     for (const w of new Set([...timelines.values()].flatMap((t) => t.warnings))) warn(w);
