@@ -1,7 +1,7 @@
 /**
  * Where Stillmotion renders on Remotion Lambda: region, function, bucket and serve URL. Each comes
  * from a flag, else an environment variable, else the file `stillmotion lambda deploy` wrote
- * (`.stillmotion/lambda.json`, or --config / STILLMOTION_LAMBDA_CONFIG). Every value keeps its
+ * (`.stillmotion/lambda.json`, or --lambda-config / STILLMOTION_LAMBDA_CONFIG). Every value keeps its
  * source, so an error names the flag, variable or file to fix.
  *
  * Region order: --region, STILLMOTION_LAMBDA_REGION, REMOTION_AWS_REGION, the config file,
