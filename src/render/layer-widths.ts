@@ -1,25 +1,17 @@
 /**
  * How wide the depth layers of each image must be for parallax to be as sharp as Ken Burns: the
- * widest any parallax scene of any format draws the image, at output scale, measured as images are
- * measured for pre-scaling (neededWidths), times the layers' own growth (dolly and push scale the
- * near layers up). Layers built at this width are never upscaled by the renderer, and never larger
+ * widest any parallax scene of any format draws the image part of its layers, at output scale, read
+ * off the frame descriptions as images are for pre-scaling (drawnWidths; dolly and push growth
+ * included, frame by frame). Layers built at this width are never upscaled by the renderer, and never larger
  * than the largest output needs, however large the source.
  */
 import type { LoadedPlan } from '../plan/load-plan';
 import type { FormatId } from '../plan/formats';
 import type { LayerSet } from '../plan/schema';
 import { buildTimeline } from '../timeline/build-timeline';
-import { DOLLY_MAX_SCALE, type ParallaxPath } from '../timeline/parallax';
 import { planMediaFacts } from './media-facts';
 import type { PreparedAssets } from './prepared-assets';
-import { MAX_PRESCALED_SIDE, neededWidths } from './prescale-images';
-
-/** Largest scale a layer of a parallax path is drawn at (its rest size is 1). */
-function largestLayerScale(p: ParallaxPath): number {
-  if (p.preset !== 'dolly' && p.preset !== 'push') return 1;
-  // Music swells may raise the amount, never past the hole-free maximum of 1 (transformForNearness).
-  return 1 + DOLLY_MAX_SCALE * (p.amplitude ? 1 : Math.min(1, p.amount));
-}
+import { drawnWidths, MAX_PRESCALED_SIDE } from './prescale-images';
 
 /**
  * Layer width per image reference in `refs`, over the given formats at `scale`. The timelines are
@@ -41,9 +33,10 @@ export function neededLayerWidths(loaded: LoadedPlan, assets: PreparedAssets, re
     const timeline = buildTimeline(loaded.plan, media, format);
     for (const scene of timeline.scenes) {
       if (scene.kind !== 'parallax' || !scene.parallax || !wanted.has(scene.image.src)) continue;
-      const width = neededWidths({ ...timeline, scenes: [scene] }, scale).get(scene.image.src)!;
+      const width = drawnWidths({ ...timeline, scenes: [scene] }, scale).layers.get(scene.image.src);
+      if (width === undefined) continue; // WebGL mode: the image itself is displaced (sized with the images)
       const img = loaded.images[scene.image.src]!;
-      const px = Math.min(Math.ceil(width * largestLayerScale(scene.parallax)), MAX_PRESCALED_SIDE, Math.floor((MAX_PRESCALED_SIDE * img.width) / img.height));
+      const px = Math.min(width, MAX_PRESCALED_SIDE, Math.floor((MAX_PRESCALED_SIDE * img.width) / img.height));
       out.set(scene.image.src, Math.max(out.get(scene.image.src) ?? 0, px));
     }
   }

@@ -9,7 +9,9 @@ import sharp from 'sharp';
 import { contentHash } from '../cache/content-hash';
 import { produceAtomic } from '../fs/atomic-write';
 import type { LocatedImage } from '../plan/load-plan';
+import { describeFrame, hasFrameDescription } from '../frame/describe-frame';
 import { coverSize } from '../timeline/camera';
+import { FULL_RECT, placement } from '../timeline/placement';
 import type { Timeline } from '../timeline/types';
 
 /** Longest side a pre-scaled image may have (Chromium's texture limits and memory stay comfortable). */
@@ -23,16 +25,54 @@ export interface PrescaledImage {
   height: number;
 }
 
-/** Pixel width each image needs in this timeline: the widest its crop is ever drawn, at output scale. */
-export function neededWidths(timeline: Timeline, scale: number): Map<string, number> {
-  const out = new Map<string, number>();
+/**
+ * Widths read off the frame descriptions (src/frame/describe-frame.ts), at output scale: the widest
+ * any frame of any scene draws each picture, so pre-scaled images and depth layers are never
+ * upscaled by either renderer and never larger than a frame shows them. `images`: per image
+ * reference, the whole image's drawn width (image items, the WebGL parallax's displaced image).
+ * `layers`: per image reference, the drawn width of the image part of its depth layers (a layer
+ * picture is larger than the image by its overscan margin, and dolly/push scale it up).
+ * A scene drawn by its own React component has no description: its image is sized as the camera
+ * frames it.
+ */
+export function drawnWidths(timeline: Timeline, scale: number): { images: Map<string, number>; layers: Map<string, number> } {
+  const images = new Map<string, number>();
+  const layers = new Map<string, number>();
+  const W = timeline.width * scale;
+  const H = timeline.height * scale;
+  const keep = (m: Map<string, number>, ref: string, px: number): void => {
+    m.set(ref, Math.max(m.get(ref) ?? 0, Math.ceil(px - 1e-6)));
+  };
   for (const s of timeline.scenes) {
-    const cover = coverSize(s.camera.imageAspect, s.camera.frameAspect);
-    const zoom = Math.max(1, s.camera.from.zoom, s.camera.to.zoom);
-    const px = Math.ceil(((timeline.width * scale * zoom) / cover.w) * 1.002);
-    out.set(s.image.src, Math.max(out.get(s.image.src) ?? 0, px));
+    const ref = s.image.src;
+    if (!hasFrameDescription(s)) {
+      const cover = coverSize(s.camera.imageAspect, s.camera.frameAspect);
+      const zoom = Math.max(1, s.camera.from.zoom, s.camera.to.zoom);
+      keep(images, ref, placement({ x: 0, y: 0, w: cover.w / zoom, h: cover.h / zoom }, FULL_RECT, 1, 1, W, H).sx);
+      continue;
+    }
+    for (let f = 0; f < s.durationInFrames; f++) {
+      const d = describeFrame(s, f, timeline.fps);
+      for (const item of d.items) {
+        if (item.kind === 'image' && item.src === ref) {
+          keep(images, ref, item.width * placement(d.crop, item.rect, item.width, item.height, W, H).sx);
+        } else if (item.kind === 'depth-displacement' && item.src === ref) {
+          const grow = Math.max(1, item.far.scale, item.near.scale);
+          keep(images, ref, placement(d.crop, FULL_RECT, 1, 1, W, H).sx * grow);
+        } else if (item.kind === 'layer' && s.layers) {
+          // The layer picture spans 1 + 2 * overscan of the image: the image part is its share of that.
+          const picture = item.width * placement(d.crop, item.rect, item.width, item.height, W, H).sx;
+          keep(layers, ref, (picture * s.layers.width) / (s.layers.width + 2 * s.layers.overscanPx));
+        }
+      }
+    }
   }
-  return out;
+  return { images, layers };
+}
+
+/** Pixel width each image needs in this timeline (drawnWidths' images). */
+export function neededWidths(timeline: Timeline, scale: number): Map<string, number> {
+  return drawnWidths(timeline, scale).images;
 }
 
 export async function prescaleImage(image: LocatedImage, targetWidth: number, cacheDir: string): Promise<PrescaledImage> {

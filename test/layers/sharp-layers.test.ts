@@ -61,8 +61,10 @@ describe('layers at the size the output needs', () => {
 
   it('one format at a smaller scale asks for less; dolly and push add the layers own growth', () => {
     const only169 = neededLayerWidths(loaded, assets, ['rocket.jpg'], ['16:9'], 1).get('rocket.jpg')!;
-    expect(only169).toBe(Math.ceil(1920 * 1.002));
-    expect(neededLayerWidths(loaded, assets, ['rocket.jpg'], ['16:9'], 0.5).get('rocket.jpg')!).toBe(Math.ceil(960 * 1.002));
+    // As wide as the frame draws the image: the frame width plus the ~1 px seam overscan of placement().
+    const drawn = (w: number, h: number): number => Math.ceil(w * (1 + 2 / Math.min(w, h)) - 1e-6);
+    expect(only169).toBe(drawn(1920, 1080));
+    expect(neededLayerWidths(loaded, assets, ['rocket.jpg'], ['16:9'], 0.5).get('rocket.jpg')!).toBe(drawn(960, 540));
     const dolly = { ...loaded, plan: { ...loaded.plan, sections: loaded.plan.sections.map((s) => (s.id === 'px' ? { ...s, parallax: { ...s.parallax!, preset: 'dolly' as const, amount: 1 } } : s)) } };
     expect(neededLayerWidths(dolly, assets, ['rocket.jpg'], ['16:9'], 1).get('rocket.jpg')!).toBe(Math.ceil(only169 * 1.12));
   });
