@@ -25,7 +25,7 @@ export const Overlays: React.FC<{ timeline: Timeline }> = ({ timeline }) => {
   return (
     <>
       {describeOverlays(timeline, frame).map((o) => (
-        <OverlayView key={o.kind === 'card' ? `card-${o.role}` : o.kind} overlay={o} />
+        <OverlayView key={o.kind === 'card' ? `card-${o.role}-${o.text}` : o.kind} overlay={o} />
       ))}
     </>
   );

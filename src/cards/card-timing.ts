@@ -5,6 +5,7 @@
  * renderers draw them from the same values (src/frame/describe-overlays.ts).
  */
 import type { Plan } from '../plan/schema';
+import { ON_SCREEN_TEXT_MAX_CHARS } from './on-screen-text';
 import type { TimelineCard } from '../timeline/types';
 
 /** A title card without `seconds` stays this long (at most the first section). */
@@ -24,7 +25,11 @@ function fadeFrames(seconds: number, fps: number, frames: number): number {
  * is the video's length). The title card fades in and out; the end card fades in and stays to
  * the last frame.
  */
-export function timelineCards(plan: Plan, boundaries: number[], fps: number): { titleCard: TimelineCard | null; endCard: TimelineCard | null } {
+export function timelineCards(
+  plan: Plan,
+  boundaries: number[],
+  fps: number,
+): { titleCard: TimelineCard | null; endCard: TimelineCard | null; textCards: TimelineCard[]; warnings: string[] } {
   const total = boundaries[boundaries.length - 1]!;
   let titleCard: TimelineCard | null = null;
   if (plan.titleCard) {
@@ -54,7 +59,46 @@ export function timelineCards(plan: Plan, boundaries: number[], fps: number): { 
       fadeOutFrames: 0,
     };
   }
-  return { titleCard, endCard };
+  const { textCards, warnings } = sectionTextCards(plan, boundaries, fps, titleCard, endCard);
+  return { titleCard, endCard, textCards, warnings };
+}
+
+/**
+ * Sections' on-screen text: over the section's own span, after the title card and before the end
+ * card where they share it. Text too long to read at a glance is left to narration and captions.
+ */
+function sectionTextCards(plan: Plan, boundaries: number[], fps: number, title: TimelineCard | null, end: TimelineCard | null): { textCards: TimelineCard[]; warnings: string[] } {
+  const textCards: TimelineCard[] = [];
+  const warnings: string[] = [];
+  plan.sections.forEach((s, i) => {
+    if (!s.onScreenText) return;
+    const text = s.text?.trim() ?? '';
+    const where = `sections[${i}] "${s.id}"`;
+    if (!text) {
+      warnings.push(`${where}: onScreenText is on but the section has no text; nothing shown`);
+      return;
+    }
+    if ([...text].length > ON_SCREEN_TEXT_MAX_CHARS) {
+      warnings.push(`${where}: text of ${[...text].length} characters is too long for on-screen text (at most ${ON_SCREEN_TEXT_MAX_CHARS}); not shown (narration and captions carry long text)`);
+      return;
+    }
+    let startFrame = boundaries[i]!;
+    let endFrame = boundaries[i + 1]!;
+    if (title && title.endFrame > startFrame) startFrame = Math.min(endFrame, title.endFrame);
+    if (end && end.startFrame < endFrame) endFrame = Math.max(startFrame, end.startFrame);
+    const frames = endFrame - startFrame;
+    if (frames < 1) return;
+    textCards.push({
+      kind: 'text',
+      text,
+      subtitle: null,
+      startFrame,
+      endFrame,
+      fadeInFrames: fadeFrames(FADE_IN_SECONDS, fps, frames),
+      fadeOutFrames: fadeFrames(FADE_OUT_SECONDS, fps, frames),
+    });
+  });
+  return { textCards, warnings };
 }
 
 /** The card's opacity at a video frame: 0 outside its frames, linear ramps over its fades. */

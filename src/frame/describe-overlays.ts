@@ -89,7 +89,7 @@ export function describeOverlays(t: Timeline, frame: number): Overlay[] {
     subjectAt: (f: number) => subjectAt(t, f),
     captionPlaces: (from: number, to: number) => (captions ? captions.pages.filter((p) => p.startFrame < to && p.endFrame > from).map((p) => pagePlace(t, captions, p)) : []),
   };
-  for (const card of [t.titleCard, t.endCard]) {
+  for (const card of [t.titleCard, ...t.textCards, t.endCard]) {
     const o = card ? cardOverlay(t, card, frame, around) : null;
     if (o) out.push(o);
   }

@@ -37,7 +37,7 @@ export interface CardOverlay {
   kind: 'card';
   key: string;
   frame: OverlayFrame;
-  role: 'title' | 'end' | 'cover';
+  role: 'title' | 'end' | 'text' | 'cover';
   text: string;
   subtitle: string | null;
   /** 0..1 (rounded to 0.001: each value is a distinct picture for the Node renderer). */

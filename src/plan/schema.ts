@@ -4,6 +4,7 @@
  *
  * Times are in seconds, positions in 0..1 of the image (x to the right, y down).
  */
+import { ON_SCREEN_TEXT_MAX_CHARS } from '../cards/on-screen-text';
 import { z } from 'zod';
 import { DEFAULT_LOUDNESS, INTEGRATED_RANGE, LOUDNESS_NAMES, TRUE_PEAK_RANGE } from '../audio/loudness-target';
 import { CAPTION_POSITIONS, CAPTION_SOURCES, CAPTION_STYLE_NAMES, DEFAULT_CAPTION_SOURCE, DEFAULT_CAPTION_STYLE } from '../captions/caption-settings';
@@ -185,6 +186,10 @@ export const sectionSchema = z.strictObject({
   clip: clipSchema.optional(),
   sync: sectionSyncSchema.optional().describe('Turn audio-driven motion on or off for this section'),
   captions: z.literal(false).optional().describe('false: no captions for this section'),
+  onScreenText: z
+    .boolean()
+    .optional()
+    .describe(`Show the section's text on screen in the title style, over the section (for sections without narration; at most ${ON_SCREEN_TEXT_MAX_CHARS} characters)`),
   // Written by the Story Director (`stillmotion plan`); the renderer ignores them.
   intensity: unit.optional().describe('Story Director: emotional intensity of the section, 0 calm .. 1 climax'),
   reason: z.string().optional().describe('Story Director: one line on why the section got its tier and motion'),

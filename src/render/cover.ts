@@ -27,7 +27,7 @@ const COVER_QUALITY = 90;
 
 /** The composition's props with nothing over the scenes: no captions, no cards. */
 function sceneOnlyProps(props: CompositionProps): CompositionProps {
-  return { ...props, plan: { ...props.plan, captions: false, titleCard: false, endCard: false } };
+  return { ...props, plan: { ...props.plan, captions: false, titleCard: false, endCard: false, sections: props.plan.sections.map((s) => ({ ...s, onScreenText: false })) } };
 }
 
 /**

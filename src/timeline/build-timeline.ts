@@ -307,5 +307,7 @@ export function buildTimeline(plan: Plan, media: Media, format: FormatId): Timel
   // Captions in video time: each section's words moved to where its narration landed.
   const sectionEnd = (id: string): number => boundaries[plan.sections.findIndex((s) => s.id === id) + 1] ?? durationInFrames;
   const captions = timelineCaptions(plan, media.captions, narration, fps, sectionEnd);
-  return { format, fps, width, height, durationInFrames, scenes, narration, music: musicTrack, warnings, cuts, captions, ...timelineCards(plan, boundaries, fps) };
+  const cards = timelineCards(plan, boundaries, fps);
+  warnings.push(...cards.warnings);
+  return { format, fps, width, height, durationInFrames, scenes, narration, music: musicTrack, warnings, cuts, captions, titleCard: cards.titleCard, endCard: cards.endCard, textCards: cards.textCards };
 }

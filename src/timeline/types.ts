@@ -95,9 +95,9 @@ export interface TimelineCaptions {
   words: Caption[];
 }
 
-/** A title or end card: its text, and the video frames it is on screen (fading in and out: src/cards/card-timing.ts). */
+/** A title or end card, or a section's on-screen text: its text, and the video frames it is on screen (fading in and out: src/cards/card-timing.ts). */
 export interface TimelineCard {
-  kind: 'title' | 'end';
+  kind: 'title' | 'end' | 'text';
   text: string;
   subtitle: string | null;
   /** First frame shown, and the frame after the last one. */
@@ -124,4 +124,6 @@ export interface Timeline {
   /** The plan's title card (over the first section) and end card (over the last section's final hold), or null. */
   titleCard: TimelineCard | null;
   endCard: TimelineCard | null;
+  /** Sections' on-screen text (`onScreenText`), in video order. */
+  textCards: TimelineCard[];
 }

@@ -88,6 +88,7 @@ export function captionTimeline(o: {
     cuts: [],
     captions: { style: o.style ?? 'bold', position: o.position ?? 'auto', maxCharsPerLine: 18, pages, words: [] },
     titleCard: null,
+    textCards: [],
     endCard: null,
   } as Timeline;
 }

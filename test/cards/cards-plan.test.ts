@@ -87,6 +87,30 @@ describe('cards on the timeline', () => {
     expect(t2.endCard!.endFrame - t2.endCard!.startFrame).toBe(60);
     expect(buildTimeline(plan({ titleCard: false, endCard: false }), media, '1:1')).toMatchObject({ titleCard: null, endCard: null });
   });
+
+  it("a section's on-screen text (the plan decides): a title-style card over its span, after the title card; too long or empty is a warning", () => {
+    const p = plan({ titleCard: { text: 'Night Harbour', seconds: 6 } });
+    p.sections[0]!.text = 'Dawn over the water';
+    p.sections[0]!.onScreenText = true;
+    p.sections[1]!.text = 'The boats come home';
+    p.sections[1]!.onScreenText = true;
+    p.sections[2]!.onScreenText = true; // no text
+    const t = buildTimeline(p, media, '9:16');
+    // Section 0 is 4 s: the title card (cut to 4 s) takes it all, so only section 1's text shows.
+    expect(t.textCards.map((c) => [c.kind, c.text])).toEqual([['text', 'The boats come home']]);
+    const card = t.textCards[0]!;
+    const peak = t.scenes.find((s) => s.id === 'peak')!;
+    expect(card.startFrame).toBe(peak.nominalFrom);
+    expect(card.endFrame).toBe(peak.nominalFrom + peak.nominalFrames);
+    const mid = Math.floor((card.startFrame + card.endFrame) / 2);
+    expect(describeOverlays(t, mid).filter((o) => o.kind === 'card').map((o) => o.kind === 'card' && [o.role, o.text])).toEqual([['text', 'The boats come home']]);
+    expect(describeOverlays(t, card.endFrame + 5).some((o) => o.kind === 'card' && o.role === 'text')).toBe(false);
+    expect(t.warnings.join('\n')).toMatch(/sections\[2\] "close": onScreenText is on but the section has no text/);
+    p.sections[1]!.text = 'word '.repeat(40);
+    const long = buildTimeline(p, media, '9:16');
+    expect(long.textCards).toEqual([]);
+    expect(long.warnings.join('\n')).toMatch(/sections\[1\] "peak": text of \d+ characters is too long for on-screen text/);
+  });
 });
 
 describe('cover frame', () => {
