@@ -70,8 +70,10 @@ describe('stillmotion render (CLI)', () => {
       expect(v.audioDuration).toBeGreaterThan(4.1);
       expect(r.stdout).toContain(`three-sections-${suffix}.mp4`);
     }
-    // One summary line per file: path, size, duration, render time.
-    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+    // One summary line per file: path, size, duration, render time; under each, its cover.
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => !l.startsWith('  cover '))).toHaveLength(3);
+    expect(lines.filter((l) => /^ {2}cover .*three-sections-(16x9|9x16|1x1)\.jpg {2}frame \d+/.test(l))).toHaveLength(3);
     expect(r.stdout).toMatch(/480x270 {2}4\.2\d s {2}[\d.]+ KiB {2}rendered in [\d.]+ s/);
     const leftovers = (await fs.readdir(out)).filter((f) => f.includes('.tmp'));
     expect(leftovers).toEqual([]);

@@ -74,7 +74,7 @@ describe('output sizes', () => {
     const out = path.join(dir, `out-scale-${scale}`);
     const r = await runCliInProcess(['render', plan, '--scale', scale, '--formats', format, '--out', out, '--cache', cache]);
     expect(r.error).toBeNull();
-    const [file] = await fs.readdir(out);
+    const file = (await fs.readdir(out)).find((f) => f.endsWith('.mp4'));
     const v = await probeVideo(path.join(out, file!), { countFrames: true });
     expect([v.width, v.height, v.frames]).toEqual([w, h, 9]);
   });
@@ -95,7 +95,7 @@ describe('output names', () => {
     const out = path.join(dir, 'out-long');
     const r = await runCliInProcess(['render', plan, '--scale', '0.1', '--formats', '1:1', '--out', out, '--cache', cache, '--explain']);
     expect(r.error).toBeNull();
-    expect((await fs.readdir(out)).sort()).toEqual([`${slug}-1x1.mp4`, `${slug}.timeline.json`]);
+    expect((await fs.readdir(out)).sort()).toEqual([`${slug}-1x1.jpg`, `${slug}-1x1.mp4`, `${slug}.timeline.json`]);
   });
 
   it('keeps --name inside --out: a path is refused before anything is written', async () => {
