@@ -12,7 +12,7 @@ import type { LocatedImage } from '../plan/load-plan';
 import { describeFrame, hasFrameDescription } from '../frame/describe-frame';
 import { coverSize } from '../timeline/camera';
 import { FULL_RECT, placement } from '../timeline/placement';
-import type { Timeline } from '../timeline/types';
+import type { Timeline, TimelineScene } from '../timeline/types';
 
 /** Longest side a pre-scaled image may have (Chromium's texture limits and memory stay comfortable). */
 export const MAX_PRESCALED_SIDE = 8192;
@@ -32,8 +32,8 @@ export interface PrescaledImage {
  * reference, the whole image's drawn width (image items, the WebGL parallax's displaced image).
  * `layers`: per image reference, the drawn width of the image part of its depth layers (a layer
  * picture is larger than the image by its overscan margin, and dolly/push scale it up).
- * A scene drawn by its own React component has no description: its image is sized as the camera
- * frames it.
+ * A scene drawn by its own React component has no description, and an image no frame draws (a CSS
+ * parallax scene draws its layers) still needs a picture: both are sized as the camera frames them.
  */
 export function drawnWidths(timeline: Timeline, scale: number): { images: Map<string, number>; layers: Map<string, number> } {
   const images = new Map<string, number>();
@@ -43,14 +43,22 @@ export function drawnWidths(timeline: Timeline, scale: number): { images: Map<st
   const keep = (m: Map<string, number>, ref: string, px: number): void => {
     m.set(ref, Math.max(m.get(ref) ?? 0, Math.ceil(px - 1e-6)));
   };
+  // The image as the camera frames it at its tightest: for scenes without a description, and for
+  // images no frame draws (their depth layers are drawn instead) - they still need a picture of
+  // their own, and one as sharp as the scene would be if it fell back to the image.
+  const cameraWidth = (s: TimelineScene): number => {
+    const cover = coverSize(s.camera.imageAspect, s.camera.frameAspect);
+    const zoom = Math.max(1, s.camera.from.zoom, s.camera.to.zoom);
+    return placement({ x: 0, y: 0, w: cover.w / zoom, h: cover.h / zoom }, FULL_RECT, 1, 1, W, H).sx;
+  };
+  const undrawn = new Map<string, number>();
   for (const s of timeline.scenes) {
     const ref = s.image.src;
     if (!hasFrameDescription(s)) {
-      const cover = coverSize(s.camera.imageAspect, s.camera.frameAspect);
-      const zoom = Math.max(1, s.camera.from.zoom, s.camera.to.zoom);
-      keep(images, ref, placement({ x: 0, y: 0, w: cover.w / zoom, h: cover.h / zoom }, FULL_RECT, 1, 1, W, H).sx);
+      keep(images, ref, cameraWidth(s));
       continue;
     }
+    undrawn.set(ref, Math.max(undrawn.get(ref) ?? 0, cameraWidth(s)));
     for (let f = 0; f < s.durationInFrames; f++) {
       const d = describeFrame(s, f, timeline.fps);
       for (const item of d.items) {
@@ -67,6 +75,7 @@ export function drawnWidths(timeline: Timeline, scale: number): { images: Map<st
       }
     }
   }
+  for (const [ref, px] of undrawn) if (!images.has(ref)) keep(images, ref, px);
   return { images, layers };
 }
 
