@@ -22,6 +22,7 @@ import { prepareAssets } from '../../src/render/prepare-assets';
 import { RenderSession } from '../../src/render/render-session';
 import { renderSegment, segmentJobs } from '../../src/render/segments/render-segmented';
 import { clipTimeAt } from '../../src/timeline/clip-timing';
+import { meanLuma, psnr } from '../helpers/frame-compare';
 import { tempDir, writePlan } from '../helpers/fixtures';
 
 const coffee = path.resolve('../shared/samples/images/coffee.png');
@@ -162,20 +163,6 @@ async function frameAt(file: string, seconds: number): Promise<Buffer> {
   const r = await runFf('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1', '-pix_fmt', 'rgb24', '-c:v', 'rawvideo', '-f', 'image2pipe', 'pipe:1']);
   if (r.code !== 0) throw new Error(r.stderr);
   return r.stdout;
-}
-
-function psnr(a: Uint8Array, b: Uint8Array): number {
-  expect(a.length).toBe(b.length);
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (se / a.length + 1e-9));
-}
-
-/** Mean Rec. 601 luma of an RGB frame. */
-function meanLuma(rgb: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < rgb.length; i += 3) sum += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
-  return sum / (rgb.length / 3);
 }
 
 describe('clip segments drawn in Node', () => {

@@ -16,6 +16,7 @@ import { loadPlanFile } from '../../src/plan/load-plan';
 import { prepareAssets } from '../../src/render/prepare-assets';
 import { RenderSession } from '../../src/render/render-session';
 import { renderSegment, segmentJobs } from '../../src/render/segments/render-segmented';
+import { meanLuma, psnr } from '../helpers/frame-compare';
 import { tempDir, writePlan } from '../helpers/fixtures';
 
 const images = path.resolve('examples/launch-day/images');
@@ -89,19 +90,6 @@ async function framePng(file: string, seconds: number): Promise<Buffer> {
   const r = await runFf('ffmpeg', ['-v', 'error', '-y', '-ss', String(seconds), '-i', file, '-frames:v', '1', png]);
   if (r.code !== 0) throw new Error(r.stderr);
   return sharp(png).removeAlpha().raw().toBuffer();
-}
-
-function psnr(a: Buffer, b: Buffer): number {
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (se / a.length + 1e-9));
-}
-
-/** Mean Rec. 601 luma of an RGB frame. */
-function meanLuma(rgb: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < rgb.length; i += 3) sum += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
-  return sum / (rgb.length / 3);
 }
 
 describe('slides and wipes drawn in Node', () => {

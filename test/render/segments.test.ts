@@ -15,6 +15,7 @@ import { prepareAssets } from '../../src/render/prepare-assets';
 import { renderPlan } from '../../src/render/render-plan';
 import { RenderSession } from '../../src/render/render-session';
 import { renderSegment, segmentJobs } from '../../src/render/segments/render-segmented';
+import { meanLuma, psnr } from '../helpers/frame-compare';
 import { tempDir, writeDiscImage, writePlan, writeWav } from '../helpers/fixtures';
 
 let dir: string;
@@ -51,13 +52,6 @@ async function frameAt(file: string, seconds: number): Promise<Buffer> {
   const r = await runFf('ffmpeg', ['-v', 'error', '-y', '-ss', String(seconds), '-i', file, '-frames:v', '1', png]);
   if (r.code !== 0) throw new Error(r.stderr);
   return sharp(png).removeAlpha().raw().toBuffer();
-}
-
-function psnr(a: Buffer, b: Buffer): number {
-  expect(a.length).toBe(b.length);
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (se / a.length + 1e-9));
 }
 
 /** Time of the first sample louder than -20 dBFS. */
@@ -106,13 +100,6 @@ describe('segmented render', () => {
     expect(fresh.files[0]!.segments).toMatchObject({ reused: 0, direct: 7, browser: 0 });
   }, 300_000);
 });
-
-/** Mean Rec. 601 luma of an RGB frame. */
-function meanLuma(rgb: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < rgb.length; i += 3) sum += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
-  return sum / (rgb.length / 3);
-}
 
 describe('frames drawn in Node', () => {
   let session: RenderSession;

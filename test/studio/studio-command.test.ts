@@ -29,6 +29,7 @@ import { renderSegment, segmentJobs } from '../../src/render/segments/render-seg
 import { prepareStudio } from '../../src/studio/prepare-studio';
 import { studioProps } from '../../src/studio/studio-props';
 import { buildTimeline } from '../../src/timeline/build-timeline';
+import { meanLuma, psnr } from '../helpers/frame-compare';
 import { tempDir, writePlan } from '../helpers/fixtures';
 import { runCliInProcess } from '../helpers/run-cli';
 
@@ -94,20 +95,6 @@ async function connects(url: string): Promise<boolean> {
 async function studioProcesses(port: number): Promise<string[]> {
   const { stdout } = await run('ps', ['-eo', 'pid,args']);
   return stdout.split('\n').filter((l) => l.includes('remotion-cli.js studio') && l.includes(`--port=${port}`));
-}
-
-function psnr(a: Buffer, b: Buffer): number {
-  expect(a.length).toBe(b.length);
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (se / a.length + 1e-9));
-}
-
-/** Mean Rec. 601 luma of an RGB frame. */
-function meanLuma(rgb: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < rgb.length; i += 3) sum += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
-  return sum / (rgb.length / 3);
 }
 
 /** The first frame of a video as RGB. */
