@@ -137,6 +137,26 @@ describe('a project with its own scenes', () => {
     expect(withFlag.code).toBe(0);
   }, 120_000);
 
+  it('plan --keep keeps a section the user gave a project scene (config found above the story)', async () => {
+    await writeJson(path.join(project, 'plans/story.json'), {
+      title: 'Kept scenes',
+      sections: [
+        { id: 'a', text: 'A quiet green field.', image: 'green.png', duration: 2 },
+        { id: 'b', text: 'The field again, still green.', image: 'green.png', duration: 2 },
+      ],
+    });
+    const first = await cli(['plan', 'plans/story.json', '--out', 'plans/story.plan.json']);
+    expect(first.code, first.stderr).toBe(0);
+    const file = path.join(project, 'plans/story.plan.json');
+    const planned = JSON.parse(await fs.readFile(file, 'utf8')) as { sections: Record<string, unknown>[] };
+    planned.sections[0]!.scene = { type: 'split', color: [0, 0, 255] };
+    await writeJson(file, planned);
+    const kept = await cli(['plan', 'plans/story.json', '--out', 'plans/story.plan.json', '--keep']);
+    expect(kept.code, kept.stderr).toBe(0);
+    const after = JSON.parse(await fs.readFile(file, 'utf8')) as { sections: Record<string, unknown>[] };
+    expect(after.sections[0]!.scene).toEqual({ type: 'split', color: [0, 0, 255] });
+  }, 120_000);
+
   it('a config that is not one is an error naming the file', async () => {
     const broken = await tempDir('stillmotion-broken-');
     await fs.writeFile(path.join(broken, 'package.json'), '{ "private": true }\n');

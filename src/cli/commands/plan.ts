@@ -12,6 +12,8 @@ import { writeFileAtomic } from '../../fs/atomic-write';
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { loadPlanFile } from '../../plan/load-plan';
 import { checkOutputDir } from '../../render/output-dir';
+import { useProjectConfig } from '../../config/load-config';
+import { addProjectConfigOption, type ProjectConfigFlags } from '../../config/project-config-option';
 import { DEPTH_ESTIMATORS, DIRECTOR_NAMES, SPEND_POLICIES, type Plan } from '../../plan/schema';
 import { PROVIDER_IDS } from '../../providers/types';
 import { storyboardPng } from '../../storyboard/storyboard';
@@ -189,19 +191,21 @@ export function addPlanOptions(cmd: Command): Command {
 }
 
 export function register(program: Command): void {
-  addPlanOptions(
+  addProjectConfigOption(addPlanOptions(
     program
       .command('plan')
       .description('Story Director: turn a story (Markdown, JSON or YAML) into a motion plan within a budget')
       .argument('<story>', 'story file: .md (each "## " heading a section), .json or .yaml')
       .option('--out <file>', 'plan file to write (default: <story>.plan.json beside the story)')
       .option('--storyboard <png>', 'also write a storyboard: a contact sheet of the plan to approve before spending'),
-  )
+  ), "the story's folder")
     .addHelpText(
       'after',
       '\nThe plan gives every section a tier (0 still, 1 Ken Burns, 2 parallax, 3 AI clip), chosen to maximise impact within\nthe budget, with the emotional arc, motion, transitions, holds, estimatedCost and a one-line reason.',
     )
-    .action(async (story: string, o: PlanCommandOptions) => {
+    .action(async (story: string, o: PlanCommandOptions & ProjectConfigFlags) => {
+      // The project's scenes, from the story's folder up: a plan kept with --keep may use them.
+      await useProjectConfig({ file: o.config, searchFrom: path.dirname(path.resolve(story)) });
       await runPlanCommand(story, o);
     });
 }
