@@ -37,7 +37,7 @@ export function phrases(words: TextWord[]): TextWord[][] {
 }
 
 /** The time `x` seconds into the speech, counting only the speech stretches. */
-function speechTime(runs: Interval[], x: number): number {
+export function speechTime(runs: Interval[], x: number): number {
   let left = x;
   for (const r of runs) {
     const len = r.end - r.start;
