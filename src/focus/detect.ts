@@ -3,6 +3,8 @@
  * depth nearness -> the subject's centre {x, y} (0..1 of the image), a subject box, a confidence, and for each
  * output format the largest crop of its aspect centred on the subject, clamped inside the image.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { heuristicDepth } from '../depth/heuristic';
 import { loadImage, resizeRgb, type RgbImage } from '../depth/image-io';
 import { boxBlur, gaussBlur, normalizeRobust } from '../depth/ops';
@@ -227,6 +229,30 @@ async function focusForImage(image: RgbImage & { warnings?: string[] }, srcW = i
 
 /** Finds the subject of an image file. Throws StillmotionError (naming the file) for unusable input. */
 export async function detectFocus(imagePath: string, opts: FocusOptions = {}): Promise<FocusResult> {
+  // The same file, unchanged, has the same subject: planning, preparing and every Studio reload
+  // ask again for each image (about 0.5-3 s each), so the answer is kept for the process.
+  let key: string;
+  try {
+    const st = await fs.stat(imagePath);
+    key = JSON.stringify([path.resolve(imagePath), st.size, st.mtimeMs, opts.label ?? imagePath, opts.maxInputPixels ?? null]);
+  } catch {
+    return detectFocusUncached(imagePath, opts); // loadImage says what is wrong with the file
+  }
+  let pending = detected.get(key);
+  if (!pending) {
+    pending = detectFocusUncached(imagePath, opts);
+    detected.set(key, pending);
+    if (detected.size > DETECTED_MAX) detected.delete(detected.keys().next().value!);
+    pending.catch(() => detected.delete(key));
+  }
+  return structuredClone(await pending);
+}
+
+/** Focal points found in this process, by file, size, mtime and options (oldest dropped first). */
+const detected = new Map<string, Promise<FocusResult>>();
+const DETECTED_MAX = 512;
+
+async function detectFocusUncached(imagePath: string, opts: FocusOptions): Promise<FocusResult> {
   const img = await loadImage(imagePath, { maxSide: 1024, maxInputPixels: opts.maxInputPixels, label: opts.label ?? imagePath, quiet: true });
   return focusForImage(img, img.sourceWidth, img.sourceHeight);
 }

@@ -50,6 +50,21 @@ describe('detectFocus', () => {
     });
   }
 
+  it('answers again for a changed file (kept for the process only while the file is unchanged)', async () => {
+    const file = path.join(dir, 'moving-blob.png');
+    await writeBlobImage(file, 640, 360, 0.2, 0.3, 0.1);
+    const first = await detectFocus(file);
+    expect(Math.abs(first.x - 0.2)).toBeLessThan(0.05);
+    first.crops['16:9'].x = -1; // a caller changing its copy changes nothing kept
+    expect((await detectFocus(file)).crops['16:9'].x).toBeGreaterThanOrEqual(0);
+    await writeBlobImage(file, 640, 360, 0.8, 0.6, 0.1);
+    const later = new Date(Date.now() + 5000);
+    await fs.utimes(file, later, later);
+    const moved = await detectFocus(file);
+    expect(Math.abs(moved.x - 0.8)).toBeLessThan(0.05);
+    expect(Math.abs(moved.y - 0.6)).toBeLessThan(0.05);
+  });
+
   it('falls back to the centre with confidence 0 for a flat image', async () => {
     const file = path.join(dir, 'flat.png');
     await sharp({ create: { width: 300, height: 200, channels: 3, background: '#5a5a5a' } }).png().toFile(file);
