@@ -1,6 +1,6 @@
 /**
  * `estimateDepth(image)`: a nearness map (0..1, 1 = near; written as grey PNG, near = bright) at the image's
- * size (long side capped at maxSide), from one of three estimators behind one interface, cached by image
+ * size (long side capped at maxSide), from one of four estimators behind one interface, cached by image
  * content hash + estimator.
  */
 import { promises as fs } from 'node:fs';
@@ -14,6 +14,7 @@ import { flatPreset, heuristicDepth, refineToSize } from './heuristic';
 import { hostedDepth, hostedTag, type HostedDepthOptions } from './hosted';
 import { loadImage, luminance, planeToPng, pngToPlane, resizeRgb, type LoadedImage, type RgbImage } from './image-io';
 import { onnxDepth, resolveModelPath, type OnnxDepthOptions } from './onnx';
+import { resolveTflitePath, tfliteDepth, type TfliteDepthOptions } from './tflite';
 
 export type EstimatorId = (typeof DEPTH_ESTIMATORS)[number];
 
@@ -42,6 +43,7 @@ export interface DepthOptions extends CacheOptions {
   maxSide?: number;
   maxInputPixels?: number;
   onnx?: OnnxDepthOptions;
+  tflite?: TfliteDepthOptions;
   hosted?: HostedDepthOptions;
   /** Spend callback for paid estimators (hosted: ~$0.02 an image). */
   onCost?: (usd: number, label: string) => void;
@@ -65,6 +67,17 @@ export interface DepthResult {
   image: LoadedImage;
 }
 
+/** Cache-key facts of a user-supplied model file (path, size, mtime), with a clear error when it is missing. */
+async function modelFileTag(p: string): Promise<{ model: string; size: number; mtime: number }> {
+  let st: { size: number; mtimeMs: number };
+  try {
+    st = await fs.stat(p);
+  } catch {
+    throw new StillmotionError(`${p}: depth model file not found (set --model or STILLMOTION_DEPTH_MODEL)`);
+  }
+  return { model: path.resolve(p), size: st.size, mtime: Math.round(st.mtimeMs) };
+}
+
 export function createEstimator(id: EstimatorId, opts: DepthOptions = {}): DepthEstimator {
   switch (id) {
     case 'heuristic':
@@ -80,17 +93,14 @@ export function createEstimator(id: EstimatorId, opts: DepthOptions = {}): Depth
     case 'onnx':
       return {
         id,
-        tag: async () => {
-          const p = resolveModelPath(opts.onnx);
-          let st: { size: number; mtimeMs: number };
-          try {
-            st = await fs.stat(p);
-          } catch {
-            throw new StillmotionError(`${p}: depth model file not found (set --model or STILLMOTION_DEPTH_MODEL)`);
-          }
-          return { model: path.resolve(p), size: st.size, mtime: Math.round(st.mtimeMs), invert: Boolean(opts.onnx?.invert), input: opts.onnx?.inputSize ?? 518 };
-        },
+        tag: async () => ({ ...(await modelFileTag(resolveModelPath(opts.onnx))), invert: Boolean(opts.onnx?.invert), input: opts.onnx?.inputSize ?? 518 }),
         estimate: (img) => onnxDepth(img, opts.onnx),
+      };
+    case 'tflite':
+      return {
+        id,
+        tag: async () => ({ ...(await modelFileTag(resolveTflitePath(opts.tflite))), invert: opts.tflite?.invert ?? true }),
+        estimate: (img) => tfliteDepth(img, opts.tflite),
       };
     case 'hosted':
       return {

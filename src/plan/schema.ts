@@ -294,7 +294,7 @@ export const defaultsSchema = z
   })
   .prefault({});
 
-export const DEPTH_ESTIMATORS = ['heuristic', 'onnx', 'hosted'] as const;
+export const DEPTH_ESTIMATORS = ['heuristic', 'onnx', 'tflite', 'hosted'] as const;
 
 export const DIRECTOR_NAMES = ['heuristic', 'openai'] as const;
 /** How the Story Director spends a budget: `key-moments` buys a clip only where its impact is worth its price (the budget is a cap), `max` uses the budget for the most impact. */
@@ -336,7 +336,7 @@ const planShape = {
   spend: z.enum(SPEND_POLICIES).optional().describe('How `stillmotion plan` spends the budget: key-moments (default: AI clips only where worth their price) or max (use it for the most impact)'),
   depth: z
     .strictObject({
-      estimator: z.enum(DEPTH_ESTIMATORS).default('heuristic').describe('heuristic: local and free; onnx: your Depth Anything / MiDaS model; hosted: ~$0.02/image'),
+      estimator: z.enum(DEPTH_ESTIMATORS).default('heuristic').describe('heuristic: local and free; onnx: your Depth Anything / MiDaS ONNX model; tflite: your TensorFlow Lite model (e.g. FastDepth); hosted: ~$0.02/image'),
     })
     .prefault({})
     .describe('How tier 2 depth maps are made'),

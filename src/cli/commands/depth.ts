@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .argument('<image>', 'image file')
     .requiredOption('--out <file>', 'output PNG')
     .addOption(new Option('--estimator <name>', 'depth estimator').choices([...DEPTH_ESTIMATORS]).default('heuristic'))
-    .option('--model <file.onnx>', 'ONNX depth model for --estimator onnx (default: $STILLMOTION_DEPTH_MODEL)')
+    .option('--model <file>', 'depth model for --estimator onnx (.onnx) or tflite (.tflite) (default: $STILLMOTION_DEPTH_MODEL)')
     .option(
       '--hosted-model <owner/name[:version]>',
       `Replicate model for --estimator hosted (default: $STILLMOTION_DEPTH_HOSTED_MODEL, else ${DEFAULT_HOSTED_MODEL} Small)`,
@@ -44,6 +44,7 @@ export function register(program: Command): void {
         cache: o.cache,
         cacheDir: o.cacheDir,
         onnx: { modelPath: o.model },
+        tflite: { modelPath: o.model },
         hosted: { model: o.hostedModel },
         onCost: (usd) => {
           spent += usd;

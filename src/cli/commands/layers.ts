@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output directory')
     .option('--count <n>', 'number of layers (2-6)', '3')
     .addOption(new Option('--estimator <name>', 'depth estimator').choices([...DEPTH_ESTIMATORS]).default('heuristic'))
-    .option('--model <file.onnx>', 'ONNX depth model for --estimator onnx (default: $STILLMOTION_DEPTH_MODEL)')
+    .option('--model <file>', 'depth model for --estimator onnx (.onnx) or tflite (.tflite) (default: $STILLMOTION_DEPTH_MODEL)')
     .option('--overscan <share>', 'margin added on every side, as a share of the long side', '0.06')
     .option('--max-side <px>', 'longest side of the layers', '2048')
     .option('--cache-dir <dir>', 'cache root (default .stillmotion/cache)')
@@ -46,6 +46,7 @@ export function register(program: Command): void {
         maxSide,
         estimator: o.estimator,
         onnx: { modelPath: o.model },
+        tflite: { modelPath: o.model },
         cache: o.cache,
         cacheDir: o.cacheDir,
       });
