@@ -138,8 +138,16 @@ async function renderStory(minutes: number): Promise<StoryRun> {
   const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // BENCH_VERBOSE=1: the CLI's log lines, stamped with seconds since the start (where the time goes).
+  const verbose = process.env.BENCH_VERBOSE === '1';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (verbose) for (const l of d.toString().split('\n').filter(Boolean)) console.log(`    [${((performance.now() - t0) / 1000).toFixed(1)} s] ${l}`);
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (verbose) for (const l of d.toString().split('\n').filter(Boolean)) console.log(`    [${((performance.now() - t0) / 1000).toFixed(1)} s] ${l}`);
+  });
   const appeared: Record<string, number> = {};
   let peakTree = 0;
   let peakNode = 0;

@@ -24,7 +24,7 @@ import { planMediaFacts } from './media-facts';
 import { checkOutputDir } from './output-dir';
 import { outputStem } from './output-name';
 import { prepareAssets, renderWarnings, type PreparedAssets, type PrepareAssetsOptions } from './prepare-assets';
-import { glForPlan, RenderSession } from './render-session';
+import { glForPlan, RenderSession, type PreparedFormat } from './render-session';
 import type { OutputLoudness } from './loudness';
 import { checkCachedSegment } from './segments/segment-record';
 import { renderSegmented, renderSoundtrack, soundtrackFile, type SegmentStats } from './segments/render-segmented';
@@ -158,14 +158,30 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const onAbort = (): void => cancel();
   opts.signal?.addEventListener('abort', onAbort);
   const files: RenderedFile[] = [];
+  // Each format's pictures are pre-scaled (sharp, on libuv's threads) while the format before it is drawn.
+  const preparing = new Map<FormatId, Promise<PreparedFormat>>();
+  const prepare = (format: FormatId): Promise<PreparedFormat> => {
+    let p = preparing.get(format);
+    if (!p) {
+      p = session.prepare(loaded, format, scale, assets);
+      // Awaited when its format's turn comes; an earlier failure must not leave it unhandled.
+      p.catch(() => undefined);
+      preparing.set(format, p);
+    }
+    return p;
+  };
+  // What follows a format's video (cover, loudness, probe) runs while the next format is drawn.
+  const finishing: Promise<void>[] = [];
   try {
-    for (const format of formats) {
+    for (const [index, format] of formats.entries()) {
       opts.signal?.throwIfAborted();
       const started = performance.now();
       const report = (p: Omit<FormatProgress, 'format'>): void => opts.onProgress?.({ format, ...p });
       const total = timelines.get(format)!.durationInFrames;
       report({ stage: 'preparing', renderedFrames: 0, encodedFrames: 0, totalFrames: total, progress: 0 });
-      const prepared = await session.prepare(loaded, format, scale, assets);
+      const prepared = await prepare(format);
+      const following = formats[index + 1];
+      if (following) void prepare(following);
       const range = checkFrameRange(opts.frames, prepared.composition.durationInFrames);
       const totalFrames = range ? range[1] - range[0] + 1 : prepared.composition.durationInFrames;
       const target = path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.mp4`);
@@ -252,38 +268,49 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         const st: SegmentStats = segments;
         log(`${format}: ${st.segments} segments, ${st.reused} reused${st.rerendered ? ` (${st.rerendered} damaged, rendered again)` : ''}, ${st.direct} drawn directly, ${st.browser} in Chromium`);
       }
-      const renderSeconds = (performance.now() - started) / 1000;
-      // Caption files (SRT, VTT, words JSON) in video time; not for a preview of part of the video.
-      if (!range) {
-        const written = await writeCaptionSidecars({ outDir: opts.outDir, name, suffix: OUTPUT_FORMATS[format].suffix }, timelines.get(format)!.captions, fps);
-        if (written.length) log(`${format}: captions ${written.map((f) => path.basename(f)).join(', ')}`);
-      }
-      const cover = range || opts.cover === false ? null : await writeCover(session, prepared, path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.jpg`), scale);
-      if (cover) log(`${format}: cover ${path.basename(cover.file)} (frame ${cover.frame}: ${cover.why}) in ${cover.seconds.toFixed(1)} s`);
-      const measured = await measureLoudness(target, opts.signal);
-      const facts = await probeVideo(target);
-      const stat = await fs.stat(target);
-      files.push({
-        format,
-        file: target,
-        width: facts.width,
-        height: facts.height,
-        frames: totalFrames,
-        durationSeconds: facts.duration,
-        sizeBytes: stat.size,
-        renderSeconds,
-        segments,
-        loudness: { integrated: measured.integrated, truePeak: measured.truePeak, target: loudness, mode: (segments as SegmentStats | null)?.loudness?.mode ?? mode },
-        cover,
-      });
-      report({ stage: 'done', renderedFrames: totalFrames, encodedFrames: totalFrames, totalFrames, progress: 1 });
+      const finish = async (): Promise<RenderedFile> => {
+        // Caption files (SRT, VTT, words JSON) in video time; not for a preview of part of the video.
+        if (!range) {
+          const written = await writeCaptionSidecars({ outDir: opts.outDir, name, suffix: OUTPUT_FORMATS[format].suffix }, timelines.get(format)!.captions, fps);
+          if (written.length) log(`${format}: captions ${written.map((f) => path.basename(f)).join(', ')}`);
+        }
+        const cover = range || opts.cover === false ? null : await writeCover(session, prepared, path.resolve(opts.outDir, `${name}-${OUTPUT_FORMATS[format].suffix}.jpg`), scale);
+        if (cover) log(`${format}: cover ${path.basename(cover.file)} (frame ${cover.frame}: ${cover.why}) in ${cover.seconds.toFixed(1)} s`);
+        const measured = await measureLoudness(target, opts.signal);
+        const facts = await probeVideo(target);
+        const stat = await fs.stat(target);
+        report({ stage: 'done', renderedFrames: totalFrames, encodedFrames: totalFrames, totalFrames, progress: 1 });
+        return {
+          format,
+          file: target,
+          width: facts.width,
+          height: facts.height,
+          frames: totalFrames,
+          durationSeconds: facts.duration,
+          sizeBytes: stat.size,
+          renderSeconds: (performance.now() - started) / 1000,
+          segments,
+          loudness: { integrated: measured.integrated, truePeak: measured.truePeak, target: loudness, mode: (segments as SegmentStats | null)?.loudness?.mode ?? mode },
+          cover,
+        };
+      };
+      const finished = finish().then((f) => void files.push(f));
+      // Awaited below with the others; a failure of the next format must not leave it unhandled.
+      finished.catch(() => undefined);
+      finishing.push(finished);
     }
+    // Every format's finishing work, the first failure reported.
+    for (const f of finishing) await f;
   } catch (err) {
+    // Nothing is left running against the session about to close.
+    await Promise.allSettled([...finishing, ...preparing.values()]);
     if (opts.signal?.aborted) throw new StillmotionError(RENDER_INTERRUPTED);
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await session.close();
   }
+  // In the order the formats were asked for.
+  files.sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format));
   return { files, warnings, browser: session.browser, assets };
 }

@@ -10,7 +10,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CancelSignal, X264Preset } from '@remotion/renderer';
+import { makeCancelSignal, type CancelSignal, type X264Preset } from '@remotion/renderer';
 import { contentHash } from '../../cache/content-hash';
 import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
@@ -203,6 +203,13 @@ export async function renderSegment(
   );
 }
 
+/**
+ * Segments rendered at once. Two keep both cores busy on a 2-core machine: while one segment waits
+ * on its encoder (the frame pipe, x264's flush, the check and hash of the finished file), the other
+ * is drawn. More would only hold more decoded pictures.
+ */
+const SEGMENTS_AT_ONCE = 2;
+
 export async function renderSegmented(session: RenderSession, prepared: PreparedFormat, o: SegmentedRenderOptions): Promise<SegmentStats> {
   const t = prepared.timeline;
   const { jobs, audioFile } = await segmentJobs(session, prepared, o);
@@ -218,41 +225,63 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
     if (cached.state !== 'missing') stats.rerendered++;
     return false;
   };
-  let done = 0;
-  const report = (): void => o.onProgress?.({ renderedFrames: done, totalFrames: t.durationInFrames });
+  // One failure stops the rest of this format's work (the other segment, the soundtrack) before it is reported.
+  const stop = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
+  const { cancelSignal, cancel } = makeCancelSignal();
+  o.cancelSignal?.(cancel);
+  stop.signal.addEventListener('abort', cancel);
+  const settings = { ...o, signal, cancelSignal };
+  await fs.mkdir(o.segmentDir, { recursive: true });
+  // The soundtrack is rendered by Chromium (its own tabs) while Node draws: neither waits for the other.
+  const soundtrack = renderSoundtrack(session, prepared, audioFile, { ...settings, reusable, onLog: log });
+  const framesDone = jobs.map(() => 0);
+  const report = (): void => o.onProgress?.({ renderedFrames: framesDone.reduce((a, b) => a + b, 0), totalFrames: t.durationInFrames });
   const images = new DirectImages();
   // The captions of every segment Node will draw, rendered in one Chromium pass while Node draws.
   const overlayPictures = new OverlayPictures(session, o.scale);
   startOverlays(t, jobs, overlayPictures, o.reuse !== false);
-  await fs.mkdir(o.segmentDir, { recursive: true });
-  for (const job of jobs) {
-    o.signal?.throwIfAborted();
-    const frames = job.seg.to - job.seg.from;
-    const base = done;
-    if (await reusable(job.file, `segment (frames ${job.seg.from}-${job.seg.to - 1})`)) {
-      stats.reused++;
-    } else {
-      await renderSegment(session, prepared, job, {
-        ...o,
-        images,
-        overlayPictures,
-        onFrames: (n) => {
-          done = base + n;
-          report();
-        },
-      });
-      if (job.direct) stats.direct++;
-      else stats.browser++;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      signal.throwIfAborted();
+      const k = next++;
+      const job = jobs[k]!;
+      if (await reusable(job.file, `segment (frames ${job.seg.from}-${job.seg.to - 1})`)) {
+        stats.reused++;
+      } else {
+        await renderSegment(session, prepared, job, {
+          ...settings,
+          images,
+          overlayPictures,
+          onFrames: (n) => {
+            framesDone[k] = n;
+            report();
+          },
+        });
+        if (job.direct) stats.direct++;
+        else stats.browser++;
+      }
+      framesDone[k] = job.seg.to - job.seg.from;
+      report();
     }
-    done = base + frames;
-    report();
+  };
+  const work = [...Array.from({ length: Math.min(SEGMENTS_AT_ONCE, jobs.length) }, worker), soundtrack];
+  // The first failure is the one reported, once everything it stopped has wound down.
+  let failure: unknown = null;
+  for (const w of work) {
+    w.catch((err: unknown) => {
+      failure ??= err;
+      stop.abort();
+    });
   }
-  const soundtrack = await renderSoundtrack(session, prepared, audioFile, { ...o, reusable, onLog: log });
-  stats.loudness = soundtrack.loudness;
+  await Promise.allSettled(work);
+  if (failure) throw failure;
+  stats.loudness = (await soundtrack).loudness;
   o.signal?.throwIfAborted();
   await joinSegments(
     jobs.map((j) => j.file),
-    soundtrack.file,
+    (await soundtrack).file,
     o.outputLocation,
     o.signal,
   );
