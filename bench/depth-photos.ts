@@ -250,7 +250,8 @@ function repoDirs(repo: string): string[] {
   return roots.flatMap((r) => [path.join(r, flat), path.join(r, flat, 'repo')]);
 }
 
-function gitShow(repo: string, commit: string, file: string): Buffer {
+/** A file of a public repository at a pinned commit, from a clone or mirror (see repoDirs). */
+export function gitShow(repo: string, commit: string, file: string): Buffer {
   for (const dir of repoDirs(repo)) {
     if (!existsSync(dir)) continue;
     try {

@@ -8,7 +8,8 @@
  *  3. Accuracy on real photographs with measured depth (bench/depth-photos.ts; gathered once with
  *     `npx tsx bench/depth-photos.ts`): per photo, Spearman and figure/ground (bench/depth-scores.ts) of each
  *     estimator next to the vertical gradient, and means for the tuning half and the held-out half. The heuristic
- *     always; `onnx` when STILLMOTION_DEPTH_MODEL names a model file; `hosted` only with --hosted (it is paid).
+ *     always; `tflite` (FastDepth, bench/depth-model.ts) when its file has been gathered; `onnx` when
+ *     STILLMOTION_DEPTH_MODEL names a model file; `hosted` only with --hosted (it is paid).
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { loadImage, luminance, resizeRgb } from '../src/depth/image-io';
 import { spearman } from '../src/depth/ops';
 import { generateScene, randomObjects, writeScenePng } from '../src/depth/synthetic';
 import { prepareLayers } from '../src/layers/build';
+import { FASTDEPTH, findFastDepth, HOW_TO_GET_MODEL, MODEL_DIR } from './depth-model';
 import { loadPhotos, type RealPhoto } from './depth-photos';
 import { scoreDepth, type Scores } from './depth-scores';
 
@@ -131,6 +133,9 @@ async function realPhotos(): Promise<void> {
   }
   const estimators: EstimatorId[] = ['heuristic'];
   const notMeasured: string[] = [];
+  const fastDepth = await findFastDepth();
+  if (fastDepth) estimators.push('tflite');
+  else notMeasured.push(`tflite (FastDepth): not measured (model file not found in ${MODEL_DIR}: ${HOW_TO_GET_MODEL})`);
   if (process.env.STILLMOTION_DEPTH_MODEL) estimators.push('onnx');
   else notMeasured.push('onnx: not measured (no model weights here; set STILLMOTION_DEPTH_MODEL to a Depth Anything V2 / MiDaS ONNX file to measure it)');
   if (process.argv.includes('--hosted')) estimators.push('hosted');
@@ -147,7 +152,7 @@ async function realPhotos(): Promise<void> {
     const vertical = scoreDepth(verticalPrior(p.width, p.height), p.nearness, p.width, p.height);
     put('vertical', p.name, vertical);
     for (const id of estimators) {
-      const d = await depthForImage(img, createEstimator(id), { cache: false, label: p.name });
+      const d = await depthForImage(img, createEstimator(id, { tflite: { modelPath: fastDepth } }), { cache: false, label: p.name });
       const s = scoreDepth(d.data, p.nearness, p.width, p.height);
       put(id, p.name, s);
       console.log(
@@ -165,6 +170,7 @@ async function realPhotos(): Promise<void> {
     console.log(`  ${est.padEnd(20)} ${cell('tune')} ${cell('held-out')} ${cell()}`);
   }
   for (const line of notMeasured) console.log(`  ${line}`);
+  if (fastDepth) console.log(`  tflite = FastDepth (${FASTDEPTH.file}, NYU Depth v2 indoor training; ${FASTDEPTH.licence})`);
   const vAll = mean('vertical', (s) => s.spearman);
   for (const est of estimators) {
     const all = mean(est, (s) => s.spearman);
