@@ -47,14 +47,13 @@ class Writer {
           const slot = t + 4 + i * 4;
           this.view.setUint16(vt + 4 + i * 2, f ? 4 + i * 4 : 0, true);
           if (!f) return;
-          if (f.t === 'i8') this.view.setInt8(slot, f.v);
-          else if (f.t === 'i32') this.view.setInt32(slot, f.v, true);
-          else if (f.t === 'u32') this.view.setUint32(slot, f.v, true);
-          else {
+          if (f.t === 'ref') {
             // Compute first: writing the child may grow (replace) the buffer and its view.
             const target = this.write(f.node);
             this.view.setUint32(slot, target - slot, true);
-          }
+          } else if (f.t === 'i8') this.view.setInt8(slot, f.v);
+          else if (f.t === 'i32') this.view.setInt32(slot, f.v, true);
+          else this.view.setUint32(slot, f.v, true);
         });
         return t;
       }
