@@ -78,12 +78,13 @@ export async function normalisedSoundtrack(
     await recordSegment(file, tmp, { frames: null, fps: o.fps, audioSeconds: o.seconds });
     return info;
   });
-  if (!loudness.met) {
-    o.onLog?.(
-      `warning: the soundtrack reached ${loudness.after.integrated.toFixed(1)} LUFS, ${loudness.after.truePeak.toFixed(1)} dBTP, not the target ${target.integrated} LUFS (+-${TOLERANCE_LU} LU) at <= ${target.truePeak} dBTP`,
-    );
-  }
+  if (!loudness.met) o.onLog?.(`warning: ${loudnessMissWarning(loudness.after, target)}`);
   return { file, loudness };
+}
+
+/** Said when the normaliser could not reach the target (see `met` in loudness-normalise.ts). */
+export function loudnessMissWarning(after: LoudnessMeasurement, target: LoudnessTarget, what = 'the soundtrack'): string {
+  return `${what} reached ${after.integrated.toFixed(1)} LUFS, ${after.truePeak.toFixed(1)} dBTP, not the target ${target.integrated} LUFS (+-${TOLERANCE_LU} LU) at <= ${target.truePeak} dBTP`;
 }
 
 /** A rendered file's audio as measured, and the target it was normalised to. */

@@ -9,11 +9,18 @@
  *     TagResource, PutFunctionEventInvokeConfig, PutRuntimeManagementConfig);
  *   - STS GetCallerIdentity and CloudWatch Logs CreateLogGroup / PutRetentionPolicy.
  * A finished render puts an output object into the S3-compatible server (s3rver), as the real
- * function does, so outputs can be downloaded.
+ * function does, so outputs can be downloaded: the `done` step's bytes, else a small real MP4
+ * (H.264 + AAC: a 1 s tone at -20 dBFS over a still, made with Remotion's ffmpeg). It is
+ * not the composition: a test that checks what the output holds gives the bytes of a real render.
  */
+import { promises as fs } from 'node:fs';
 import type http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { VERSION } from 'remotion/version';
+import { runFf } from '../../src/media/ffmpeg';
 import { sendJson, startServer, type MockServer, type Recorded } from '../providers/helpers';
 
 /** One answer to a getRenderProgress call. */
@@ -62,6 +69,30 @@ export interface AwsStandIn {
 }
 
 const ACCOUNT = '123456789012';
+
+let placeholder: Promise<Buffer> | null = null;
+
+/** The default output: a real MP4 (so what is done to outputs after download can run), made once. */
+function placeholderVideo(): Promise<Buffer> {
+  placeholder ??= (async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sm-lambda-output-'));
+    try {
+      const still = path.join(dir, 'still.png');
+      await sharp({ create: { width: 64, height: 36, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toFile(still);
+      const out = path.join(dir, 'out.mp4');
+      const r = await runFf('ffmpeg', [
+        '-hide_banner', '-loglevel', 'error', '-loop', '1', '-framerate', '30', '-i', still,
+        '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1', '-t', '1',
+        '-af', 'volume=0.8', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '2', '-shortest', '-y', out,
+      ]);
+      if (r.code !== 0) throw new Error(`stand-in output video: ffmpeg exit ${r.code}: ${r.stderr}`);
+      return await fs.readFile(out);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  })();
+  return placeholder;
+}
 
 function progressBody(renderId: string, bucket: string, over: Partial<Record<string, unknown>>): Record<string, unknown> {
   return {
@@ -192,7 +223,7 @@ export async function startAwsStandIn(s3Endpoint: string): Promise<AwsStandIn> {
           );
         case 'done': {
           const key = `renders/${renderId}/${r.outName}`;
-          const bytes = step.bytes ?? Buffer.from(`video ${renderId}`);
+          const bytes = step.bytes ?? (await placeholderVideo());
           await s3.send(new PutObjectCommand({ Bucket: r.bucket, Key: key, Body: bytes }));
           return sendJson(
             res,

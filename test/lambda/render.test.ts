@@ -29,8 +29,9 @@ let target: LambdaTarget;
 
 const FAST = { pollIntervalMs: 10, retry: { baseDelayMs: 5, maxDelayMs: 20 } } as const;
 
+/** Covers (rendered on this machine, tested in publish.test.ts) are off: these tests are about the Lambda round trip. */
 function options(extra: Partial<LambdaPlanRenderOptions> = {}): LambdaPlanRenderOptions {
-  return { target, scale: 0.25, cacheDir: path.join(dir, 'cache'), ...FAST, ...extra };
+  return { target, scale: 0.25, cacheDir: path.join(dir, 'cache'), cover: false, ...FAST, ...extra };
 }
 
 /** Every string anywhere in a JSON value. */
@@ -197,7 +198,11 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     for (const f of r.formats) {
       expect(f.ok).toBe(true);
       expect(f.file).toBe(path.join(out, `lambda-story-${f.format.replace(':', 'x')}.mp4`));
-      expect(await fs.readFile(f.file!, 'utf8')).toBe(`video ${f.renderId}`);
+      // The stand-in's output (a real MP4), normalised to the default target after the download.
+      expect((await fs.readFile(f.file!)).subarray(4, 8).toString()).toBe('ftyp');
+      expect(f.sizeBytes).toBe((await fs.stat(f.file!)).size);
+      expect(f.loudness!.target).toEqual({ integrated: -14, truePeak: -1 });
+      expect(Math.abs(f.loudness!.integrated - -14)).toBeLessThanOrEqual(1);
     }
     expect((await fs.readdir(out)).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
@@ -234,7 +239,10 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     const url = r.formats[0]!.outputUrl!;
     expect(url).toMatch(new RegExp(`^${env.s3.endpoint}/${BUCKET}/renders/.*X-Amz-Signature=`));
     const res = await fetch(url);
-    expect(await res.text()).toBe(`video ${r.formats[0]!.renderId}`);
+    // The normalised video, put back under the same key.
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+    expect(bytes.length).toBe(r.formats[0]!.sizeBytes);
   });
 
   it('sends large props through the bucket (Remotion uploads them to s3rver) and still only URLs', async () => {
@@ -270,7 +278,7 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     process.env.REMOTION_LICENSE_KEY = 'rm-license-do-not-print-1234';
     let r: CliRun;
     try {
-      r = await runCliInProcess(['lambda', 'render', loaded.planPath, '--formats', '16:9,1:1', '--scale', '0.25', '--cache', path.join(dir, 'cache'),
+      r = await runCliInProcess(['lambda', 'render', loaded.planPath, '--formats', '16:9,1:1', '--scale', '0.25', '--no-cover', '--cache', path.join(dir, 'cache'),
         '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--lambda-config', path.join(dir, 'none.json')]);
     } finally {
       delete process.env.REMOTION_LICENSE_KEY;
@@ -279,7 +287,7 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     const text = r.stdout + r.stderr;
     expect(err).toBeInstanceOf(StillmotionError);
     expect((err as Error).message).toMatch(/1 of 2 formats failed on Lambda: 1:1 \(chunk 2: Chromium crashed: out of memory\)/);
-    expect(text).toMatch(new RegExp(`16:9  https://s3\\.us-east-1\\.amazonaws\\.com/${BUCKET}/renders/render\\d+/lambda-story-16x9\\.mp4  4\\.20 s  \\d+ B  \\$0\\.012 \\(\\$0\\.176/min\\)  rendered in`));
+    expect(text).toMatch(new RegExp(`16:9  https://s3\\.us-east-1\\.amazonaws\\.com/${BUCKET}/renders/render\\d+/lambda-story-16x9\\.mp4  4\\.20 s  [\\d.]+ (B|KiB)  \\$0\\.012 \\(\\$0\\.176/min\\)  rendered in`));
     expect(text).toMatch(/1:1 {3}FAILED {2}\$0\.0040 spent {2}chunk 2: Chromium crashed: out of memory/);
     expect(text).toMatch(/Lambda cost: \$0\.016; \$0\.176 per minute of video \(0\.07 min rendered\)/);
     expect(env.aws.starts.every((s) => s.payload.licenseKey === 'rm-license-do-not-print-1234')).toBe(true);
@@ -289,7 +297,7 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
 
   it('CLI: `render --lambda` (with --draft) renders on Lambda instead of this machine', async () => {
     env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.002 }] };
-    const r = await runCliInProcess(['render', loaded.planPath, '--lambda', '--draft', '--formats', '9:16', '--cache', path.join(dir, 'cache'),
+    const r = await runCliInProcess(['render', loaded.planPath, '--lambda', '--draft', '--no-cover', '--formats', '9:16', '--cache', path.join(dir, 'cache'),
       '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--lambda-config', path.join(dir, 'none.json')]);
     expect(r.error).toBeNull();
     expect(r.stdout).toMatch(/9:16  https:\/\/s3\.us-east-1\.amazonaws\.com\/.*-9x16\.mp4/);
@@ -301,7 +309,7 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     expect(start.x264Preset).toBe('ultrafast');
   });
   it('CLI: caption flags apply on Lambda as they do locally (`lambda render --caption-style`, `render --lambda --no-captions`)', async () => {
-    const common = ['--formats', '9:16', '--scale', '0.25', '--cache', path.join(dir, 'cache'),
+    const common = ['--formats', '9:16', '--scale', '0.25', '--no-cover', '--cache', path.join(dir, 'cache'),
       '--region', 'us-east-1', '--function', FUNCTION_NAME, '--bucket', BUCKET, '--serve-url', SERVE_URL, '--lambda-config', path.join(dir, 'none.json')];
     env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.001 }] };
     const styled = await runCliInProcess(['lambda', 'render', loaded.planPath, '--caption-style', 'subtitle', ...common]);

@@ -13,9 +13,10 @@ import { addProjectConfigOption, type ProjectConfigFlags } from '../../config/pr
 import { addInputPolicyOptions, resolveInputPolicy, type InputPolicyFlags } from '../../net/input-policy';
 import { interruptSignal } from '../../process/interrupt';
 import { loadPlanFile } from '../../plan/load-plan';
+import { outputLoudnessText } from '../../render/loudness';
 import { formatBytes, formatSeconds, warn } from '../output';
 import { createProgressView } from '../progress';
-import { addCaptionOptions, checkPrivacy, intOption, parseFrames, parseRenderSettings, reportClipResults, withCaptionOverride, type RenderSettingsFlags } from '../render-options';
+import { addCaptionOptions, checkPrivacy, intOption, LOUDNESS_OPTION_HELP, parseFrames, parseRenderSettings, reportClipResults, withCaptionOverride, type RenderSettingsFlags } from '../render-options';
 
 /** Where to render: the options every Lambda command takes. */
 export interface LambdaTargetOptions {
@@ -49,8 +50,12 @@ export interface LambdaRenderCommandOptions extends LambdaTargetOptions, InputPo
   /** Download the outputs into --out. */
   download?: boolean;
   framesPerLambda?: string;
+  /** Covers are rendered on this machine: its Chromium. */
   browserExecutable?: string;
   explain?: boolean;
+  loudness?: string;
+  /** false with --no-cover. */
+  cover?: boolean;
 }
 
 /** Renders a plan on Remotion Lambda; prints one line per format (URL, size, cost) and the total cost. Throws when a format failed. */
@@ -59,9 +64,7 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
   checkPrivacy(o.privacy);
   const framesPerLambda = intOption(o.framesPerLambda, '--frames-per-lambda', 4);
   const frames = o.frames ? parseFrames(o.frames) : undefined;
-  if (o.browserExecutable) warn('--browser-executable does not apply to Lambda renders (Lambda has its own Chromium)');
   if (o.explain) warn('--explain is not supported with --lambda; run `stillmotion render --explain` locally (it writes no video with --frames 0)');
-  if (loudness !== undefined && loudness !== 'off') warn('--loudness does not apply to Lambda renders: their mix is not normalised (render locally for delivery loudness)');
 
   const { resolveLambdaTarget } = await import('../../../lambda/config');
   const { renderPlanOnLambda } = await import('../../../lambda/render-plan-on-lambda');
@@ -90,6 +93,9 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
       budgetUsd,
       skipClips: o.clips === false,
       downloadDir: o.download ? (o.out ?? 'out') : undefined,
+      loudness,
+      cover: o.cover,
+      browserExecutable: o.browserExecutable,
       // Ctrl-C, SIGTERM and SIGHUP cancel the Lambda renders in flight (src/process/interrupt.ts).
       signal: interruptSignal(),
       onLog: (m) => (m.startsWith('warning: ') ? warn(m.slice(9)) : view.log(m)),
@@ -105,8 +111,11 @@ export async function runLambdaRenderCommand(planPath: string, o: LambdaRenderCo
     if (f.ok) {
       const where = f.file ? `${path.relative(process.cwd(), f.file) || f.file}  ${f.outputUrl}` : f.outputUrl;
       process.stdout.write(
-        `${f.format.padEnd(4)}  ${where}  ${formatSeconds(f.videoSeconds)}  ${f.sizeBytes !== null ? formatBytes(f.sizeBytes) : '?'}  ${cost}  rendered in ${formatSeconds(f.renderSeconds)}\n`,
+        `${f.format.padEnd(4)}  ${where}  ${formatSeconds(f.videoSeconds)}  ${f.sizeBytes !== null ? formatBytes(f.sizeBytes) : '?'}  ${cost}  rendered in ${formatSeconds(f.renderSeconds)}${
+          f.loudness ? `  ${outputLoudnessText(f.loudness)}` : ''
+        }\n`,
       );
+      if (f.cover) process.stdout.write(`  cover ${f.coverUrl ?? (path.relative(process.cwd(), f.cover.file) || f.cover.file)}  frame ${f.cover.frame} (${f.cover.why})  in ${formatSeconds(f.cover.seconds)}\n`);
     } else {
       process.stdout.write(`${f.format.padEnd(4)}  FAILED  ${formatLambdaUsd(f.costUsd)} spent  ${f.errors[0] ?? ''}\n`);
       for (const e of f.errors.slice(1)) process.stderr.write(`  ${f.format}: ${e}\n`);
@@ -213,7 +222,10 @@ export function register(program: Command): void {
       .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
       .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
       .option('--budget <usd>', "most USD to spend on AI clips (overrides the plan's budget)")
-      .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2'),
+      .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
+      .option('--loudness <preset>', `${LOUDNESS_OPTION_HELP}; applied to each output after Lambda renders it`)
+      .option('--no-cover', 'do not write the cover images (<name>-<format>.jpg; rendered on this machine)')
+      .option('--browser-executable <path>', 'Chrome/Chromium for the covers, which render on this machine (also REMOTION_BROWSER_EXECUTABLE)'),
   ).action(async (plan: string, o: LambdaRenderCommandOptions) => {
     await runLambdaRenderCommand(plan, o);
   });
