@@ -46,8 +46,8 @@ async function loadRunner(modelPath: string): Promise<TfliteRunner> {
       }
       const runner = new TfliteRunner(readTflite(bytes, modelPath), modelPath);
       const shape = runner.inputShape;
-      if (shape.length !== 4 || shape[0] !== 1 || shape[3] !== 3) {
-        throw new StillmotionError(`${modelPath}: model input is [${shape.join(', ')}]; expected one RGB image [1, H, W, 3]`);
+      if (shape.length !== 4 || shape[0] !== 1 || shape[3] !== 3 || !(shape[1]! > 0 && shape[2]! > 0)) {
+        throw new StillmotionError(`${modelPath}: model input is [${shape.join(', ')}]; expected one RGB image of a fixed size [1, H, W, 3]`);
       }
       return runner;
     })();
