@@ -40,7 +40,10 @@ export interface CardOverlay {
   role: 'title' | 'end' | 'text' | 'cover';
   text: string;
   subtitle: string | null;
-  /** 0..1 (rounded to 0.001: each value is a distinct picture for the Node renderer). */
+  /**
+   * 0..1, rounded to 0.001 (a stable key). The Node renderer renders the card once at full opacity
+   * and blends that picture at this opacity (see `pictureOverlay`), so a fade costs one picture.
+   */
   opacity: number;
   place: TextPlace;
   box: Box;
@@ -53,6 +56,23 @@ export type OverlayKind = Overlay['kind'];
 export function overlayKey(o: Omit<Overlay, 'key'>): string {
   // Field order is fixed by construction (describe-overlays builds the objects), so this is stable.
   return JSON.stringify(o);
+}
+
+/**
+ * The overlay whose picture the Node renderer composites for `o`: a card at full opacity (its
+ * fades are the one picture blended at `overlayOpacity`), anything else as it is. Its key is the
+ * key the card has where it shows at full opacity (the fields keep their order).
+ */
+export function pictureOverlay(o: Overlay): Overlay {
+  if (o.kind !== 'card' || o.opacity === 1) return o;
+  const { key: _key, ...rest } = o;
+  const full = { ...rest, opacity: 1 };
+  return { ...full, key: overlayKey(full) };
+}
+
+/** The opacity `pictureOverlay(o)`'s picture is blended at. */
+export function overlayOpacity(o: Overlay): number {
+  return o.kind === 'card' ? o.opacity : 1;
 }
 
 /** The composition that draws overlays alone on a transparent frame, overlay i at frame i (remotion/overlays/OverlayFrames.tsx). */

@@ -11,6 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StillmotionError } from '../../src/errors';
+import { describeOverlays } from '../../src/frame/describe-overlays';
 import { safeBox } from '../../src/frame/safe-zone';
 import { OUTPUT_FORMATS, type FormatId } from '../../src/plan/formats';
 import { loadPlanFile } from '../../src/plan/load-plan';
@@ -179,7 +180,10 @@ describe('title and end cards', () => {
       // With the render's prepared assets (the detected subjects frame the images as in the video).
       const prepared = await session.prepare(loaded, '9:16', SCALE, withCards.assets);
       const on = withCards.files.find((f) => f.format === '9:16')!.file;
-      for (const n of [30, withCards.files[0]!.frames - 1]) {
+      // 5 and 50: the title card fading in and out (one picture, blended in Node at the frame's opacity).
+      const fading = [5, 50].map((n) => describeOverlays(prepared.timeline, n).find((o) => o.kind === 'card'));
+      expect(fading.map((o) => o?.kind === 'card' && o.role === 'title' && o.opacity > 0.2 && o.opacity < 0.9)).toEqual([true, true]);
+      for (const n of [5, 30, 50, withCards.files[0]!.frames - 1]) {
         const png = path.join(dir, `chromium-${n}.png`);
         await session.renderStill(prepared, n, png, SCALE);
         const chromium = await raw(png);

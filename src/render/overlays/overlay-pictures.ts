@@ -4,14 +4,15 @@
  * draws it over the scenes in StoryVideo (the `Overlays` composition: one overlay per frame, on a
  * transparent background, only its band of the frame), kept as a PNG in the cache (<cacheDir>/overlays, keyed by the overlay's
  * key, the bundle, the browser and the scale), converted to premultiplied Y'CbCr once, and
- * composited over every frame that shows it (src/render/direct/overlay-blend.ts).
+ * composited over every frame that shows it (src/render/direct/overlay-blend.ts). A fading card
+ * is one picture, at full opacity (`pictureOverlay`), blended at each frame's opacity.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { contentHash } from '../../cache/content-hash';
 import { writeFileAtomic } from '../../fs/atomic-write';
-import { overlayFramesConfig, OVERLAYS_COMPOSITION_ID, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../frame/overlay';
+import { overlayFramesConfig, OVERLAYS_COMPOSITION_ID, pictureOverlay, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../frame/overlay';
 import { rgbaToLayer, type LayerImage } from '../direct/layer-image';
 
 /** What renders overlay pictures: a render session (RenderSession has this shape). */
@@ -29,8 +30,8 @@ export interface OverlayPictureRenderer {
 }
 
 /**
- * An overlay's picture: its band of the frame at the output size, premultiplied 4:2:0 with alpha
- * (and the box its visible pixels take), and where it goes in the frame (output px, even).
+ * An overlay's picture: the part of its band its visible pixels take (visibleCrop), at the output
+ * size, premultiplied 4:2:0 with alpha, and where it goes in the frame (output px, even).
  */
 export interface OverlayPicture {
   image: LayerImage;
@@ -48,10 +49,47 @@ export function pictureRegion(o: Overlay, scale: number): { out: { x: number; y:
   return { out: { x, y }, css: { x: x / scale, y: y / scale, width: Math.ceil((x1 - x) / scale), height: Math.ceil((y1 - y) / scale) } };
 }
 
+/**
+ * The part of an RGBA picture its visible pixels take (alpha above 0), widened to even pixels
+ * (chroma stays aligned) and at least 2x2: text fills a fraction of its band, so converting and
+ * blending only this part saves most of the work.
+ */
+export function visibleCrop(rgba: Uint8Array, width: number, height: number): { x: number; y: number; width: number; height: number } {
+  let x0 = width;
+  let y0 = height;
+  let x1 = 0;
+  let y1 = 0;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 4 + 3;
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < width; x++) {
+      if (rgba[row + x * 4] === 0) continue;
+      if (first < 0) first = x;
+      last = x;
+    }
+    if (first < 0) continue;
+    if (first < x0) x0 = first;
+    if (last + 1 > x1) x1 = last + 1;
+    if (y < y0) y0 = y;
+    y1 = y + 1;
+  }
+  if (x1 <= x0) return { x: 0, y: 0, width: Math.min(2, width), height: Math.min(2, height) };
+  const ex0 = x0 & ~1;
+  const ey0 = y0 & ~1;
+  const ex1 = Math.min(width, x1 + (x1 & 1));
+  const ey1 = Math.min(height, y1 + (y1 & 1));
+  return { x: ex0, y: ey0, width: ex1 - ex0, height: ey1 - ey0 };
+}
+
 async function decode(png: Uint8Array | string, o: Overlay, scale: number): Promise<OverlayPicture> {
   const { data, info } = await sharp(png, { failOn: 'error' }).ensureAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const rgba = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const c = visibleCrop(rgba, info.width, info.height);
+  const part = new Uint8Array(c.width * c.height * 4);
+  for (let y = 0; y < c.height; y++) part.set(rgba.subarray(((c.y + y) * info.width + c.x) * 4, ((c.y + y) * info.width + c.x + c.width) * 4), y * c.width * 4);
   const { out } = pictureRegion(o, scale);
-  return { image: rgbaToLayer(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height), ...out };
+  return { image: rgbaToLayer(part, c.width, c.height), x: out.x + c.x, y: out.y + c.y };
 }
 
 /** The pictures of a render's overlays at one scale: rendered (or read from the cache) once each. */
@@ -67,10 +105,10 @@ export class OverlayPictures {
     this.dir = path.join(renderer.cacheDir, 'overlays');
   }
 
-  /** The cache file of an overlay's picture: everything that changes its pixels is in the name. */
+  /** The cache file of an overlay's picture (its `pictureOverlay`'s): everything that changes its pixels is in the name. */
   file(o: Overlay): string {
     const r = this.renderer;
-    const key = contentHash('overlay-v2', path.basename(r.serveUrl), r.browser.executable ?? 'remotion', this.scale, o.key);
+    const key = contentHash('overlay-v2', path.basename(r.serveUrl), r.browser.executable ?? 'remotion', this.scale, pictureOverlay(o).key);
     return path.join(this.dir, `${key}.png`);
   }
 
@@ -82,7 +120,8 @@ export class OverlayPictures {
    */
   prepare(overlays: Iterable<Overlay>): Promise<void> {
     const fresh = new Map<string, { o: Overlay; resolve: (p: OverlayPicture) => void; reject: (e: unknown) => void; done: boolean }>();
-    for (const o of overlays) {
+    for (const shown of overlays) {
+      const o = pictureOverlay(shown);
       if (this.pictures.has(o.key) || fresh.has(o.key)) continue;
       const entry = { o, resolve: (_: OverlayPicture) => {}, reject: (_: unknown) => {}, done: false };
       const promise = new Promise<OverlayPicture>((resolve, reject) => Object.assign(entry, { resolve, reject }));
@@ -140,8 +179,9 @@ export class OverlayPictures {
     });
   }
 
-  /** The picture of an overlay passed to `prepare`, once it is made. */
+  /** The picture of an overlay passed to `prepare` (its `pictureOverlay`'s: blend it at `overlayOpacity`), once it is made. */
   picture(o: Overlay): Promise<OverlayPicture> {
-    return this.pictures.get(o.key) ?? Promise.reject(new Error(`overlay picture not prepared: ${o.key}`));
+    const { key } = pictureOverlay(o);
+    return this.pictures.get(key) ?? Promise.reject(new Error(`overlay picture not prepared: ${key}`));
   }
 }

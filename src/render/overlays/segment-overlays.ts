@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { codeVersion } from '../../cache/sources-hash';
 import { describeOverlays } from '../../frame/describe-overlays';
-import type { Overlay } from '../../frame/overlay';
+import { overlayOpacity, pictureOverlay, type Overlay } from '../../frame/overlay';
 import type { Timeline } from '../../timeline/types';
 import { blendOverlay } from '../direct/overlay-blend';
 import type { YuvImage } from '../direct/yuv-image';
@@ -17,10 +17,15 @@ export function framesOverlays(t: Timeline, from: number, to: number): Overlay[]
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => describeOverlays(t, from + i));
 }
 
-/** Each distinct overlay once (by key). */
+/** Each distinct picture the frames show once (a fading card is one: its `pictureOverlay`). */
 export function distinctOverlays(frames: readonly Overlay[][]): Overlay[] {
   const out = new Map<string, Overlay>();
-  for (const list of frames) for (const o of list) if (!out.has(o.key)) out.set(o.key, o);
+  for (const list of frames) {
+    for (const shown of list) {
+      const o = pictureOverlay(shown);
+      if (!out.has(o.key)) out.set(o.key, o);
+    }
+  }
   return [...out.values()];
 }
 
@@ -54,7 +59,7 @@ export function segmentOverlayDrawer(t: Timeline, from: number, to: number, pict
   return async (i, frame) => {
     for (const o of frames[i] ?? []) {
       const p = await pictures.picture(o);
-      blendOverlay(p.image, p.x, p.y, frame);
+      blendOverlay(p.image, p.x, p.y, frame, overlayOpacity(o));
     }
   };
 }
