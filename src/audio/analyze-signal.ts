@@ -13,6 +13,7 @@ import { rhythmicSections, rhythmicWindows, windowPeriodicity } from './rhythmic
 import { estimateTempo } from './tempo-estimate';
 import { tempogram } from './tempogram';
 import { trackBeats, trimUnsupported } from './beat-tracker';
+import { choosePhase, harmonyFrames } from './beat-phase';
 import type { AudioAnalysis, Interval } from './types';
 
 export interface SignalAnalysis extends AudioAnalysis {
@@ -49,8 +50,9 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
     // Re-judge rhythm at the chosen tempo (a window may be periodic at some other rate).
     const atTempo = rhythmicWindows(tg, judge(tempo.period));
     const spans = rhythmicSections(tg, atTempo, env.strength.length);
+    const phaseCues = { strength: env.strength, low: env.low, harmony: harmonyFrames(mel) };
     beatFrames = spans
-      .map((sp) => trimUnsupported(env.strength, trackBeats(beatEnv, tempo.period, sp.from, sp.to)))
+      .map((sp) => trimUnsupported(env.strength, choosePhase(trackBeats(beatEnv, tempo.period, sp.from, sp.to), phaseCues, sp.to)))
       .filter((b) => b.length > 0);
     sections = spans.map((sp) => ({ start: sp.from * fs, end: sp.to * fs }));
   }
