@@ -53,7 +53,7 @@ export interface BatchOptions {
   /** What each plan may reach (local URLs, files outside its folder, download size); default: from the environment. */
   inputPolicy?: InputPolicy;
   budgetUsd?: number;
-  /** Delivery loudness (default: each plan's `loudness`, else youtube); Lambda renders are not normalised. */
+  /** Delivery loudness (default: each plan's `loudness`, else youtube), local or on Lambda. */
   loudness?: LoudnessName;
   /** --no-captions, --captions-source, --caption-style over each plan's `captions` (undefined: the plan's). */
   captions?: CaptionOverride;
@@ -161,6 +161,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchRow[]> {
           budgetUsd: opts.budgetUsd,
           skipClips: opts.skipClips,
           downloadDir: lambda.download ? outDir : undefined,
+          loudness: opts.loudness,
           pollIntervalMs: lambda.pollIntervalMs,
           retry: lambda.retry,
           signal: opts.signal,

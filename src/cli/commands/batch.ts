@@ -101,7 +101,7 @@ export function register(program: Command): void {
     .option('--frames <a-b>', 'render only frames a to b (inclusive), or one frame')
     .option('--preset <x264>', 'x264 preset: ultrafast ... veryslow (default veryfast)')
     .option('--crf <n>', 'x264 quality, 0-51, lower is better (default 20)')
-    .option('--loudness <preset>', `${LOUDNESS_OPTION_HELP}; local renders only`)
+    .option('--loudness <preset>', LOUDNESS_OPTION_HELP)
     .option('--cache <dir>', 'cache directory', '.stillmotion/cache')
     .option('--budget <usd>', 'most USD to spend on AI clips per plan (overrides each plan\'s budget)')
     .option('--no-clips', 'do not generate AI clips: tier 3 sections render as tier 2')
