@@ -140,13 +140,16 @@ async function renderStory(minutes: number): Promise<StoryRun> {
   let stderr = '';
   // BENCH_VERBOSE=1: the CLI's log lines, stamped with seconds since the start (where the time goes).
   const verbose = process.env.BENCH_VERBOSE === '1';
+  const stamp = (d: Buffer): void => {
+    if (verbose) for (const l of d.toString().split('\n').filter(Boolean)) console.log(`    [${((performance.now() - t0) / 1000).toFixed(1)} s] ${l}`);
+  };
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
-    if (verbose) for (const l of d.toString().split('\n').filter(Boolean)) console.log(`    [${((performance.now() - t0) / 1000).toFixed(1)} s] ${l}`);
+    stamp(d);
   });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    if (verbose) for (const l of d.toString().split('\n').filter(Boolean)) console.log(`    [${((performance.now() - t0) / 1000).toFixed(1)} s] ${l}`);
+    stamp(d);
   });
   const appeared: Record<string, number> = {};
   let peakTree = 0;
@@ -177,7 +180,10 @@ async function renderStory(minutes: number): Promise<StoryRun> {
     formatSeconds[f] = at - prev;
     prev = at;
   }
-  const videoSeconds = n * SECTION_SECONDS - (n - 1) * 0.5;
+  // The video's length as the CLI reports it (the timeline decides how transitions overlap).
+  const firstLine = stdout.split('\n').find((l) => l.includes(`-${SUFFIX[FORMATS[0]]}.mp4`)) ?? '';
+  const videoSeconds = parseDuration(/\d+x\d+\s+((?:\d+ min )?[\d.]+ s)/.exec(firstLine)?.[1] ?? '');
+  if (!Number.isFinite(videoSeconds)) throw new Error(`no video length in the CLI's output: ${firstLine}`);
   const run: StoryRun = {
     minutes,
     sections: n,

@@ -2,9 +2,9 @@
  * Remotion ships its own ffmpeg and ffprobe (in @remotion/compositor-<platform>),
  * so Stillmotion needs no system ffmpeg. This module finds those binaries and runs them.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { RenderInternals } from '@remotion/renderer';
+import { spawnRelayed } from './spawn-relay';
 
 export type FfBinary = 'ffmpeg' | 'ffprobe';
 
@@ -42,23 +42,15 @@ export function ffEnv(exe: string): NodeJS.ProcessEnv {
   return process.env;
 }
 
-/** Runs Remotion's bundled ffmpeg/ffprobe and collects stdout (binary) and stderr (text). */
-export function runFf(bin: FfBinary, args: string[], opts: { signal?: AbortSignal } = {}): Promise<FfResult> {
+/**
+ * Runs Remotion's bundled ffmpeg/ffprobe and collects stdout (binary) and stderr (text). Started
+ * through the spawn relay (spawn-relay.ts: the render process is never forked), in the caller's
+ * directory so relative paths work. Rejects with the signal's reason when it is aborted.
+ */
+export async function runFf(bin: FfBinary, args: string[], opts: { signal?: AbortSignal } = {}): Promise<FfResult> {
   const exe = ffBinaryPath(bin);
-  return new Promise((resolve, reject) => {
-    // Run in the caller's directory so relative paths work.
-    const child = spawn(exe, args, {
-      env: ffEnv(exe),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      signal: opts.signal,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
-    );
-  });
+  const run = await spawnRelayed(exe, args, { env: ffEnv(exe), signal: opts.signal });
+  const r = await run.exited;
+  opts.signal?.throwIfAborted();
+  return r;
 }

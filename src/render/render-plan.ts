@@ -172,9 +172,14 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   };
   // What follows a format's video (cover, loudness, probe) runs while the next format is drawn.
   const finishing: Promise<void>[] = [];
+  /** The first format that failed after its frames were drawn (the others stop at the next format). */
+  let failure = null as { err: unknown } | null;
   try {
     for (const [index, format] of formats.entries()) {
       opts.signal?.throwIfAborted();
+      if (failure) throw failure.err;
+      let onDrawn!: () => void;
+      const drawn = new Promise<void>((resolve) => (onDrawn = resolve));
       const started = performance.now();
       const report = (p: Omit<FormatProgress, 'format'>): void => opts.onProgress?.({ format, ...p });
       const total = timelines.get(format)!.durationInFrames;
@@ -242,6 +247,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
           loudness,
           signal: opts.signal,
           cancelSignal,
+          onDrawn,
           onLog: (m) => {
             if (m.startsWith('warning: ')) warnings.push(m.slice('warning: '.length));
             log(m);
@@ -257,18 +263,18 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         });
       };
       const fps = prepared.composition.fps;
-      await produceAtomic(target, async (tmp) => {
-        await produce(tmp);
-        // Before it replaces anything: every frame of the timeline is there, and the audio as long.
-        await checkMedia(tmp, { frames: totalFrames, fps, audioSeconds: totalFrames / fps }, `the video rendered for ${target}`, opts.signal).catch((err: Error) => {
-          throw new StillmotionError(`${err.message}; ${target} was not replaced`);
-        });
-      });
-      if (segments) {
-        const st: SegmentStats = segments;
-        log(`${format}: ${st.segments} segments, ${st.reused} reused${st.rerendered ? ` (${st.rerendered} damaged, rendered again)` : ''}, ${st.direct} drawn directly, ${st.browser} in Chromium`);
-      }
       const finish = async (): Promise<RenderedFile> => {
+        await produceAtomic(target, async (tmp) => {
+          await produce(tmp);
+          // Before it replaces anything: every frame of the timeline is there, and the audio as long.
+          await checkMedia(tmp, { frames: totalFrames, fps, audioSeconds: totalFrames / fps }, `the video rendered for ${target}`, opts.signal).catch((err: Error) => {
+            throw new StillmotionError(`${err.message}; ${target} was not replaced`);
+          });
+        });
+        if (segments) {
+          const st: SegmentStats = segments;
+          log(`${format}: ${st.segments} segments, ${st.reused} reused${st.rerendered ? ` (${st.rerendered} damaged, rendered again)` : ''}, ${st.direct} drawn directly, ${st.browser} in Chromium`);
+        }
         // Caption files (SRT, VTT, words JSON) in video time; not for a preview of part of the video.
         if (!range) {
           const written = await writeCaptionSidecars({ outDir: opts.outDir, name, suffix: OUTPUT_FORMATS[format].suffix }, timelines.get(format)!.captions, fps);
@@ -295,14 +301,18 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
         };
       };
       const finished = finish().then((f) => void files.push(f));
-      // Awaited below with the others; a failure of the next format must not leave it unhandled.
-      finished.catch(() => undefined);
+      finished.catch((err: unknown) => (failure ??= { err }));
       finishing.push(finished);
+      // The next format is drawn once this one's frames are: its soundtrack, join, cover and
+      // loudness check go on meanwhile.
+      await Promise.race([drawn, finished.catch(() => undefined)]);
     }
     // Every format's finishing work, the first failure reported.
     for (const f of finishing) await f;
   } catch (err) {
-    // Nothing is left running against the session about to close.
+    // Nothing is left running against the session about to close: the formats still finishing are
+    // stopped (their Chromium passes cancelled) and waited for.
+    cancel();
     await Promise.allSettled([...finishing, ...preparing.values()]);
     if (opts.signal?.aborted) throw new StillmotionError(RENDER_INTERRUPTED);
     throw err;

@@ -4,10 +4,10 @@
  * an uncompressed AVI stream on ffmpeg's stdin; drawing the next frame overlaps encoding (x264
  * works on frames it has taken while Node draws the next one into the same buffer).
  */
-import { spawn } from 'node:child_process';
 import type { X264Preset } from '@remotion/renderer';
 import { StillmotionError } from '../../errors';
 import { ffBinaryPath, ffEnv } from '../../media/ffmpeg';
+import { spawnRelayed } from '../../media/spawn-relay';
 import { aviFrameChunkHeader, aviHeader, i420FrameBytes } from './avi-stream';
 import { i420Frame, type YuvImage } from './yuv-image';
 
@@ -35,52 +35,50 @@ export interface EncodeFramesOptions extends EncodeSettings {
 
 export async function encodeFrames(o: EncodeFramesOptions): Promise<void> {
   const exe = ffBinaryPath('ffmpeg');
-  const child = spawn(exe, ['-hide_banner', '-loglevel', 'error', '-f', 'avi', '-i', 'pipe:0', ...x264Args(o), '-an', '-y', o.outputLocation], {
+  // Started through the spawn relay: a renderer holding its decoded pictures is not forked per segment.
+  const child = await spawnRelayed(exe, ['-hide_banner', '-loglevel', 'error', '-f', 'avi', '-i', 'pipe:0', ...x264Args(o), '-an', '-y', o.outputLocation], {
     env: ffEnv(exe),
-    stdio: ['pipe', 'ignore', 'pipe'],
+    stdin: true,
+    signal: o.signal,
   });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? -1));
+  let ended = false;
+  const exited = child.exited.then((r) => {
+    ended = true;
+    return r;
   });
   let pipeError: Error | null = null;
-  child.stdin.on('error', (e) => (pipeError = e));
-  const onAbort = (): void => {
-    child.kill('SIGKILL');
-  };
-  o.signal?.addEventListener('abort', onAbort);
+  child.stdin?.on('error', (e) => (pipeError = e));
   const frameBytes = i420FrameBytes(o.width, o.height);
   const chunkHeader = aviFrameChunkHeader(o.width, o.height);
   const buf = Buffer.alloc(8 + frameBytes);
   chunkHeader.copy(buf, 0);
   const frame = i420Frame(buf.subarray(8), o.width, o.height);
+  const stdin = child.stdin;
   const write = (b: Buffer): Promise<void> =>
     new Promise((resolve) => {
-      child.stdin.write(b, () => resolve());
+      if (!stdin || stdin.destroyed) return resolve();
+      stdin.write(b, () => resolve());
     });
   try {
     await write(aviHeader(o.width, o.height, o.fps, o.frames));
     for (let i = 0; i < o.frames; i++) {
       o.signal?.throwIfAborted();
-      if (pipeError || child.exitCode !== null) break;
+      if (pipeError || ended || !stdin) break;
       await o.draw(i, frame);
       // Resolves once ffmpeg has taken the frame; it encodes while the next one is drawn.
       await write(buf);
       o.onFrame?.(i + 1);
     }
-    child.stdin.end();
-    const code = await exited;
+    stdin?.end();
+    const { code, stderr } = await exited;
     o.signal?.throwIfAborted();
-    if (code !== 0 || pipeError) {
+    if (code !== 0 || pipeError || !stdin) {
       throw new StillmotionError(`ffmpeg could not encode ${o.outputLocation} (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ') || String(pipeError)}`);
     }
   } catch (err) {
-    child.kill('SIGKILL');
-    await exited.catch(() => undefined);
+    child.kill();
+    stdin?.destroy();
+    await exited;
     throw err;
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
   }
 }

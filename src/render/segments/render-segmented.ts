@@ -43,6 +43,8 @@ export interface SegmentedRenderOptions {
   onProgress?: (p: { renderedFrames: number; totalFrames: number }) => void;
   /** Warnings (prefixed `warning: `) and notes. */
   onLog?: (message: string) => void;
+  /** Called once every segment is drawn (or reused), before the soundtrack is waited for and the join. */
+  onDrawn?: () => void;
 }
 
 export interface SegmentStats {
@@ -146,7 +148,7 @@ export async function renderSegment(
   session: RenderSession,
   prepared: PreparedFormat,
   job: SegmentJob,
-  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress' | 'onLog'> & { images?: DirectImages; overlayPictures?: OverlayPictures; onFrames?: (n: number) => void },
+  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress' | 'onLog' | 'onDrawn'> & { images?: DirectImages; overlayPictures?: OverlayPictures; onFrames?: (n: number) => void },
 ): Promise<void> {
   const t = prepared.timeline;
   const { seg } = job;
@@ -210,6 +212,15 @@ export async function renderSegment(
  */
 const SEGMENTS_AT_ONCE = 2;
 
+type Soundtrack = Awaited<ReturnType<typeof renderSoundtrack>>;
+
+/**
+ * Soundtracks being rendered, by file and loudness target: a format that shares one with a format
+ * still waiting for it (formats are drawn while the one before waits for its soundtrack) waits for
+ * the same pass instead of rendering it again.
+ */
+const soundtracksInFlight = new Map<string, Promise<Soundtrack>>();
+
 export async function renderSegmented(session: RenderSession, prepared: PreparedFormat, o: SegmentedRenderOptions): Promise<SegmentStats> {
   const t = prepared.timeline;
   const { jobs, audioFile } = await segmentJobs(session, prepared, o);
@@ -234,54 +245,74 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
   const settings = { ...o, signal, cancelSignal };
   await fs.mkdir(o.segmentDir, { recursive: true });
   // The soundtrack is rendered by Chromium (its own tabs) while Node draws: neither waits for the other.
-  const soundtrack = renderSoundtrack(session, prepared, audioFile, { ...settings, reusable, onLog: log });
+  const soundKey = `${audioFile}\n${JSON.stringify(o.loudness ?? null)}\n${o.reuse !== false}`;
+  let soundtrack = soundtracksInFlight.get(soundKey);
+  if (!soundtrack) {
+    const pass = renderSoundtrack(session, prepared, audioFile, { ...settings, reusable, onLog: log });
+    soundtrack = pass;
+    soundtracksInFlight.set(soundKey, pass);
+    pass.then(
+      () => soundtracksInFlight.delete(soundKey),
+      () => soundtracksInFlight.delete(soundKey),
+    );
+  }
   const framesDone = jobs.map(() => 0);
   const report = (): void => o.onProgress?.({ renderedFrames: framesDone.reduce((a, b) => a + b, 0), totalFrames: t.durationInFrames });
-  const images = new DirectImages();
   // The captions of every segment Node will draw, rendered in one Chromium pass while Node draws.
   const overlayPictures = new OverlayPictures(session, o.scale);
   startOverlays(t, jobs, overlayPictures, o.reuse !== false);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      signal.throwIfAborted();
-      const k = next++;
-      const job = jobs[k]!;
-      if (await reusable(job.file, `segment (frames ${job.seg.from}-${job.seg.to - 1})`)) {
-        stats.reused++;
-      } else {
-        await renderSegment(session, prepared, job, {
-          ...settings,
-          images,
-          overlayPictures,
-          onFrames: (n) => {
-            framesDone[k] = n;
-            report();
-          },
-        });
-        if (job.direct) stats.direct++;
-        else stats.browser++;
+  /** Draws (or reuses) every segment; its decoded pictures are let go when it returns. */
+  const drawAll = async (): Promise<void> => {
+    const images = new DirectImages();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        signal.throwIfAborted();
+        const k = next++;
+        const job = jobs[k]!;
+        if (await reusable(job.file, `segment (frames ${job.seg.from}-${job.seg.to - 1})`)) {
+          stats.reused++;
+        } else {
+          await renderSegment(session, prepared, job, {
+            ...settings,
+            images,
+            overlayPictures,
+            onFrames: (n) => {
+              framesDone[k] = n;
+              report();
+            },
+          });
+          if (job.direct) stats.direct++;
+          else stats.browser++;
+        }
+        framesDone[k] = job.seg.to - job.seg.from;
+        report();
       }
-      framesDone[k] = job.seg.to - job.seg.from;
-      report();
-    }
-  };
-  const work = [...Array.from({ length: Math.min(SEGMENTS_AT_ONCE, jobs.length) }, worker), soundtrack];
-  // The first failure is the one reported, once everything it stopped has wound down.
-  let failure: unknown = null;
-  for (const w of work) {
-    w.catch((err: unknown) => {
+    };
+    const workers = Array.from({ length: Math.min(SEGMENTS_AT_ONCE, jobs.length) }, worker);
+    // The first failure is the one reported, once everything it stopped has wound down.
+    let failure: unknown = null;
+    const failed = (err: unknown): void => {
       failure ??= err;
       stop.abort();
-    });
-  }
-  await Promise.allSettled(work);
-  if (failure) throw failure;
-  stats.loudness = (await soundtrack).loudness;
+    };
+    for (const w of workers) w.catch(failed);
+    soundtrack.catch(failed);
+    await Promise.allSettled(workers);
+    if (failure) {
+      await Promise.allSettled([soundtrack]);
+      throw failure;
+    }
+  };
+  await drawAll();
+  // The caller may go on to other work (the next format) while this one waits for its soundtrack.
+  o.onDrawn?.();
+  const sound = await soundtrack;
+  stats.loudness = sound.loudness;
   o.signal?.throwIfAborted();
   await joinSegments(
     jobs.map((j) => j.file),
-    (await soundtrack).file,
+    sound.file,
     o.outputLocation,
     o.signal,
   );
