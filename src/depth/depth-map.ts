@@ -14,7 +14,7 @@ import { flatPreset, heuristicDepth, refineToSize } from './heuristic';
 import { hostedDepth, hostedTag, type HostedDepthOptions } from './hosted';
 import { loadImage, luminance, planeToPng, pngToPlane, resizeRgb, type LoadedImage, type RgbImage } from './image-io';
 import { onnxDepth, resolveModelPath, type OnnxDepthOptions } from './onnx';
-import { resolveTflitePath, tfliteDepth, type TfliteDepthOptions } from './tflite';
+import { FASTDEPTH_ASPECT, resolveTflitePath, tfliteDepth, type TfliteDepthOptions } from './tflite';
 
 export type EstimatorId = (typeof DEPTH_ESTIMATORS)[number];
 
@@ -99,7 +99,7 @@ export function createEstimator(id: EstimatorId, opts: DepthOptions = {}): Depth
     case 'tflite':
       return {
         id,
-        tag: async () => ({ ...(await modelFileTag(resolveTflitePath(opts.tflite))), invert: opts.tflite?.invert ?? true }),
+        tag: async () => ({ ...(await modelFileTag(resolveTflitePath(opts.tflite))), invert: opts.tflite?.invert ?? true, aspect: opts.tflite?.aspect ?? FASTDEPTH_ASPECT }),
         estimate: (img) => tfliteDepth(img, opts.tflite),
       };
     case 'hosted':

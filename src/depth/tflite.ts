@@ -4,8 +4,9 @@
  * ship) with the built-in float interpreter (tflite-run.ts), so it needs no native runtime and no download.
  *
  * Input: the model's own size and quantisation; pixels are fed as the model's input tensor declares
- * (uint8 bytes, int8 bytes - 128, or float32 0..1). Output: one channel, by default distance (larger =
- * farther, FastDepth's metric depth); `invert: false` for models that output inverse depth (MiDaS).
+ * (uint8 bytes, int8 bytes - 128, or float32 0..1), in the proportions of its training pictures (`aspect`).
+ * Output: one channel, by default distance (larger = farther, FastDepth's metric depth); `invert: false`
+ * for models that output inverse depth (MiDaS).
  */
 import { promises as fs } from 'node:fs';
 import { StillmotionError } from '../errors';
@@ -20,6 +21,58 @@ export interface TfliteDepthOptions {
   modelPath?: string;
   /** The model outputs distance (larger = farther), as FastDepth does; default true. */
   invert?: boolean;
+  /**
+   * Width:height of the pictures the model learned from, before they were resized to its input. An image
+   * of another shape is first extended to it by repeating its edge pixels, so the model sees shapes in the
+   * proportions it was trained on, and the padding is cut off its output. Default 4/3: FastDepth's
+   * 304 x 228 NYU crops, squeezed into 224 x 224 (dwofk/fast-depth dataloaders/nyu.py).
+   */
+  aspect?: number;
+}
+
+/** FastDepth's training crop, 304 x 228. */
+export const FASTDEPTH_ASPECT = 304 / 228;
+
+/** Where the image lies (fractions of the padded frame) once extended to `aspect`. */
+export function paddedBox(width: number, height: number, aspect: number): { x: number; y: number; w: number; h: number } {
+  const a = width / height;
+  if (Math.abs(a - aspect) < 1e-3) return { x: 0, y: 0, w: 1, h: 1 };
+  if (a < aspect) {
+    const w = a / aspect;
+    return { x: (1 - w) / 2, y: 0, w, h: 1 };
+  }
+  const h = aspect / a;
+  return { x: 0, y: (1 - h) / 2, w: 1, h };
+}
+
+/** `img` resized into a W x H frame at `box` (fractions), the rest filled by repeating the nearest edge pixel. */
+async function placeInFrame(img: RgbImage, W: number, H: number, box: { x: number; y: number; w: number; h: number }): Promise<Uint8Array> {
+  const x0 = Math.round(box.x * W);
+  const y0 = Math.round(box.y * H);
+  const cw = Math.max(1, Math.round(box.w * W));
+  const ch = Math.max(1, Math.round(box.h * H));
+  const inner = await resizeRgb(img, cw, ch);
+  const out = new Uint8Array(W * H * 3);
+  for (let y = 0; y < H; y++) {
+    const sy = Math.min(ch - 1, Math.max(0, y - y0));
+    for (let x = 0; x < W; x++) {
+      const sx = Math.min(cw - 1, Math.max(0, x - x0));
+      out.set(inner.rgb.subarray((sy * cw + sx) * 3, (sy * cw + sx) * 3 + 3), (y * W + x) * 3);
+    }
+  }
+  return out;
+}
+
+/** The part of a `w` x `h` plane inside `box` (fractions). */
+function cropPlane(data: Float32Array, w: number, h: number, box: { x: number; y: number; w: number; h: number }): { data: Float32Array; width: number; height: number } {
+  const x0 = Math.round(box.x * w);
+  const y0 = Math.round(box.y * h);
+  const cw = Math.max(1, Math.round(box.w * w));
+  const ch = Math.max(1, Math.round(box.h * h));
+  if (cw === w && ch === h) return { data, width: w, height: h };
+  const out = new Float32Array(cw * ch);
+  for (let y = 0; y < ch; y++) out.set(data.subarray((y + y0) * w + x0, (y + y0) * w + x0 + cw), y * cw);
+  return { data: out, width: cw, height: ch };
 }
 
 export function resolveTflitePath(opts: TfliteDepthOptions = {}): string {
@@ -79,11 +132,14 @@ export async function tfliteDepth(img: RgbImage, opts: TfliteDepthOptions = {}):
   const runner = await loadRunner(modelPath);
   const [, H, W] = runner.inputShape as [number, number, number, number];
   const input = runner.model.tensors[runner.model.inputs[0]!]!;
-  // Stretched to the model's square input, as FastDepth was trained (4:3 NYU crops resized to 224 x 224).
-  const resized = await resizeRgb(img, W, H);
-  const out = runner.run(tfliteInput(resized.rgb, input.type, input.quant, modelPath));
+  const aspect = opts.aspect ?? FASTDEPTH_ASPECT;
+  if (!(aspect > 0)) throw new StillmotionError(`tflite depth: aspect must be a positive number (got ${aspect})`);
+  const box = paddedBox(img.width, img.height, aspect);
+  const rgb = await placeInFrame(img, W, H, box);
+  const out = runner.run(tfliteInput(rgb, input.type, input.quant, modelPath));
   const [n, oh, ow, oc] = out.shape;
   if (out.shape.length !== 4 || n !== 1 || oc !== 1) throw new StillmotionError(`${modelPath}: depth model output has unexpected shape [${out.shape.join(', ')}] (expected [1, H, W, 1])`);
-  const r = fromModelOutput(out.data, [1, oh!, ow!], opts.invert ?? true);
+  const cut = cropPlane(out.data, ow!, oh!, box);
+  const r = fromModelOutput(cut.data, [1, cut.height, cut.width], opts.invert ?? true);
   return { ...r, notes: [`tflite model ${modelPath}`] };
 }

@@ -9,6 +9,7 @@ import { scoreDepth } from '../../bench/depth-scores';
 import { createEstimator, depthForImage, estimateDepth } from '../../src/depth/depth-map';
 import { verticalPrior } from '../../src/depth/heuristic';
 import { loadImage } from '../../src/depth/image-io';
+import { FASTDEPTH_ASPECT, paddedBox, tfliteDepth } from '../../src/depth/tflite';
 import { readTflite } from '../../src/depth/tflite-model';
 import { TfliteRunner } from '../../src/depth/tflite-run';
 import { float32Bytes, int32Bytes, int8Bytes, tinyTflite } from './tiny-tflite';
@@ -171,8 +172,10 @@ describe('tflite depth estimator', () => {
     let r = 0;
     for (let y = 0; y < d.height; y++) {
       for (let x = 0; x < d.width; x++) {
-        if (x < d.width / 2 - 4) l += d.data[y * d.width + x]!;
-        else if (x >= d.width / 2 + 4) r += d.data[y * d.width + x]!;
+        // Leave out a band around the middle, where the two halves are blended by resizing.
+        const band = Math.max(1, Math.round(d.width / 16));
+        if (x < d.width / 2 - band) l += d.data[y * d.width + x]!;
+        else if (x >= d.width / 2 + band) r += d.data[y * d.width + x]!;
       }
     }
     return [l, r];
@@ -184,6 +187,28 @@ describe('tflite depth estimator', () => {
     expect(d.flat).toBe(false);
     expect(d.notes.join(' ')).toContain('tflite model');
     const [left, right] = halves(d);
+    expect(right).toBeGreaterThan(left * 2);
+  });
+
+  it('pads a picture to the training proportions and cuts the padding off the map', async () => {
+    // 4:3 fills the frame; a square picture sits in the middle 3/4 of the width; a 2:1 one in the middle 2/3 of the height.
+    expect(paddedBox(640, 480, FASTDEPTH_ASPECT)).toEqual({ x: 0, y: 0, w: 1, h: 1 });
+    const sq = paddedBox(500, 500, FASTDEPTH_ASPECT);
+    expect(sq.w).toBeCloseTo(0.75, 2);
+    expect(sq.x).toBeCloseTo(0.125, 2);
+    const wide = paddedBox(800, 400, FASTDEPTH_ASPECT);
+    expect(wide.h).toBeCloseTo(2 / 3, 2);
+    expect(wide.y).toBeCloseTo(1 / 6, 2);
+    // Through the model: a square picture, bright left half; padding by edge repetition extends each half
+    // outwards, and the cut-off map still has the bright half far and the dark half near.
+    const square = path.join(dir, 'square.png');
+    const rgb = Buffer.alloc(40 * 40 * 3);
+    for (let y = 0; y < 40; y++) for (let x = 0; x < 40; x++) rgb.fill(x < 20 ? 230 : 30, (y * 40 + x) * 3, (y * 40 + x) * 3 + 3);
+    await sharp(rgb, { raw: { width: 40, height: 40, channels: 3 } }).png().toFile(square);
+    const raw = await tfliteDepth(await loadImage(square), { modelPath });
+    expect(raw.width).toBe(12);
+    expect(raw.height).toBe(16);
+    const [left, right] = halves(raw);
     expect(right).toBeGreaterThan(left * 2);
   });
 
@@ -220,8 +245,8 @@ describe.skipIf(!fastDepth || !havePhotos)('FastDepth on a real photograph', () 
     const d = await depthForImage(img, createEstimator('tflite', { tflite: { modelPath: fastDepth } }), { cache: false, label: photo.name });
     const s = scoreDepth(d.data, photo.nearness, photo.width, photo.height);
     const v = scoreDepth(verticalPrior(photo.width, photo.height), photo.nearness, photo.width, photo.height);
-    // Measured here: Spearman 0.75 vs 0.67, figure/ground 0.68 vs 0.52.
+    // Measured here: Spearman 0.729 vs 0.666, figure/ground 0.636 vs 0.524.
     expect(s.spearman).toBeGreaterThan(v.spearman + 0.04);
-    expect(s.figureGround).toBeGreaterThan(v.figureGround + 0.1);
+    expect(s.figureGround).toBeGreaterThan(v.figureGround + 0.08);
   }, 60_000);
 });
