@@ -131,7 +131,7 @@ describe('stillmotion plan', () => {
       [['--budget', '-1'], /--budget: a non-negative number/],
       [['--director', 'oracle'], /--director: one of heuristic, openai \(got "oracle"\)/],
       [['--provider', 'sora'], /--provider: one of luma, runway, kling, haiper/],
-      [['--depth', 'lidar'], /--depth: one of heuristic, onnx, hosted/],
+      [['--depth', 'lidar'], /--depth: one of heuristic, onnx, tflite, hosted/],
     ];
     for (const [args, message] of cases) {
       const r = await runCommand([registerPlan], ['plan', small, '--out', out, ...args]);
