@@ -8,7 +8,7 @@
  *  3. Accuracy on real photographs with measured depth (bench/depth-photos.ts; gathered once with
  *     `npx tsx bench/depth-photos.ts`): per photo, Spearman and figure/ground (bench/depth-scores.ts) of each
  *     estimator next to the vertical gradient, and means for the tuning half and the held-out half. The heuristic
- *     always; `tflite` (FastDepth, bench/depth-model.ts) when its file has been gathered; `onnx` when
+ *     always; `tflite` (FastDepth, bench/depth-model.ts) when its file is gathered or can be; `onnx` when
  *     STILLMOTION_DEPTH_MODEL names a model file; `hosted` only with --hosted (it is paid).
  */
 import { promises as fs } from 'node:fs';
@@ -20,7 +20,7 @@ import { loadImage, luminance, resizeRgb } from '../src/depth/image-io';
 import { spearman } from '../src/depth/ops';
 import { generateScene, randomObjects, writeScenePng } from '../src/depth/synthetic';
 import { prepareLayers } from '../src/layers/build';
-import { FASTDEPTH, findFastDepth, HOW_TO_GET_MODEL, MODEL_DIR } from './depth-model';
+import { FASTDEPTH, findFastDepth, gatherFastDepth, HOW_TO_GET_MODEL } from './depth-model';
 import { loadPhotos, type RealPhoto } from './depth-photos';
 import { scoreDepth, type Scores } from './depth-scores';
 
@@ -133,9 +133,9 @@ async function realPhotos(): Promise<void> {
   }
   const estimators: EstimatorId[] = ['heuristic'];
   const notMeasured: string[] = [];
-  const fastDepth = await findFastDepth();
+  // FastDepth: gathered on first use when a clone or mirror of its repository is here.
+  const fastDepth = (await findFastDepth()) ?? (await gatherFastDepth().catch((err: unknown) => void notMeasured.push(`tflite (FastDepth): not measured (${(err as Error).message}; ${HOW_TO_GET_MODEL})`)));
   if (fastDepth) estimators.push('tflite');
-  else notMeasured.push(`tflite (FastDepth): not measured (model file not found in ${MODEL_DIR}: ${HOW_TO_GET_MODEL})`);
   if (process.env.STILLMOTION_DEPTH_MODEL) estimators.push('onnx');
   else notMeasured.push('onnx: not measured (no model weights here; set STILLMOTION_DEPTH_MODEL to a Depth Anything V2 / MiDaS ONNX file to measure it)');
   if (process.argv.includes('--hosted')) estimators.push('hosted');
