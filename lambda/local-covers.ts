@@ -5,13 +5,15 @@
  * from a picture the local browser draws (as the Node renderer composites overlays), so a still
  * from Lambda would still need the local browser for the title, and one frame per format costs a
  * few seconds here against a Lambda invocation and a round trip through the bucket. The browser
- * session opens on the first cover and serves every format.
+ * session opens on the first cover and serves every format. WebGL parallax is drawn in its CSS
+ * mode, as Lambda draws it (lambda/css-fallback.ts), so the cover shows what the video shows.
  */
 import type { FormatId } from '../src/plan/formats';
 import type { LoadedPlan } from '../src/plan/load-plan';
 import { writeCover, type WrittenCover } from '../src/render/cover';
 import type { PreparedAssets } from '../src/render/prepare-assets';
 import { glForPlan, RenderSession } from '../src/render/render-session';
+import { withCssParallax } from './css-fallback';
 
 export interface LocalCoversOptions {
   scale: number;
@@ -22,12 +24,15 @@ export interface LocalCoversOptions {
 
 export class LocalCovers {
   private session: Promise<RenderSession> | null = null;
+  private readonly loaded: LoadedPlan;
 
   constructor(
-    private readonly loaded: LoadedPlan,
+    loaded: LoadedPlan,
     private readonly assets: PreparedAssets,
     private readonly opts: LocalCoversOptions,
-  ) {}
+  ) {
+    this.loaded = { ...loaded, plan: withCssParallax(loaded.plan).plan };
+  }
 
   /** Writes the cover of `format` to `target` (atomically); null when the plan says `cover: false`. */
   async write(format: FormatId, target: string): Promise<WrittenCover | null> {

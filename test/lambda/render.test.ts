@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { VERSION } from 'remotion/version';
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeS3Client } from '../../src/cache/s3-config';
 import { StillmotionError } from '../../src/errors';
@@ -187,11 +188,11 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
     expect(r.uploads.skipped).toBe(0);
   });
 
-  it('skips assets already in the bucket and downloads finished outputs', async () => {
+  it('skips assets already in the bucket and downloads finished outputs, each with its cover (the WebGL section drawn in CSS, as on Lambda)', async () => {
     const before = await bucketKeys('assets/');
     expect(before.length).toBeGreaterThan(5);
     const out = path.join(dir, 'out');
-    const r = await renderPlanOnLambda(loaded, options({ formats: ['16:9', '9:16', '1:1'], downloadDir: out }));
+    const r = await renderPlanOnLambda(loaded, options({ formats: ['16:9', '9:16', '1:1'], downloadDir: out, cover: true }));
     expect(r.uploads).toMatchObject({ uploaded: 0, bytesUploaded: 0 });
     expect(r.uploads.skipped).toBe(before.length);
     expect(await bucketKeys('assets/')).toEqual(before);
@@ -203,6 +204,11 @@ describe('render on Lambda (loopback Lambda + s3rver)', () => {
       expect(f.sizeBytes).toBe((await fs.stat(f.file!)).size);
       expect(f.loudness!.target).toEqual({ integrated: -14, truePeak: -1 });
       expect(Math.abs(f.loudness!.integrated - -14)).toBeLessThanOrEqual(1);
+      // The cover beside it: a JPEG at the format's size (scale 0.25), from the middle section (the WebGL one).
+      const size = { '16:9': [480, 270], '9:16': [270, 480], '1:1': [270, 270] }[f.format];
+      expect(f.cover).toMatchObject({ file: path.join(out, `lambda-story-${f.format.replace(':', 'x')}.jpg`), sectionId: 'depth' });
+      const meta = await sharp(f.cover!.file).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', ...size]);
     }
     expect((await fs.readdir(out)).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
