@@ -16,7 +16,7 @@ import { probeVideo } from '../../src/media/probe-video';
 import { loadPlanFile } from '../../src/plan/load-plan';
 import { DirectImages, FrameDrawer } from '../../src/render/direct/draw-frame';
 import { encodeFrames } from '../../src/render/direct/encode-frames';
-import { compositorFrameIndex, compositorRgbFilter, decodeSize, probeClip, VideoFrames } from '../../src/render/direct/video-frames';
+import { ClipFrameStream, compositorFrameIndex, compositorRgbFilter, decodeSize, probeClip, VideoFrames } from '../../src/render/direct/video-frames';
 import { i420Frame, rgbToYuv } from '../../src/render/direct/yuv-image';
 import { prepareAssets } from '../../src/render/prepare-assets';
 import { RenderSession } from '../../src/render/render-session';
@@ -149,6 +149,40 @@ describe('clip frames as the compositor picks them', () => {
     } finally {
       frames.close();
     }
+  });
+
+  it('a stream started late in the clip (seeking) gives the frames of one read from the start, keyframes and B-frames between', async () => {
+    // The same clip with a keyframe every 5 frames and B-frames: a seek lands on a keyframe before the frame and decodes on.
+    const gop = path.join(dir, 'clip-gop5.mp4');
+    const enc = await runFf('ffmpeg', ['-v', 'error', '-i', clipFile, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '5', '-bf', '2', '-crf', '14', '-y', gop]);
+    expect(enc.code, enc.stderr).toBe(0);
+    const src = await probeClip(gop);
+    expect(src.pts.length).toBe(CLIP.frames);
+    const fromStart = new ClipFrameStream(src, 320, 180);
+    const frames: Buffer[] = [];
+    try {
+      for (let i = 0; i < CLIP.frames; i++) {
+        const f = await fromStart.seek(i);
+        frames.push(Buffer.concat([f.y.data, f.u.data, f.v.data]));
+      }
+    } finally {
+      fromStart.close();
+    }
+    const wrong: number[] = [];
+    for (const first of [1, 4, 5, 6, 11, 17, 23]) {
+      const late = new ClipFrameStream(src, 320, 180, first);
+      try {
+        for (const i of [first, Math.min(first + 2, CLIP.frames - 1)]) {
+          const f = await late.seek(i);
+          if (!Buffer.concat([f.y.data, f.u.data, f.v.data]).equals(frames[i]!)) wrong.push(i);
+        }
+      } finally {
+        late.close();
+      }
+    }
+    expect(wrong).toEqual([]);
+    // Neighbouring frames differ, so a stream off by one would have been caught.
+    expect(frames[5]!.equals(frames[4]!)).toBe(false);
   });
 
   it('names the clip when it cannot be read', async () => {

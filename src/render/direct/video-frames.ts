@@ -28,6 +28,8 @@ export interface ClipSource {
   timeBase: [number, number];
   /** Presentation timestamps of the frames the decoder outputs, ascending, in time-base units. */
   pts: number[];
+  /** The file's start time in seconds (what ffmpeg's `-ss` counts from). */
+  startTime: number;
   /** The Y'CbCr -> RGB conversion the compositor applies to this clip. */
   matrix: 'bt709' | 'bt601';
   range: 'tv' | 'pc';
@@ -47,13 +49,14 @@ interface ProbeJson {
     side_data_list?: { rotation?: number }[];
   }[];
   packets?: { pts?: number; flags?: string }[];
+  format?: { start_time?: string };
 }
 
 /** Reads what the compositor decides from: size, time base, colour tags and every frame's timestamp (packets, no decoding). */
 export async function probeClip(file: string, signal?: AbortSignal): Promise<ClipSource> {
   const r = await runFf(
     'ffprobe',
-    ['-v', 'error', '-fflags', '+genpts', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,time_base,pix_fmt,color_space,color_range,color_transfer,color_primaries,sample_aspect_ratio:stream_side_data=rotation:packet=pts,flags', '-of', 'json', file],
+    ['-v', 'error', '-fflags', '+genpts', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,time_base,pix_fmt,color_space,color_range,color_transfer,color_primaries,sample_aspect_ratio:stream_side_data=rotation:packet=pts,flags:format=start_time', '-of', 'json', file],
     { signal },
   );
   if (r.code !== 0) throw new StillmotionError(`${file}: cannot read the clip: ${firstLine(r.stderr) || `ffprobe exited with ${r.code}`}`);
@@ -86,6 +89,7 @@ export async function probeClip(file: string, signal?: AbortSignal): Promise<Cli
     height: s.height,
     timeBase: [num, den],
     pts,
+    startTime: Number(info.format?.start_time) || 0,
     matrix: bt709Limited ? 'bt709' : 'bt601',
     range: bt709Limited ? 'tv' : fullRangeFormat ? 'pc' : 'tv',
   };
@@ -134,7 +138,21 @@ export function decodeFilter(src: Pick<ClipSource, 'matrix' | 'range'>, width: n
   ].join(',');
 }
 
-/** One clip decoded front to back at a fixed size; frames are asked for in non-decreasing order. */
+/**
+ * Where to start decoding so that frame `first` is the first one out: `-ss` (before `-i`) seeks to
+ * the keyframe before it and ffmpeg drops the frames decoded before this time (accurate seek,
+ * counted from the file's start time); halfway between the frame and the one before it, so
+ * rounding cannot keep the earlier one or drop this one.
+ */
+export function seekSeconds(src: Pick<ClipSource, 'pts' | 'timeBase' | 'startTime'>, first: number): number {
+  const [num, den] = src.timeBase;
+  return ((src.pts[first - 1]! + src.pts[first]!) / 2) * (num / den) - src.startTime;
+}
+
+/**
+ * One clip decoded at a fixed size from frame `first` on (a segment late in a long clip does not
+ * decode it from the start); frames are asked for in non-decreasing order.
+ */
 export class ClipFrameStream {
   private readonly child;
   private readonly chunks: AsyncIterator<Buffer>;
@@ -142,8 +160,9 @@ export class ClipFrameStream {
   private readonly frameBytes: number;
   private readonly buf: Buffer;
   private stderr = '';
-  /** Index of the frame in `buf` (-1: none yet). */
-  private index = -1;
+  /** Index of the frame in `buf` (first - 1: none yet). */
+  private index: number;
+  private readonly first: number;
   private ended = false;
   readonly frame: YuvImage;
 
@@ -151,11 +170,17 @@ export class ClipFrameStream {
     readonly source: ClipSource,
     readonly width: number,
     readonly height: number,
+    first = 0,
   ) {
     const exe = ffBinaryPath('ffmpeg');
+    const start = first > 0 && first < source.pts.length ? first : 0;
+    const seek = start > 0 ? ['-ss', seekSeconds(source, start).toFixed(6)] : [];
+    // The frame before the first one out: the stream reads on from there.
+    this.index = start - 1;
+    this.first = start;
     this.child = spawn(
       exe,
-      ['-v', 'error', '-nostdin', '-noautorotate', '-i', source.file, '-map', '0:v:0', '-an', '-sn', '-vf', decodeFilter(source, width, height), '-fps_mode', 'passthrough', '-c:v', 'rawvideo', '-f', 'image2pipe', 'pipe:1'],
+      ['-v', 'error', '-nostdin', '-noautorotate', ...seek, '-i', source.file, '-map', '0:v:0', '-an', '-sn', '-vf', decodeFilter(source, width, height), '-fps_mode', 'passthrough', '-c:v', 'rawvideo', '-f', 'image2pipe', 'pipe:1'],
       { env: ffEnv(exe), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -178,7 +203,7 @@ export class ClipFrameStream {
       if (await this.readFrame()) this.index++;
       else this.ended = true;
     }
-    if (this.index < 0) {
+    if (this.index < this.first) {
       const code = await this.exitCode();
       throw new StillmotionError(`${this.source.file}: ffmpeg decoded no frames (exit ${code}): ${this.stderr.trim().split('\n').slice(-3).join(' ')}`);
     }
@@ -246,7 +271,7 @@ export class VideoFrames {
       // Unplanned clips are decoded at full size.
       const s = this.scales.get(file) ?? { x: 1, y: 1 };
       const size = decodeSize(source, s.x, s.y);
-      stream = new ClipFrameStream(source, size.width, size.height);
+      stream = new ClipFrameStream(source, size.width, size.height, index);
       this.streams.set(file, stream);
     }
     return stream.seek(index);
