@@ -36,11 +36,34 @@ export function windowPeriodicity(tg: Tempogram, lag?: number): number[] {
   });
 }
 
-/** Indices of windows that are rhythmic, with hysteresis and an activity gate. */
-export function rhythmicWindows(tg: Tempogram, score: number[]): boolean[] {
+/** Whether each window's onset energy is at least MIN_RELATIVE_ACTIVITY x that of the typical rhythmic window. */
+function activeWindows(tg: Tempogram, score: number[], minRelative = MIN_RELATIVE_ACTIVITY): boolean[] {
   const strong = tg.mean.filter((_, w) => score[w]! >= ENTER);
   const typical = strong.length ? strong.sort((a, b) => a - b)[Math.floor(strong.length * 0.75)]! : 0;
-  const active = (w: number) => tg.mean[w]! >= MIN_RELATIVE_ACTIVITY * typical && tg.mean[w]! > 0;
+  return tg.mean.map((m) => m >= minRelative * typical && m > 0);
+}
+
+/**
+ * A single band's envelope (the > 5 kHz flux) is only trusted where it is this active relative to
+ * its typical rhythmic window: more than the all-band gate, since a window that overlaps the last
+ * drum bar before a breakdown is still periodic in that band however quiet the rest of it is.
+ */
+const MIN_RELATIVE_BAND_ACTIVITY = 0.25;
+
+/**
+ * windowPeriodicity, 0 where the tempogram's own envelope is nearly silent: for an envelope from
+ * one band, whose near-silent stretches (a pad breakdown) can still be periodic.
+ */
+export function activeWindowPeriodicity(tg: Tempogram, lag?: number): number[] {
+  const score = windowPeriodicity(tg, lag);
+  const active = activeWindows(tg, score, MIN_RELATIVE_BAND_ACTIVITY);
+  return score.map((v, w) => (active[w] ? v : 0));
+}
+
+/** Indices of windows that are rhythmic, with hysteresis and an activity gate. */
+export function rhythmicWindows(tg: Tempogram, score: number[]): boolean[] {
+  const isActive = activeWindows(tg, score);
+  const active = (w: number) => isActive[w]!;
   const flags: boolean[] = [];
   let on = false;
   for (let w = 0; w < score.length; w++) {
