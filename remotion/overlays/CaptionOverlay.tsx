@@ -5,9 +5,9 @@
  * (OverlayFrames.tsx): the same component, so both show the same pixels.
  */
 import React from 'react';
-import { AbsoluteFill } from 'remotion';
 import { CAPTION_STYLES, type CaptionStyle } from '../../src/captions/styles';
 import type { CaptionOverlay as CaptionOverlayValue } from '../../src/frame/overlay';
+import { Band } from './Band';
 import { layoutCaption } from './caption-layout';
 import { useCaptionFonts } from './fonts';
 
@@ -47,36 +47,19 @@ export const CaptionOverlay: React.FC<{ overlay: CaptionOverlayValue }> = ({ ove
   if (!fontsReady) return null;
   const style = CAPTION_STYLES[overlay.style];
   const layout = layoutCaption(overlay, style);
-  const { box } = overlay;
   return (
-    <AbsoluteFill>
-      <div
-        style={{
-          position: 'absolute',
-          left: box.x,
-          top: box.y,
-          width: box.w,
-          height: box.h,
-          display: 'flex',
-          flexDirection: 'column',
-          justifyContent: JUSTIFY[overlay.place],
-          alignItems: 'center',
-          // Layout keeps the text inside the band; the band keeps anything else inside the safe zone.
-          overflow: 'hidden',
-          gap: style.box ? layout.fontSize * LINE_BOX_GAP : 0,
-        }}
-      >
-        {layout.lines.map((line) => (
-          <div key={line[0]} style={lineStyle(style, layout.fontSize)}>
-            {line.map((i, k) => (
-              <React.Fragment key={i}>
-                {k > 0 ? ' ' : null}
-                <span style={{ color: wordColor(style, i, overlay.active) }}>{layout.words[i]}</span>
-              </React.Fragment>
-            ))}
-          </div>
-        ))}
-      </div>
-    </AbsoluteFill>
+    // Layout keeps the text inside the band; the band keeps anything else inside the safe zone.
+    <Band box={overlay.box} justify={JUSTIFY[overlay.place]} gap={style.box ? layout.fontSize * LINE_BOX_GAP : 0}>
+      {layout.lines.map((line) => (
+        <div key={line[0]} style={lineStyle(style, layout.fontSize)}>
+          {line.map((i, k) => (
+            <React.Fragment key={i}>
+              {k > 0 ? ' ' : null}
+              <span style={{ color: wordColor(style, i, overlay.active) }}>{layout.words[i]}</span>
+            </React.Fragment>
+          ))}
+        </div>
+      ))}
+    </Band>
   );
 };

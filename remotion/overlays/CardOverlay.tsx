@@ -6,10 +6,10 @@
  * frame (OverlayFrames.tsx): the same component, so every path shows the same pixels.
  */
 import React from 'react';
-import { AbsoluteFill } from 'remotion';
 import { CARD_SUBTITLE_CHARS_PER_LINE, CARD_SUBTITLE_SHARE, CARD_SUBTITLE_STYLE, CARD_TITLE_CHARS_PER_LINE, CARD_TITLE_STYLE } from '../../src/cards/card-style';
 import type { CaptionStyle } from '../../src/captions/styles';
 import type { CardOverlay as CardOverlayValue } from '../../src/frame/overlay';
+import { Band } from './Band';
 import { lineStyle } from './CaptionOverlay';
 import { layoutCaption, type CaptionLayout } from './caption-layout';
 import { useCaptionFonts } from './fonts';
@@ -40,25 +40,10 @@ export const CardOverlay: React.FC<{ overlay: CardOverlayValue }> = ({ overlay }
   const subtitleHeight = subtitle ? subtitle.lines.length * subtitle.fontSize * CARD_SUBTITLE_STYLE.lineHeight : 0;
   const title = layoutText(overlay, overlay.text, CARD_TITLE_STYLE, CARD_TITLE_CHARS_PER_LINE, { ...box, h: box.h - subtitleHeight });
   return (
-    <AbsoluteFill style={{ opacity: overlay.opacity }}>
-      <div
-        style={{
-          position: 'absolute',
-          left: box.x,
-          top: box.y,
-          width: box.w,
-          height: box.h,
-          display: 'flex',
-          flexDirection: 'column',
-          justifyContent: 'center',
-          alignItems: 'center',
-          // The band is inside the safe zone: clipping to it keeps every pixel of the card there.
-          overflow: 'hidden',
-        }}
-      >
-        <Lines layout={title} style={CARD_TITLE_STYLE} />
-        {subtitle ? <Lines layout={subtitle} style={CARD_SUBTITLE_STYLE} /> : null}
-      </div>
-    </AbsoluteFill>
+    // The band is inside the safe zone: clipping to it keeps every pixel of the card there.
+    <Band box={box} justify="center" opacity={overlay.opacity}>
+      <Lines layout={title} style={CARD_TITLE_STYLE} />
+      {subtitle ? <Lines layout={subtitle} style={CARD_SUBTITLE_STYLE} /> : null}
+    </Band>
   );
 };

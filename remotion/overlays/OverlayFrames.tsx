@@ -1,6 +1,6 @@
 /**
  * The `Overlays` composition: frame i draws overlay i of its props, alone, on a transparent
- * background, showing the props' region of the frame (the overlays' band). The Node renderer renders each distinct overlay of a video once through it (as a
+ * background, showing region i of its frame (the overlay's band). The Node renderer renders each distinct overlay of a video once through it (as a
  * PNG with alpha) and composites the picture over the frames it draws (src/render/overlays/).
  */
 import React from 'react';
@@ -10,11 +10,11 @@ import { overlayFramesConfig, overlayKey, type Overlay, type OverlayFramesProps 
 import { placeBox } from '../../src/frame/safe-zone';
 import { OverlayView } from './Overlays';
 
-
-export const OverlayFrames: React.FC<OverlayFramesProps> = ({ overlays, region }) => {
+export const OverlayFrames: React.FC<OverlayFramesProps> = ({ overlays, regions }) => {
   const frame = useCurrentFrame();
   const o = overlays[frame];
   if (!o) return null;
+  const region = regions?.[frame];
   // The overlay laid out on its whole frame, moved so the region is what the composition shows.
   return (
     <div style={{ position: 'absolute', left: -(region?.x ?? 0), top: -(region?.y ?? 0), width: o.frame.width, height: o.frame.height }}>

@@ -89,18 +89,19 @@ export interface OverlayRegion {
 export interface OverlayFramesProps extends Record<string, unknown> {
   overlays: Overlay[];
   /**
-   * The part of the frame drawn (the composition's size; every overlay's band inside it): an
-   * overlay never draws outside its band, so a picture of the band is all of it. Absent: the
+   * Per overlay, the part of its frame drawn (its band: an overlay never draws outside its band,
+   * so a picture of the band is all of it). All of one size, the composition's: bands in
+   * different places (a caption at the bottom, a card in the middle) share one pass. Absent: the
    * whole frame of the first overlay.
    */
-  region?: OverlayRegion;
+  regions?: OverlayRegion[];
 }
 
 /** The Overlays composition's frame rate (a frame is an overlay, not a moment: any rate does). */
 export const OVERLAYS_FPS = 30;
 
-/** The Overlays composition's size and length for its props: the region (or the first overlay's frame), one frame per overlay. */
+/** The Overlays composition's size and length for its props: the regions' size (or the first overlay's frame), one frame per overlay. */
 export function overlayFramesConfig(props: OverlayFramesProps): { width: number; height: number; fps: number; durationInFrames: number } {
-  const size = props.region ?? props.overlays[0]?.frame ?? { width: 1080, height: 1920 };
+  const size = props.regions?.[0] ?? props.overlays[0]?.frame ?? { width: 1080, height: 1920 };
   return { width: size.width, height: size.height, fps: OVERLAYS_FPS, durationInFrames: Math.max(1, props.overlays.length) };
 }

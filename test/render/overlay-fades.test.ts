@@ -99,10 +99,10 @@ describe('card fades in the Node renderer', () => {
     const fadeFrames = [0, 7, 15, 22, 70, 85, t.durationInFrames - 1];
     const faded = fadeFrames.map((f) => describeOverlays(t, f)[0] as CardOverlay);
     expect(faded.every((o) => o.opacity < 1)).toBe(true);
-    const region = pictureRegion(faded[0]!, SCALE).css;
+    const regions = faded.map((o) => pictureRegion(o, SCALE).css);
     const chromium: Overlay[] = faded;
     const fromChromium = new Map<number, Buffer>();
-    await session.renderTransparentFrames(OVERLAYS_COMPOSITION_ID, overlayFramesConfig({ overlays: chromium, region }), { overlays: chromium, region }, SCALE, async (i, png) => {
+    await session.renderTransparentFrames(OVERLAYS_COMPOSITION_ID, overlayFramesConfig({ overlays: chromium, regions }), { overlays: chromium, regions }, SCALE, async (i, png) => {
       fromChromium.set(i, png);
     });
     expect(renderer.pictures).toBe(1); // the comparison pass above is the session's own, not counted

@@ -145,18 +145,20 @@ export class OverlayPictures {
       }
       if (!missing.length) return;
       await fs.mkdir(this.dir, { recursive: true });
-      // One pass per region (the composition's size; overlays in one band share it): only the
-      // band is rendered, screenshot and converted, not the whole frame.
-      const byRegion = new Map<string, { region: OverlayRegion; list: Overlay[] }>();
+      // One pass per band size (the composition's size; bands of a format share it, wherever
+      // they sit): only each overlay's band is rendered, screenshot and converted, not the whole
+      // frame, and pictures come in the order frames show them.
+      const bySize = new Map<string, { regions: OverlayRegion[]; list: Overlay[] }>();
       for (const o of missing) {
         const region = pictureRegion(o, this.scale).css;
-        const id = JSON.stringify(region);
-        const group = byRegion.get(id) ?? { region, list: [] };
+        const id = `${region.width}x${region.height}`;
+        const group = bySize.get(id) ?? { regions: [], list: [] };
+        group.regions.push(region);
         group.list.push(o);
-        byRegion.set(id, group);
+        bySize.set(id, group);
       }
-      for (const { region, list } of byRegion.values()) {
-        const props: OverlayFramesProps = { overlays: list, region };
+      for (const { regions, list } of bySize.values()) {
+        const props: OverlayFramesProps = { overlays: list, regions };
         await this.renderer.renderTransparentFrames(OVERLAYS_COMPOSITION_ID, overlayFramesConfig(props), props, this.scale, async (frame, png) => {
           const o = list[frame];
           if (!o) throw new Error(`overlay pictures: frame ${frame} has no overlay (${list.length} rendered)`);
