@@ -84,7 +84,8 @@ export interface LambdaPlanFormatResult extends LambdaFormatResult {
   file: string | null;
   /**
    * The output's audio as measured (EBU R128) after normalisation, and the target (null target:
-   * `off`). Null when it was not measured: a frame range, or `off` without a download.
+   * not normalised: `off`, or a frame range). Null when nothing was downloaded to measure (not
+   * normalised and no downloadDir).
    */
   loudness: OutputLoudness | null;
   /** The cover: in downloadDir, else uploaded beside the output (`coverUrl`); null when off or for a frame range. */

@@ -194,6 +194,24 @@ describe('publishable output from Lambda (loopback Lambda + s3rver)', () => {
     expect(await meanDiff(jpg, localCover)).toBeLessThan(1);
   });
 
+  it('a frame range (a preview of part of the video) is neither normalised nor given a cover, as locally, and the log says why', async () => {
+    env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.001, bytes: lambdaBytes }] };
+    const out = path.join(dir, 'out-range');
+    const logs: string[] = [];
+    const r = await renderPlanOnLambda(loaded, {
+      target, formats: ['9:16'], scale: SCALE, cacheDir: cache, frames: [0, 29], downloadDir: out, onLog: (m) => logs.push(m), pollIntervalMs: 10, retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    });
+    const f = r.formats[0]!;
+    expect(f.ok, f.errors.join('; ')).toBe(true);
+    expect((await fs.readFile(f.file!)).equals(lambdaBytes)).toBe(true);
+    expect(f.cover).toBeNull();
+    // Measured as it came, and marked not normalised.
+    expect(f.loudness).toMatchObject({ target: null, mode: null });
+    expect(f.loudness!.integrated).toBeLessThan(-16);
+    expect(logs).toContain("loudness: not normalised (a frame range; the whole video's gain cannot be measured on part of it)");
+    expect(await fs.readdir(out)).toEqual(['publish-me-9x16.mp4']);
+  });
+
   it('`--loudness off --no-cover` leaves the video exactly as Lambda rendered it (measured, said) and writes no cover', async () => {
     env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.002, bytes: lambdaBytes }] };
     const out = path.join(dir, 'out-off');
