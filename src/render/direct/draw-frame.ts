@@ -50,6 +50,11 @@ export class DirectImages {
   layer(file: string): Promise<LayerImage> {
     return recent(this.layers, file, KEPT_PICTURES, loadLayerImage);
   }
+  /** Lets go of a file's decoded picture (its last segment is drawn); a later use decodes it again. */
+  release(file: string): void {
+    this.images.delete(file);
+    this.layers.delete(file);
+  }
   /** A clip's facts (probed once; its frames are decoded per segment, see VideoFrames). */
   clip(file: string): Promise<ClipSource> {
     let p = this.clips.get(file);

@@ -15,6 +15,7 @@ import { contentHash } from '../../cache/content-hash';
 import { sha256File } from '../../cache/clip-key';
 import { produceAtomic } from '../../fs/atomic-write';
 import type { LoudnessTarget } from '../../audio/loudness-target';
+import { describeFrame } from '../../frame/describe-frame';
 import type { TimelineScene } from '../../timeline/types';
 import { canTransitionDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
 import { normalisedSoundtrack, type SoundtrackLoudness } from '../loudness';
@@ -205,6 +206,20 @@ export async function renderSegment(
   );
 }
 
+/** The local files of the pictures (images, depth layers) a segment drawn in Node draws. */
+function segmentPictures(t: PreparedFormat['timeline'], seg: Segment, assetFiles: Map<string, string>): Set<string> {
+  const files = new Set<string>();
+  for (const i of seg.scenes) {
+    const scene = t.scenes[i]!;
+    // A scene draws the same pictures in every frame; its first frame in the segment names them.
+    for (const item of describeFrame(scene, Math.max(0, seg.from - scene.from), t.fps).items) {
+      const file = (item.kind === 'image' || item.kind === 'layer') && assetFiles.get(item.src);
+      if (file) files.add(file);
+    }
+  }
+  return files;
+}
+
 /**
  * Segments rendered at once. Two keep both cores busy on a 2-core machine: while one segment waits
  * on its encoder (the frame pipe, x264's flush, the check and hash of the finished file), the other
@@ -264,6 +279,17 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
   /** Draws (or reuses) every segment; its decoded pictures are let go when it returns. */
   const drawAll = async (): Promise<void> => {
     const images = new DirectImages();
+    // Each picture is let go once the last segment that draws it is done, not kept to the end of the format.
+    const pictures = jobs.map((job) => (job.direct ? segmentPictures(t, job.seg, prepared.assetFiles) : []));
+    const uses = new Map<string, number>();
+    for (const files of pictures) for (const f of files) uses.set(f, (uses.get(f) ?? 0) + 1);
+    const drawnWith = (k: number): void => {
+      for (const f of pictures[k]!) {
+        const left = uses.get(f)! - 1;
+        uses.set(f, left);
+        if (left === 0) images.release(f);
+      }
+    };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < jobs.length) {
@@ -285,6 +311,7 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
           if (job.direct) stats.direct++;
           else stats.browser++;
         }
+        drawnWith(k);
         framesDone[k] = job.seg.to - job.seg.from;
         report();
       }
