@@ -10,7 +10,10 @@
  * draws; frames wait only for the pictures they show); a warm figure (pictures
  * cached, as on a re-render) is measured once at the end. Printed: median frames/s of each, and
  * the ratio with/without (median of the per-round ratios, each against the mean of the runs
- * without captions just before and after it). Target: >= 0.85.
+ * without captions just before and after it), with its range. Issue #16 asks >= 0.85; the aim is
+ * >= 0.95, so that it holds on a busy machine. Also printed, to see where the rest goes: the
+ * pictures Chromium rendered, how long Node's frames waited for them, and what compositing costs
+ * a frame (measured apart on the same pictures).
  *
  * Writes bench-results/captions.json. Run: npm run bench:captions [-- --seconds 10 --rounds 3]
  */
@@ -20,8 +23,10 @@ import path from 'node:path';
 import { describeOverlays } from '../src/frame/describe-overlays';
 import { loadPlanFile } from '../src/plan/load-plan';
 import type { Media } from '../src/plan/schema';
-import { OverlayPictures } from '../src/render/overlays/overlay-pictures';
-import { framesOverlays, startOverlays } from '../src/render/overlays/segment-overlays';
+import type { Overlay } from '../src/frame/overlay';
+import { blendOverlay } from '../src/render/direct/overlay-blend';
+import { OverlayPictures, type OverlayPicture, type OverlayPictureRenderer } from '../src/render/overlays/overlay-pictures';
+import { distinctOverlays, framesOverlays, startOverlays } from '../src/render/overlays/segment-overlays';
 import { RenderSession, type PreparedFormat } from '../src/render/render-session';
 import { renderSegment, segmentJobs } from '../src/render/segments/render-segmented';
 import { buildTimeline } from '../src/timeline/build-timeline';
@@ -92,8 +97,8 @@ async function main(): Promise<void> {
     const captioned: PreparedFormat = { ...plain, inputProps: { ...plain.inputProps, media }, timeline: buildTimeline(loaded.plan, media, '9:16') };
     const t = captioned.timeline;
     const pages = t.captions?.pages.length ?? 0;
-    const distinct = new Set(Array.from({ length: t.durationInFrames }, (_, f) => describeOverlays(t, f).map((o) => o.key).join('|')).filter(Boolean)).size;
-    console.log(`captions bench: 9:16 1080x1920, ${t.durationInFrames} frames, ${words(SECONDS).length} words on ${pages} pages (${distinct} distinct overlays), x264 ${PRESET} crf ${CRF}`);
+    const distinct = distinctOverlays(Array.from({ length: t.durationInFrames }, (_, f) => describeOverlays(t, f))).length;
+    console.log(`captions bench: 9:16 1080x1920, ${t.durationInFrames} frames, ${words(SECONDS).length} words on ${pages} pages (${distinct} distinct pictures), x264 ${PRESET} crf ${CRF}`);
     const settings = { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 };
     const jobsOf = async (p: PreparedFormat, name: string) => (await segmentJobs(session, p, { ...settings, segmentDir: path.join(work, name) })).jobs;
     const plainJobs = await jobsOf(plain, 'plain');
@@ -102,39 +107,91 @@ async function main(): Promise<void> {
     const frames = t.durationInFrames;
     const overlayDir = path.join(session.cacheDir, 'overlays');
     /** Renders every segment; with captions, the overlay pictures first (one Chromium pass), as renderSegmented does. */
-    const renderAll = async (p: PreparedFormat, jobs: typeof plainJobs, captions: boolean): Promise<{ fps: number; overlaySeconds: number }> => {
+    // The session, counting the pictures Chromium renders.
+    let rendered = 0;
+    const counting: OverlayPictureRenderer = {
+      serveUrl: session.serveUrl,
+      browser: session.browser,
+      cacheDir: session.cacheDir,
+      renderTransparentFrames: (id, config, props, scale, onFrame) =>
+        session.renderTransparentFrames(id, config, props, scale, (frame, png) => {
+          rendered++;
+          return onFrame(frame, png);
+        }),
+    };
+    /** OverlayPictures that adds up how long frames wait for a picture that is not there yet. */
+    class TimedPictures extends OverlayPictures {
+      waited = 0;
+      private readonly ready = new Set<string>();
+      override async picture(o: Overlay): Promise<OverlayPicture> {
+        const p = super.picture(o);
+        if (this.ready.has(o.key)) return p;
+        const t0 = performance.now();
+        const picture = await p;
+        this.waited += performance.now() - t0;
+        this.ready.add(o.key);
+        return picture;
+      }
+      /** The picture when made, not timed (for the pass's own clock). */
+      made(o: Overlay): Promise<OverlayPicture> {
+        return super.picture(o);
+      }
+    }
+    let lastPictures: TimedPictures | null = null;
+    const renderAll = async (p: PreparedFormat, jobs: typeof plainJobs, captions: boolean): Promise<{ fps: number; overlaySeconds: number; waited: number; pictures: number }> => {
       const t0 = performance.now();
       let overlaySeconds = 0;
-      const overlayPictures = new OverlayPictures(session, settings.scale);
+      rendered = 0;
+      const overlayPictures = new TimedPictures(counting, settings.scale);
+      lastPictures = overlayPictures;
       if (captions) {
         startOverlays(p.timeline, jobs, overlayPictures, false);
         // How long the Chromium pass takes (it runs while Node draws).
-        void Promise.all(jobs.flatMap((j) => framesOverlays(p.timeline, j.seg.from, j.seg.to).flat()).map((o) => overlayPictures.picture(o))).then(() => (overlaySeconds = since(t0)));
+        void Promise.all(jobs.flatMap((j) => framesOverlays(p.timeline, j.seg.from, j.seg.to).flat()).map((o) => overlayPictures.made(o))).then(() => (overlaySeconds = since(t0)));
       }
       for (const job of jobs) await renderSegment(session, p, job, { ...settings, overlayPictures });
-      return { fps: frames / since(t0), overlaySeconds };
+      return { fps: frames / since(t0), overlaySeconds, waited: overlayPictures.waited / 1000, pictures: rendered };
     };
     const without: number[] = [];
     const withCold: number[] = [];
     const overlaySeconds: number[] = [];
+    const waited: number[] = [];
+    const pictures: number[] = [];
     without.push((await renderAll(plain, plainJobs, false)).fps);
     for (let round = 1; round <= ROUNDS; round++) {
       await fs.rm(overlayDir, { recursive: true, force: true });
       const r = await renderAll(captioned, capJobs, true);
       withCold.push(r.fps);
       overlaySeconds.push(r.overlaySeconds);
+      waited.push(r.waited);
+      pictures.push(r.pictures);
       without.push((await renderAll(plain, plainJobs, false)).fps);
-      console.log(`  round ${round}: without ${without[round - 1]!.toFixed(2)}, with captions ${r.fps.toFixed(2)} (Chromium pass done after ${r.overlaySeconds.toFixed(2)} s), without ${without[round]!.toFixed(2)} frames/s`);
+      console.log(
+        `  round ${round}: without ${without[round - 1]!.toFixed(2)}, with captions ${r.fps.toFixed(2)} (${r.pictures} pictures from Chromium, pass done after ${r.overlaySeconds.toFixed(2)} s, frames waited ${r.waited.toFixed(2)} s for them), without ${without[round]!.toFixed(2)} frames/s`,
+      );
     }
     const ratios = withCold.map((w, i) => w / ((without[i]! + without[i + 1]!) / 2));
     const warm = (await renderAll(captioned, capJobs, true)).fps;
     const warmRatio = warm / without[without.length - 1]!;
+    // Compositing apart: every frame's overlays over a 1080x1920 frame, on the pictures just made.
+    const shown = Array.from({ length: frames }, (_, f) => describeOverlays(t, f));
+    const made = await Promise.all(shown.map((list) => Promise.all(list.map(async (o) => ({ o, p: await lastPictures!.picture(o) })))));
+    const plane = (w: number, h: number) => ({ width: w, height: h, stride: w, data: new Uint8Array(w * h).fill(90) });
+    const canvas = { width: t.width, height: t.height, y: plane(t.width, t.height), u: plane(t.width / 2, t.height / 2), v: plane(t.width / 2, t.height / 2) };
+    const blendAll = (): void => {
+      for (const list of made) for (const { o, p } of list) blendOverlay(p.image, p.x, p.y, canvas, o.kind === 'card' ? o.opacity : 1);
+    };
+    blendAll();
+    const tb = performance.now();
+    blendAll();
+    const blendMs = (performance.now() - tb) / frames;
     console.log(`  without captions          ${fmt(without)} frames/s`);
-    console.log(`  with captions (cold)      ${fmt(withCold)} frames/s; Chromium pass done after ${fmt(overlaySeconds)} s`);
+    console.log(`  with captions (cold)      ${fmt(withCold)} frames/s; Chromium pass done after ${fmt(overlaySeconds)} s; frames waited ${fmt(waited)} s for pictures`);
     console.log(`  with captions (warm)      ${warm.toFixed(2)} frames/s (pictures cached)`);
-    console.log(`  ratio with/without (cold) ${fmt(ratios)}  (target >= 0.85)   warm ${warmRatio.toFixed(2)}`);
+    console.log(`  compositing               ${blendMs.toFixed(2)} ms a frame (${(blendMs * frames / 1000).toFixed(2)} s for the ${frames} frames)`);
+    console.log(`  ratio with/without (cold) ${fmt(ratios)}  (issue #16: >= 0.85; aim >= 0.95)   warm ${warmRatio.toFixed(2)}`);
     console.log(`  (${load()})`);
-    Object.assign(result, { frames, pages, distinctOverlays: distinct, rounds: ROUNDS, without, withCold, overlaySeconds, warm, ratios, ratio: median(ratios), warmRatio, loadAverage: os.loadavg()[0] });
+    Object.assign(result, { frames, pages, distinctPictures: distinct, rounds: ROUNDS, without, withCold, overlaySeconds, waited, pictures, warm, ratios, ratio: median(ratios), warmRatio, blendMsPerFrame: blendMs, loadAverage: os.loadavg()[0] });
   } finally {
     await session.close();
     await fs.rm(work, { recursive: true, force: true });
