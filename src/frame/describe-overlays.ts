@@ -1,6 +1,6 @@
 /**
- * What is drawn over the scenes at a frame of the video: the caption page showing then (and,
- * later, title/end cards), placed in the format's safe zone. The one source both renderers draw
+ * What is drawn over the scenes at a frame of the video: the caption page showing then and the
+ * title/end cards and on-screen text, placed in the format's safe zone. The one source both renderers draw
  * (remotion/overlays/Overlays.tsx in Chromium; src/render/overlays/ composites it in Node).
  * `frame` is the video's (global) frame. Pure module (browser + Node).
  */

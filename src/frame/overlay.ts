@@ -1,7 +1,7 @@
 /**
- * What is drawn over a frame's scenes, as plain data: caption pages now, title/end cards later
- * (add a member to `Overlay` and its case to the renderers' switches: the union makes a missing
- * case a type error). Each overlay carries a `key` made of everything that changes its pixels, so
+ * What is drawn over a frame's scenes, as plain data: caption pages, and title/end cards, on-screen
+ * text and cover titles (add a member to `Overlay` and its case to the renderers' switches: the
+ * union makes a missing case a type error). Each overlay carries a `key` made of everything that changes its pixels, so
  * equal keys draw equal pixels: the Node renderer draws each distinct overlay once in Chromium and
  * composites the picture (src/render/overlays/), and segment cache keys include the keys.
  * Pure types (browser + Node).
