@@ -47,9 +47,14 @@ describe('align: the section text on its narration', () => {
   // Known limit: where words run straight into each other, dips inside words (stop closures) are as
   // deep as the joins; syllable nuclei (align-nuclei.ts) help (334 -> 312 ms here), but over a long
   // stretch without a pause a word that takes one nucleus too many shifts the rest. Guard what it does now.
+  // These narrations are unlike real ones in two ways the aligner now relies on (align-v3): their
+  // pauses fall after unpunctuated words ("a", "rocket"), and each word is synthesised on its own, so
+  // function words are never reduced. Rewarding pauses after punctuation and expecting function words
+  // short took real speech (bench/align-real.ts, LJ Speech against MFA) from 73 to 37 ms median and
+  // these from 312 to 358 ms (mostly no gap) and 259/352 to 113/416 ms (no gap): bounds 330/380 -> 400/460.
   it('words that run into each other: in order, within a guarded error', async () => {
     const tight = await synthNarration(dir, 'tight', TEXT.split(' '), TIGHT_GAPS_MS, { noiseDb: -55 });
-    expect(await startErrors(tight, 'mostly no gap')).toBeLessThan(330);
+    expect(await startErrors(tight, 'mostly no gap')).toBeLessThan(400);
   }, 60_000);
 
   // No gap at all between any two words (each word's sound starts where the last one's stops), in two
@@ -60,7 +65,7 @@ describe('align: the section text on its narration', () => {
       const joined = await synthNarration(dir, `joined-${voice}`, TEXT.split(' '), [0], { noiseDb: -55, voice, wpm });
       medians.push(await startErrors(joined, `no gap, ${voice} ${wpm} wpm`));
     }
-    expect(Math.max(...medians)).toBeLessThan(380);
+    expect(Math.max(...medians)).toBeLessThan(460);
   }, 120_000);
 
   it('falls back to section-level cues, with a warning, when the text is far longer than the speech', async () => {
