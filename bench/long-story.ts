@@ -7,8 +7,8 @@
  * third section parallax (orbit, dolly, pan, push in turn), the others Ken Burns, and the samples'
  * music under them. Each story is rendered cold (its own empty cache) with
  * `stillmotion render --draft --formats 16:9,9:16,1:1` and measured from outside:
- *   - wall time in all, and per format: from the start (16:9, preparation included) or from the
- *     previous format's file to this format's file appearing in the output folder;
+ *   - wall time in all, and per format when its frames were all drawn and when its file appeared in
+ *     the output folder (seconds from the start: formats overlap);
  *   - seconds of wall time per minute of video, for each story length (growth shows here);
  *   - peak memory: the most the CLI's process tree (Node, Chromium, ffmpeg) held at once, sampled
  *     every 250 ms from /proc, and the Node process's own peak (VmHWM).
@@ -104,8 +104,13 @@ interface StoryRun {
   videoSeconds: number;
   wallSeconds: number;
   secondsPerVideoMinute: number;
-  /** Wall time per format: 16:9 from the start (preparation included), the others from the previous file. */
-  formatSeconds: Record<string, number>;
+  /**
+   * Per format, seconds from the start until all its frames were drawn (the CLI's progress says
+   * "encoding 100%") and until its file appeared. Formats overlap (the next is drawn while one
+   * waits for its soundtrack and join), so these are points in time, not durations.
+   */
+  drawnAt: Record<string, number>;
+  fileAt: Record<string, number>;
   /** The CLI's own "rendered in" per format (after preparation). */
   renderedIn: Record<string, number>;
   peakTreeRssMb: number;
@@ -140,18 +145,21 @@ async function renderStory(minutes: number): Promise<StoryRun> {
   let stderr = '';
   // BENCH_VERBOSE=1: the CLI's log lines, stamped with seconds since the start (where the time goes).
   const verbose = process.env.BENCH_VERBOSE === '1';
-  const stamp = (d: Buffer): void => {
+  const watch = (d: Buffer): void => {
+    // Non-TTY progress lines: "<format> encoding 100% <n>/<n> frames" once a format's frames are all drawn.
+    for (const m of d.toString().matchAll(/^(\S+)\s+encoding\s+100%/gm)) drawnAt[m[1]!] ??= (performance.now() - t0) / 1000;
     if (verbose) for (const l of d.toString().split('\n').filter(Boolean)) console.log(`    [${((performance.now() - t0) / 1000).toFixed(1)} s] ${l}`);
   };
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
-    stamp(d);
+    watch(d);
   });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    stamp(d);
+    watch(d);
   });
   const appeared: Record<string, number> = {};
+  const drawnAt: Record<string, number> = {};
   let peakTree = 0;
   let peakNode = 0;
   const sample = setInterval(() => {
@@ -173,13 +181,7 @@ async function renderStory(minutes: number): Promise<StoryRun> {
     const m = line && /rendered in ((?:\d+ min )?[\d.]+ s)/.exec(line);
     if (m) renderedIn[f] = parseDuration(m[1]!);
   }
-  const formatSeconds: Record<string, number> = {};
-  let prev = 0;
-  for (const f of FORMATS) {
-    const at = appeared[f] ?? wall;
-    formatSeconds[f] = at - prev;
-    prev = at;
-  }
+  const fileAt = Object.fromEntries(FORMATS.map((f) => [f, appeared[f] ?? wall]));
   // The video's length as the CLI reports it (the timeline decides how transitions overlap).
   const firstLine = stdout.split('\n').find((l) => l.includes(`-${SUFFIX[FORMATS[0]]}.mp4`)) ?? '';
   const videoSeconds = parseDuration(/\d+x\d+\s+((?:\d+ min )?[\d.]+ s)/.exec(firstLine)?.[1] ?? '');
@@ -190,14 +192,15 @@ async function renderStory(minutes: number): Promise<StoryRun> {
     videoSeconds,
     wallSeconds: wall,
     secondsPerVideoMinute: wall / (videoSeconds / 60),
-    formatSeconds,
+    drawnAt,
+    fileAt,
     renderedIn,
     peakTreeRssMb: peakTree / 1024,
     peakNodeRssMb: peakNode / 1024,
     loadAverage: [Math.min(...loads), Math.max(...loads)],
   };
   console.log(
-    `  ${minutes} min: ${wall.toFixed(0)} s in all (${run.secondsPerVideoMinute.toFixed(0)} s per video minute); ${FORMATS.map((f) => `${f} ${formatSeconds[f]!.toFixed(0)} s`).join(', ')} (16:9 with preparation; CLI "rendered in" ${FORMATS.map((f) => `${renderedIn[f]?.toFixed(0) ?? '?'} s`).join(' / ')}); peak RSS ${run.peakTreeRssMb.toFixed(0)} MB for the process tree, ${run.peakNodeRssMb.toFixed(0)} MB Node; ${load()}`,
+    `  ${minutes} min: ${wall.toFixed(0)} s in all (${run.secondsPerVideoMinute.toFixed(0)} s per video minute); ${FORMATS.map((f) => `${f} drawn at ${drawnAt[f]?.toFixed(0) ?? '?'} s, file at ${fileAt[f]!.toFixed(0)} s`).join('; ')} (from the start; CLI "rendered in" ${FORMATS.map((f) => `${renderedIn[f]?.toFixed(0) ?? '?'} s`).join(' / ')}); peak RSS ${run.peakTreeRssMb.toFixed(0)} MB for the process tree, ${run.peakNodeRssMb.toFixed(0)} MB Node; ${load()}`,
   );
   await fs.rm(dir, { recursive: true, force: true });
   return run;
