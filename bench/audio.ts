@@ -17,7 +17,8 @@
  *    Needs: fluidsynth fluid-soundfont-gm python3-mido python3-mir-eval aubio-tools mma
  *    planetblupi-music-midi openttd-openmsx (skipped, with the reason, when any is missing).
  *
- * `npx tsx bench/audio.ts --real-music-only` runs section 5 alone.
+ * `npx tsx bench/audio.ts --real-music-only` runs section 5 alone (aubio's beats for the real-music
+ * set are cached next to the audio, so a rerun takes about a minute).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import path from 'node:path';
 import { analyzeSignal } from '../src/audio/analyze-signal';
 import { fMeasure } from '../src/audio/beat-scoring';
 import { decodeAudio } from '../src/audio/decode-audio';
+import { writeFileAtomic } from '../src/fs/atomic-write';
 import type { Interval } from '../src/audio/types';
 import { drumLoop, rng, writeWav, type Track } from '../test/audio/synth';
 import { mirEvalScores, REAL_TRACKS, realMusicMissing, renderTrack } from '../test/audio/real-music';
@@ -48,6 +50,20 @@ function aubioBeats(file: string): { beats: number[]; seconds: number; cpu: numb
     seconds,
     cpu: (u ?? NaN) + (sys ?? NaN),
   };
+}
+
+/**
+ * `aubio beat`'s beats for a cached real-music WAV, kept next to it (keyed by aubio's version): aubio
+ * was most of section 5's time (about 5 of its 7 minutes on a loaded 2-core machine), and its
+ * output for the same file and version does not change.
+ */
+async function cachedAubioBeats(wav: string): Promise<number[]> {
+  const version = (spawnSync('aubio', ['--version'], { encoding: 'utf8' }).stdout.match(/[\d.]+/)?.[0] ?? 'unknown').trim();
+  const file = wav.replace(/\.wav$/, `.aubio-${version}.json`);
+  if (existsSync(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as number[];
+  const beats = aubioBeats(wav).beats;
+  await writeFileAtomic(file, JSON.stringify(beats));
+  return beats;
 }
 
 if (!hasAubio) console.log('aubio: not installed (apt-get install -y aubio-tools); aubio columns are skipped.\n');
@@ -250,7 +266,7 @@ else {
     const dec = await decodeAudio(r.wav);
     const a = analyzeSignal(dec.samples, dec.sampleRate, dec.source.sampleRate);
     pairs.push({ ref: r.beats, est: a.beats });
-    if (hasAubio) pairs.push({ ref: r.beats, est: aubioBeats(r.wav).beats });
+    if (hasAubio) pairs.push({ ref: r.beats, est: await cachedAubioBeats(r.wav) });
     rows.push({
       name: track.name,
       split: track.split,
