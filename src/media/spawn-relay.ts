@@ -70,6 +70,8 @@ function relayProcess(): ChildProcess {
       p.done({ code: -1, stdout: Buffer.alloc(0), stderr: `the spawn relay ended (exit ${code})` });
     }
   });
+  // A send to a relay that is gone (an interrupt kills every child) is answered by 'exit' above.
+  child.on('error', () => undefined);
   // Only a running tool keeps the render process alive, not the relay.
   child.unref();
   relay = child;
@@ -116,10 +118,16 @@ export async function spawnRelayed(exe: string, args: string[], o: { env: NodeJS
   });
   idle();
   const kill = (): void => {
-    if (pending.has(id)) child.send({ kill: id });
+    if (pending.has(id) && child.connected) child.send({ kill: id }, () => undefined);
+  };
+  const gone = (): void => {
+    if (!pending.delete(id)) return;
+    idle();
+    done({ code: -1, stdout: Buffer.alloc(0), stderr: 'the spawn relay ended' });
   };
   try {
-    child.send({ id, exe, args, env: o.env, cwd: process.cwd(), stdin: socketPath });
+    if (!child.connected) gone();
+    else child.send({ id, exe, args, env: o.env, cwd: process.cwd(), stdin: socketPath }, (err) => err && gone());
     // The tool is running (or has already failed to start) once the relay says so.
     await Promise.race([spawned, exited]);
     const stdin = input ? await Promise.race([input, exited.then(() => null)]) : null;

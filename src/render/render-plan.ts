@@ -150,7 +150,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const warnings = [...new Set([...timelines.values()].flatMap((t) => renderWarnings(t, assets)))];
   for (const w of warnings) log(`warning: ${w}`);
 
-  const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log, gl: glForPlan(loaded.plan) });
+  const session = await RenderSession.open({ browserExecutable: opts.browserExecutable, cacheDir: opts.cacheDir, onLog: log, gl: glForPlan(loaded.plan), signal: opts.signal });
   const segmentDir = path.join(session.cacheDir, 'segments');
   // Temp files of renders that were killed outright (their pid is gone); never another live render's.
   await Promise.all([sweepStaleTemps(opts.outDir), sweepStaleTemps(segmentDir)]);

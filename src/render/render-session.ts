@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import {
+  makeCancelSignal,
   openBrowser,
   renderFrames,
   renderMedia,
@@ -41,7 +42,11 @@ export interface SessionOptions {
   /** Root of Stillmotion's caches (pre-scaled images live in <cacheDir>/images). */
   cacheDir?: string;
   onLog?: (message: string) => void;
+  /** Aborting it cancels every Remotion render of the session (an interrupt kills the browser under them). */
+  signal?: AbortSignal;
 }
+
+type CancelSignal = NonNullable<RenderMediaOptions['cancelSignal']>;
 
 export interface PreparedFormat {
   format: FormatId;
@@ -60,6 +65,12 @@ export function glForPlan(plan: LoadedPlan['plan']): 'angle' | 'swangle' {
 
 export class RenderSession {
   readonly chromiumOptions: ChromiumOptions;
+  /**
+   * Cancelled when the session closes or its signal aborts. Every Remotion call gets it, so a
+   * browser that is gone (closed, or killed by an interrupt) ends the call instead of Remotion's
+   * retry opening a new browser - which, without our executable, it would try to download.
+   */
+  private readonly cancel = makeCancelSignal();
   private constructor(
     gl: 'angle' | 'swangle',
     readonly serveUrl: string,
@@ -69,6 +80,19 @@ export class RenderSession {
     readonly cacheDir: string,
   ) {
     this.chromiumOptions = { gl };
+  }
+
+  /** The browser for Remotion calls: ours, also for a retry after a crash (never a download). */
+  private get browserExecutable(): string | null {
+    return this.browser.executable ?? null;
+  }
+
+  /** The session's cancel signal, together with a call's own. */
+  private cancelSignal(own?: CancelSignal): CancelSignal {
+    return (callback) => {
+      this.cancel.cancelSignal(callback);
+      own?.(callback);
+    };
   }
 
   static async open(opts: SessionOptions = {}): Promise<RenderSession> {
@@ -93,7 +117,10 @@ export class RenderSession {
       await puppeteer.close({ silent: true });
       throw err;
     }
-    return new RenderSession(gl, serveUrl, browser, puppeteer, server, cacheDir);
+    const session = new RenderSession(gl, serveUrl, browser, puppeteer, server, cacheDir);
+    if (opts.signal?.aborted) session.cancel.cancel();
+    else opts.signal?.addEventListener('abort', () => session.cancel.cancel(), { once: true });
+    return session;
   }
 
   /** Pre-scales and serves this format's assets, and selects its composition. */
@@ -119,6 +146,7 @@ export class RenderSession {
       id: OUTPUT_FORMATS[format].compositionId,
       inputProps,
       puppeteerInstance: this.puppeteer,
+      browserExecutable: this.browserExecutable,
       chromiumOptions: this.chromiumOptions,
       logLevel: 'error',
     });
@@ -142,7 +170,9 @@ export class RenderSession {
       composition: prepared.composition,
       inputProps: prepared.inputProps,
       puppeteerInstance: this.puppeteer,
+      browserExecutable: this.browserExecutable,
       chromiumOptions: this.chromiumOptions,
+      cancelSignal: this.cancelSignal(options.cancelSignal),
     });
   }
 
@@ -153,6 +183,7 @@ export class RenderSession {
       id: `${OUTPUT_FORMATS[prepared.format].compositionId}${SOUNDTRACK_SUFFIX}`,
       inputProps: prepared.inputProps,
       puppeteerInstance: this.puppeteer,
+      browserExecutable: this.browserExecutable,
       chromiumOptions: this.chromiumOptions,
       logLevel: 'error',
     });
@@ -169,10 +200,11 @@ export class RenderSession {
       composition,
       inputProps: prepared.inputProps,
       puppeteerInstance: this.puppeteer,
+      browserExecutable: this.browserExecutable,
       chromiumOptions: this.chromiumOptions,
       outputLocation,
       overwrite: true,
-      cancelSignal,
+      cancelSignal: this.cancelSignal(cancelSignal),
     });
   }
 
@@ -206,7 +238,9 @@ export class RenderSession {
       composition,
       inputProps,
       puppeteerInstance: this.puppeteer,
+      browserExecutable: this.browserExecutable,
       chromiumOptions: this.chromiumOptions,
+      cancelSignal: this.cancelSignal(),
       imageFormat: 'png',
       scale,
       // Few frames: one tab starts fastest.
@@ -226,7 +260,9 @@ export class RenderSession {
       composition: prepared.composition,
       inputProps: prepared.inputProps,
       puppeteerInstance: this.puppeteer,
+      browserExecutable: this.browserExecutable,
       chromiumOptions: this.chromiumOptions,
+      cancelSignal: this.cancelSignal(),
       frame,
       output,
       imageFormat: 'png',
@@ -237,6 +273,8 @@ export class RenderSession {
   }
 
   async close(): Promise<void> {
+    // Renders still in flight end now, rather than see the browser go and retry in a new one.
+    this.cancel.cancel();
     await this.server.close();
     await this.puppeteer.close({ silent: true }).catch(() => undefined);
   }
