@@ -34,6 +34,7 @@ import { alignTimer } from '../src/captions/timings/align';
 import { speechTime } from '../src/captions/timings/cues';
 import { speechRunsOfFile } from '../src/captions/timings/speech-runs';
 import { textWords } from '../src/captions/timings/words';
+import { gitShow as gitShowPinned } from './pinned-repo';
 
 export const SPEECH_DIR = process.env.ALIGN_SPEECH_DIR ?? path.join(os.homedir(), '.cache', 'stillmotion', 'align-speech');
 
@@ -59,24 +60,9 @@ export interface SpeechClip {
   words: RefWord[];
 }
 
-function repoDirs(repo: string): string[] {
-  const flat = repo.replace('/', '+');
-  const roots = [process.env.STILLMOTION_ALIGN_REPOS, '/work/.mirror'].filter((r): r is string => Boolean(r));
-  return roots.flatMap((r) => [path.join(r, flat), path.join(r, flat, 'repo')]);
-}
-
+/** A file of a public repository at a pinned commit (see bench/pinned-repo.ts; clones in $STILLMOTION_ALIGN_REPOS). */
 function gitShow(repo: string, commit: string, file: string): Buffer {
-  for (const dir of repoDirs(repo)) {
-    if (!existsSync(dir)) continue;
-    try {
-      return execFileSync('git', ['-C', dir, 'show', `${commit}:${file}`], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      /* try the next location */
-    }
-  }
-  throw new Error(
-    `${repo} at ${commit.slice(0, 10)} is not available here: clone it (git clone https://github.com/${repo} "$STILLMOTION_ALIGN_REPOS/${repo.replace('/', '+')}") and run again`,
-  );
+  return gitShowPinned(repo, commit, file, 'STILLMOTION_ALIGN_REPOS');
 }
 
 /** The non-empty intervals of a TextGrid's "words" tier (long text format). */

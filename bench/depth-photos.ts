@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import sharp from 'sharp';
+import { gitShow as gitShowPinned } from './pinned-repo';
 
 export const PHOTO_DIR = process.env.STILLMOTION_DEPTH_PHOTOS ?? path.join(os.homedir(), '.cache', 'stillmotion', 'depth-photos');
 
@@ -243,26 +244,9 @@ const SPECS: Spec[] = [
   },
 ];
 
-/** Where a public repository may be found here: $STILLMOTION_DEPTH_REPOS/<owner>+<name> (a clone), or a mirror. */
-function repoDirs(repo: string): string[] {
-  const flat = repo.replace('/', '+');
-  const roots = [process.env.STILLMOTION_DEPTH_REPOS, '/work/.mirror'].filter((r): r is string => Boolean(r));
-  return roots.flatMap((r) => [path.join(r, flat), path.join(r, flat, 'repo')]);
-}
-
-/** A file of a public repository at a pinned commit, from a clone or mirror (see repoDirs). */
+/** A file of a public repository at a pinned commit (see bench/pinned-repo.ts; clones in $STILLMOTION_DEPTH_REPOS). */
 export function gitShow(repo: string, commit: string, file: string): Buffer {
-  for (const dir of repoDirs(repo)) {
-    if (!existsSync(dir)) continue;
-    try {
-      return execFileSync('git', ['-C', dir, 'show', `${commit}:${file}`], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      /* try the next location */
-    }
-  }
-  throw new Error(
-    `${repo} at ${commit.slice(0, 10)} is not available here: clone it (git clone https://github.com/${repo} "$STILLMOTION_DEPTH_REPOS/${repo.replace('/', '+')}") and run again`,
-  );
+  return gitShowPinned(repo, commit, file, 'STILLMOTION_DEPTH_REPOS');
 }
 
 function fromDebian(deb: string, dir: string, file: string, work: string): Buffer {
