@@ -108,10 +108,11 @@ describe('batch (local renders)', () => {
       },
     });
     const row = rows[0]!;
-    expect(row.rendered[0]).toBe('1:1');
+    // 9:16 may even be done first: its frames are drawn while 1:1 gets its cover and is measured.
+    expect(row.rendered).toContain('1:1');
     expect([...row.rendered, ...row.failed].sort()).toEqual(['1:1', '9:16']);
     if (row.failed.length) expect(row).toMatchObject({ name: 'c', status: 'partial', rendered: ['1:1'], failed: ['9:16'], error: 'interrupted' });
-    else expect(row).toMatchObject({ name: 'c', status: 'rendered', rendered: ['1:1', '9:16'] });
+    else expect(['rendered', 'partial']).toContain(row.status); // both whole; the interrupt may still be reported
     // A format reported failed left no file, or (renamed into place just as the interrupt came, before
     // it was measured) a whole one: never a partial one.
     const left = await fs.access(path.join(out, 'c-9x16.mp4')).then(() => true, () => false);
@@ -121,7 +122,8 @@ describe('batch (local renders)', () => {
       expect(resumed[0]).toMatchObject({ status: 'rendered', rendered: ['9:16'], skipped: ['1:1'] });
       expect(logs).toContain('c: rendering 9:16 (1:1 up to date)');
     } else {
-      expect(resumed[0]).toMatchObject({ status: 'skipped', rendered: [], skipped: ['1:1', '9:16'] });
+      expect(resumed[0]).toMatchObject({ status: 'skipped', rendered: [] });
+      expect([...resumed[0]!.skipped].sort()).toEqual(['1:1', '9:16']);
     }
     expect((await probeVideo(path.join(out, 'c-9x16.mp4'))).height).toBe(480);
   });
