@@ -10,6 +10,7 @@ import { StillmotionError } from '../errors';
 import type { RgbImage } from './image-io';
 import { resizeRgb } from './image-io';
 import { normalizeRobust } from './ops';
+import { depthModelPath } from './model-path';
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
 const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
@@ -24,13 +25,7 @@ export interface OnnxDepthOptions {
 }
 
 export function resolveModelPath(opts: OnnxDepthOptions = {}): string {
-  const p = opts.modelPath ?? process.env.STILLMOTION_DEPTH_MODEL;
-  if (!p) {
-    throw new StillmotionError(
-      'onnx depth estimator needs a model file: pass --model <file.onnx> or set STILLMOTION_DEPTH_MODEL (e.g. Depth Anything V2 Small, Apache-2.0)',
-    );
-  }
-  return p;
+  return depthModelPath('onnx', opts.modelPath, 'Depth Anything V2 Small, Apache-2.0');
 }
 
 /** Model input size (H, W): fixed dims from the model when it declares them, else `size` rounded to a multiple of 14, keeping the image aspect. */

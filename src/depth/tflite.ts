@@ -15,6 +15,7 @@ import { resizeRgb } from './image-io';
 import { fromModelOutput } from './onnx';
 import { readTflite, TensorType } from './tflite-model';
 import { TfliteRunner } from './tflite-run';
+import { depthModelPath } from './model-path';
 
 export interface TfliteDepthOptions {
   /** Path to the .tflite file; default: env STILLMOTION_DEPTH_MODEL. */
@@ -76,13 +77,7 @@ function cropPlane(data: Float32Array, w: number, h: number, box: { x: number; y
 }
 
 export function resolveTflitePath(opts: TfliteDepthOptions = {}): string {
-  const p = opts.modelPath ?? process.env.STILLMOTION_DEPTH_MODEL;
-  if (!p) {
-    throw new StillmotionError(
-      'tflite depth estimator needs a model file: pass --model <file.tflite> or set STILLMOTION_DEPTH_MODEL (e.g. FastDepth, MIT, fast_depth_224.tflite)',
-    );
-  }
-  return p;
+  return depthModelPath('tflite', opts.modelPath, 'FastDepth, MIT, fast_depth_224.tflite');
 }
 
 const runners = new Map<string, Promise<TfliteRunner>>();
