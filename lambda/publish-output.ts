@@ -7,7 +7,8 @@
  * finished MP4 is normalised here with the same two-pass EBU R128 normaliser
  * (src/audio/loudness-normalise.ts, Remotion's bundled ffmpeg), its video stream copied beside
  * the re-encoded audio by the local render's join (src/render/segments/join-segments.ts), and
- * measured again like a local output.
+ * measured again like a local output. Every downloaded or re-uploaded output goes through that
+ * join, normalised or not, so it carries the same colour tags as a local one (src/media/colour-tags.ts).
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -35,7 +36,7 @@ export async function normaliseVideoLoudness(
   if (!probe.ok) throw new Error(`${input}: not a video ffprobe can read (${probe.reason})`);
   if (!probe.info.streams?.some((s) => s.codec_type === 'audio')) {
     // A plan without any audio: nothing to normalise or measure (a silent mix, as loudness-normalise.ts treats silence).
-    if (input !== output) await produceAtomic(output, (tmp) => fs.copyFile(input, tmp));
+    await produceAtomic(output, (tmp) => joinSegments([input], null, tmp, opts.signal));
     return { integrated: -Infinity, truePeak: -Infinity, target, mode: target ? 'silent' : null };
   }
   if (target) {
@@ -50,8 +51,9 @@ export async function normaliseVideoLoudness(
         await fs.rm(audio, { force: true });
       }
     });
-  } else if (input !== output) {
-    await produceAtomic(output, (tmp) => fs.copyFile(input, tmp));
+  } else {
+    // Not normalised: the video and audio copied as they are, the video tagged as a local render's.
+    await produceAtomic(output, (tmp) => joinSegments([input], input, tmp, opts.signal));
   }
   const measured = await measureLoudness(output, opts.signal);
   return { integrated: measured.integrated, truePeak: measured.truePeak, target, mode };

@@ -13,6 +13,10 @@ export interface ProbeStream {
   nb_read_frames?: string;
   nb_read_packets?: string;
   duration?: string;
+  color_space?: string;
+  color_primaries?: string;
+  color_transfer?: string;
+  color_range?: string;
 }
 
 export interface ProbeInfo {

@@ -11,6 +11,8 @@ export interface VideoFacts {
   videoCodec: string;
   audioCodec: string | null;
   audioDuration: number | null;
+  /** The colour tags of the video stream, as ffprobe names them ('unknown' where untagged). */
+  colour: { matrix: string; primaries: string; transfer: string; range: string };
 }
 
 export async function probeVideo(file: string, opts: { countFrames?: boolean } = {}): Promise<VideoFacts> {
@@ -31,5 +33,6 @@ export async function probeVideo(file: string, opts: { countFrames?: boolean } =
     videoCodec: v.codec_name ?? 'unknown',
     audioCodec: a?.codec_name ?? null,
     audioDuration: a?.duration ? Number(a.duration) : null,
+    colour: { matrix: v.color_space ?? 'unknown', primaries: v.color_primaries ?? 'unknown', transfer: v.color_transfer ?? 'unknown', range: v.color_range ?? 'unknown' },
   };
 }

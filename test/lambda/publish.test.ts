@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/cli/output';
 import { runFf } from '../../src/media/ffmpeg';
+import { probeVideo } from '../../src/media/probe-video';
 import { loadPlanFile, type LoadedPlan } from '../../src/plan/load-plan';
 import { renderPlan } from '../../src/render/render-plan';
 import { resolveLambdaTarget, type LambdaTarget } from '../../lambda/config';
@@ -58,12 +59,48 @@ async function measured(file: string): Promise<{ integrated: number; truePeak: n
   return m;
 }
 
-/** SHA-256 of a file's video stream as an H.264 bitstream: equal when the stream was copied, not re-encoded. */
+/**
+ * SHA-256 of a file's coded pictures (the H.264 slice NAL units, types 1 and 5, of its Annex B
+ * bitstream): equal when the stream was copied, not re-encoded. The sequence header is left out:
+ * the join rewrites its colour tags (src/media/colour-tags.ts) without touching a picture.
+ */
 async function videoStreamHash(file: string): Promise<string> {
   const r = await runFf('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-map', '0:v:0', '-c', 'copy', '-f', 'h264', '-']);
   expect(r.code, String(r.stderr)).toBe(0);
   expect(r.stdout.length).toBeGreaterThan(1000);
-  return createHash('sha256').update(r.stdout).digest('hex');
+  const b = r.stdout;
+  const starts: number[] = [];
+  for (let i = 0; i + 3 < b.length; i++) if (b[i] === 0 && b[i + 1] === 0 && b[i + 2] === 1) starts.push(i + 3);
+  const hash = createHash('sha256');
+  let slices = 0;
+  starts.forEach((at, k) => {
+    const type = b[at]! & 0x1f;
+    if (type !== 1 && type !== 5) return;
+    let end = k + 1 < starts.length ? starts[k + 1]! - 3 : b.length;
+    while (end > at && b[end - 1] === 0) end--; // a 4-byte start code's leading zero
+    hash.update(b.subarray(at, end));
+    slices++;
+  });
+  expect(slices).toBeGreaterThan(0);
+  return hash.digest('hex');
+}
+
+/**
+ * The file is the Lambda render as it came (coded pictures and audio packets copied), only tagged
+ * with the output colours a local render carries (src/media/colour-tags.ts).
+ */
+async function expectAsRendered(file: string, rendered: Buffer): Promise<void> {
+  const original = path.join(dir, `as-rendered-${path.basename(file)}`);
+  await fs.writeFile(original, rendered);
+  expect(await videoStreamHash(file)).toBe(await videoStreamHash(original));
+  const audio = async (f: string): Promise<Buffer> => {
+    const r = await runFf('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', f, '-map', '0:a:0', '-c', 'copy', '-f', 'adts', '-']);
+    expect(r.code, String(r.stderr)).toBe(0);
+    return r.stdout;
+  };
+  expect((await audio(file)).equals(await audio(original))).toBe(true);
+  expect((await probeVideo(file)).colour).toEqual({ matrix: 'smpte170m', primaries: 'bt709', transfer: 'bt709', range: 'tv' });
+  await fs.rm(original);
 }
 
 /** GET on a fresh connection (s3rver may drop a kept-alive one between requests: ECONNRESET). */
@@ -203,7 +240,7 @@ describe('publishable output from Lambda (loopback Lambda + s3rver)', () => {
     });
     const f = r.formats[0]!;
     expect(f.ok, f.errors.join('; ')).toBe(true);
-    expect((await fs.readFile(f.file!)).equals(lambdaBytes)).toBe(true);
+    await expectAsRendered(f.file!, lambdaBytes);
     expect(f.cover).toBeNull();
     // Measured as it came, and marked not normalised.
     expect(f.loudness).toMatchObject({ target: null, mode: null });
@@ -212,13 +249,13 @@ describe('publishable output from Lambda (loopback Lambda + s3rver)', () => {
     expect(await fs.readdir(out)).toEqual(['publish-me-9x16.mp4']);
   });
 
-  it('`--loudness off --no-cover` leaves the video exactly as Lambda rendered it (measured, said) and writes no cover', async () => {
+  it('`--loudness off --no-cover` leaves the video as Lambda rendered it (streams copied, colour-tagged; measured, said) and writes no cover', async () => {
     env.aws.scripts = { Portrait: [{ kind: 'done', cost: 0.002, bytes: lambdaBytes }] };
     const out = path.join(dir, 'out-off');
     const run = await runCliInProcess(['lambda', 'render', loaded.planPath, ...lambdaArgs(), '--download', '--out', out, '--loudness', 'off', '--no-cover']);
     expect(run.error).toBeNull();
     const file = path.join(out, 'publish-me-9x16.mp4');
-    expect((await fs.readFile(file)).equals(lambdaBytes)).toBe(true);
+    await expectAsRendered(file, lambdaBytes);
     expect(run.stdout).toMatch(/9:16 .*loudness -?[\d.]+ LUFS, -?[\d.]+ dBTP \(not normalised\)/);
     expect(await fs.readdir(out)).toEqual(['publish-me-9x16.mp4']);
   });

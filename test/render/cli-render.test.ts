@@ -68,6 +68,8 @@ describe('stillmotion render (CLI)', () => {
       expect(v.videoCodec).toBe('h264');
       expect(v.audioCodec).toBe('aac');
       expect(v.audioDuration).toBeGreaterThan(4.1);
+      // Tagged with the colours it is in (src/media/colour-tags.ts), so players do not guess BT.709.
+      expect(v.colour).toEqual({ matrix: 'smpte170m', primaries: 'bt709', transfer: 'bt709', range: 'tv' });
       expect(r.stdout).toContain(`three-sections-${suffix}.mp4`);
     }
     // One summary line per file: path, size, duration, render time; under each, its cover.

@@ -1,6 +1,7 @@
 /**
  * Joins rendered segments (H.264, same encoder settings) and the soundtrack into one MP4 without
- * re-encoding: ffmpeg's concat demuxer for the video, the audio stream copied beside it.
+ * re-encoding: ffmpeg's concat demuxer for the video, the audio stream copied beside it, the video
+ * tagged with the colours it is in (src/media/colour-tags.ts).
  * The concat demuxer reports a segment it cannot open or read ("Impossible to open") and still
  * exits 0 with a shorter video, so anything ffmpeg reports at error level fails the join.
  */
@@ -8,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StillmotionError } from '../../errors';
+import { colourTagArgs } from '../../media/colour-tags';
 import { runFf } from '../../media/ffmpeg';
 
 function concatLine(file: string): string {
@@ -24,7 +26,7 @@ export async function joinSegments(videoFiles: string[], audioFile: string | nul
     if (audioFile) args.push('-i', audioFile);
     args.push('-map', '0:v:0');
     if (audioFile) args.push('-map', '1:a:0');
-    args.push('-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', outputLocation);
+    args.push('-c', 'copy', ...colourTagArgs(), '-movflags', '+faststart', '-f', 'mp4', '-y', outputLocation);
     const r = await runFf('ffmpeg', args, { signal });
     const errors = r.stderr.trim();
     if (r.code !== 0 || errors) {
