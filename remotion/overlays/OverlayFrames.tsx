@@ -1,25 +1,32 @@
 /**
- * The `Overlays` composition: frame i draws overlay i of its props, alone, on a transparent
- * background, showing region i of its frame (the overlay's band). The Node renderer renders each distinct overlay of a video once through it (as a
+ * The `Overlays` composition: frame i draws overlay i of its props (or, with `stacks`, the
+ * overlays of stack i one under the other), alone, on a transparent background, each showing its
+ * region of its frame (the overlay's band). The Node renderer renders each distinct overlay of a video once through it (as a
  * PNG with alpha) and composites the picture over the frames it draws (src/render/overlays/).
  */
 import React from 'react';
 import { useCurrentFrame, type CalculateMetadataFunction } from 'remotion';
 import { CAPTION_PAGING } from '../../src/captions/caption-settings';
-import { overlayFramesConfig, overlayKey, type Overlay, type OverlayFramesProps } from '../../src/frame/overlay';
+import { overlayFramesConfig, overlayKey, overlaysAtFrame, type Overlay, type OverlayFramesProps } from '../../src/frame/overlay';
 import { placeBox } from '../../src/frame/safe-zone';
 import { OverlayView } from './Overlays';
 
-export const OverlayFrames: React.FC<OverlayFramesProps> = ({ overlays, regions }) => {
+export const OverlayFrames: React.FC<OverlayFramesProps> = (props) => {
   const frame = useCurrentFrame();
-  const o = overlays[frame];
-  if (!o) return null;
-  const region = regions?.[frame];
-  // The overlay laid out on its whole frame, moved so the region is what the composition shows.
+  const { overlays, regions, stacks } = props;
+  // Each overlay laid out on its whole frame, moved so its region is what its slot of the composition shows.
   return (
-    <div style={{ position: 'absolute', left: -(region?.x ?? 0), top: -(region?.y ?? 0), width: o.frame.width, height: o.frame.height }}>
-      <OverlayView overlay={o} />
-    </div>
+    <>
+      {overlaysAtFrame(props, frame).map((i, k) => {
+        const o = overlays[i]!;
+        const region = regions?.[i];
+        return (
+          <div key={k} style={{ position: 'absolute', left: -(region?.x ?? 0), top: k * (stacks?.pitch ?? 0) - (region?.y ?? 0), width: o.frame.width, height: o.frame.height }}>
+            <OverlayView overlay={o} />
+          </div>
+        );
+      })}
+    </>
   );
 };
 

@@ -90,18 +90,43 @@ export interface OverlayFramesProps extends Record<string, unknown> {
   overlays: Overlay[];
   /**
    * Per overlay, the part of its frame drawn (its band: an overlay never draws outside its band,
-   * so a picture of the band is all of it). All of one size, the composition's: bands in
-   * different places (a caption at the bottom, a card in the middle) share one pass. Absent: the
-   * whole frame of the first overlay.
+   * so a picture of the band is all of it). All of one size: bands in different places (a caption
+   * at the bottom, a card in the middle) share one pass. Absent: the whole frame of the first overlay.
    */
   regions?: OverlayRegion[];
+  /**
+   * Several overlays a frame (a caption page in each of its word states): frame i draws overlays
+   * starts[i] up to starts[i + 1] (the last frame: to the end), the k-th of them `pitch` * k CSS px
+   * below the top, each as it draws alone (pitch * scale whole output pixels: the same pixels,
+   * moved). Absent: overlay i alone at frame i.
+   */
+  stacks?: OverlayStacks;
+}
+
+export interface OverlayStacks {
+  starts: number[];
+  pitch: number;
 }
 
 /** The Overlays composition's frame rate (a frame is an overlay, not a moment: any rate does). */
 export const OVERLAYS_FPS = 30;
 
-/** The Overlays composition's size and length for its props: the regions' size (or the first overlay's frame), one frame per overlay. */
+/** The overlays frame `frame` of the Overlays composition draws (indices into `overlays`, top to bottom). */
+export function overlaysAtFrame(props: OverlayFramesProps, frame: number): number[] {
+  const { stacks } = props;
+  if (!stacks) return frame >= 0 && frame < props.overlays.length ? [frame] : [];
+  const from = stacks.starts[frame];
+  if (from === undefined) return [];
+  const to = stacks.starts[frame + 1] ?? props.overlays.length;
+  return Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+}
+
+/** The Overlays composition's size and length for its props: the regions' size (or the first overlay's frame), as tall as its tallest stack; one frame per stack. */
 export function overlayFramesConfig(props: OverlayFramesProps): { width: number; height: number; fps: number; durationInFrames: number } {
   const size = props.regions?.[0] ?? props.overlays[0]?.frame ?? { width: 1080, height: 1920 };
-  return { width: size.width, height: size.height, fps: OVERLAYS_FPS, durationInFrames: Math.max(1, props.overlays.length) };
+  const frames = props.stacks ? props.stacks.starts.length : props.overlays.length;
+  let slots = 1;
+  for (let f = 0; f < frames; f++) slots = Math.max(slots, overlaysAtFrame(props, f).length);
+  const height = props.stacks ? Math.ceil((slots - 1) * props.stacks.pitch + size.height) : size.height;
+  return { width: size.width, height, fps: OVERLAYS_FPS, durationInFrames: Math.max(1, frames) };
 }

@@ -1,19 +1,26 @@
 /**
  * Overlays (captions, cards) for frames drawn in Node: a caption page looks the same for many
  * frames, so each DISTINCT overlay is rendered once in Chromium, by the same React component that
- * draws it over the scenes in StoryVideo (the `Overlays` composition: one overlay per frame, on a
- * transparent background, only its band of the frame), kept as a PNG in the cache (<cacheDir>/overlays, keyed by the overlay's
- * key, the bundle, the browser and the scale), converted to premultiplied Y'CbCr once, and
- * composited over every frame that shows it (src/render/direct/overlay-blend.ts). A fading card
- * is one picture, at full opacity (`pictureOverlay`), blended at each frame's opacity.
+ * draws it over the scenes in StoryVideo (the `Overlays` composition: on a transparent background,
+ * only its band of the frame), kept as a PNG in the cache (<cacheDir>/overlays, keyed by the
+ * overlay's key, the bundle, the browser and the scale), converted to premultiplied Y'CbCr once,
+ * and composited over every frame that shows it (src/render/direct/overlay-blend.ts). A fading
+ * card is one picture, at full opacity (`pictureOverlay`), blended at each frame's opacity.
+ *
+ * A Chromium frame costs more than the pixels in it, so the word states of a caption page (one
+ * picture each: the spoken word highlighted) are drawn one under the other in one frame, each
+ * exactly as it draws alone (moved by whole output pixels); and as they differ from the page's
+ * first state in one word's colour, only that part of each is converted again (`recoloured`).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { contentHash } from '../../cache/content-hash';
 import { writeFileAtomic } from '../../fs/atomic-write';
-import { overlayFramesConfig, OVERLAYS_COMPOSITION_ID, pictureOverlay, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../frame/overlay';
+import { overlayFramesConfig, overlaysAtFrame, OVERLAYS_COMPOSITION_ID, pictureOverlay, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../frame/overlay';
 import { rgbaToLayer, type LayerImage } from '../direct/layer-image';
+import type { Plane } from '../direct/resample';
+import { yuvPlanes } from '../direct/yuv-image';
 
 /** What renders overlay pictures: a render session (RenderSession has this shape). */
 export interface OverlayPictureRenderer {
@@ -82,14 +89,116 @@ export function visibleCrop(rgba: Uint8Array, width: number, height: number): { 
   return { x: ex0, y: ey0, width: ex1 - ex0, height: ey1 - ey0 };
 }
 
-async function decode(png: Uint8Array | string, o: Overlay, scale: number): Promise<OverlayPicture> {
+/** The RGBA pixels of a PNG (a file or its bytes). */
+async function rgbaOf(png: Uint8Array | string): Promise<{ rgba: Uint8Array; width: number; height: number }> {
   const { data, info } = await sharp(png, { failOn: 'error' }).ensureAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  const rgba = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const c = visibleCrop(rgba, info.width, info.height);
+  return { rgba: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+/** A picture and the pixels it was made from (its region's, `width` px a row) and which part of them it holds. */
+interface MadePicture {
+  picture: OverlayPicture;
+  rgba: Uint8Array;
+  width: number;
+  crop: { x: number; y: number; width: number; height: number };
+}
+
+/** An overlay's picture from the RGBA pixels of its region (pictureRegion, at the output size). */
+function pictureOf(rgba: Uint8Array, width: number, height: number, o: Overlay, scale: number): MadePicture {
+  const c = visibleCrop(rgba, width, height);
   const part = new Uint8Array(c.width * c.height * 4);
-  for (let y = 0; y < c.height; y++) part.set(rgba.subarray(((c.y + y) * info.width + c.x) * 4, ((c.y + y) * info.width + c.x + c.width) * 4), y * c.width * 4);
+  for (let y = 0; y < c.height; y++) part.set(rgba.subarray(((c.y + y) * width + c.x) * 4, ((c.y + y) * width + c.x + c.width) * 4), y * c.width * 4);
   const { out } = pictureRegion(o, scale);
-  return { image: rgbaToLayer(part, c.width, c.height), x: out.x + c.x, y: out.y + c.y };
+  return { picture: { image: rgbaToLayer(part, c.width, c.height), x: out.x + c.x, y: out.y + c.y }, rgba, width, crop: c };
+}
+
+/**
+ * The picture of `rgba` (a region's pixels, as `like`'s) when it differs from `like` in colour
+ * alone (a caption page with another word spoken): `like`'s planes with the part where colour
+ * differs converted again, widened to whole 2x2 blocks (the conversion is per block, so this is
+ * what converting it all gives), its alpha shared. Null where alpha differs (convert it all).
+ */
+function recoloured(rgba: Uint8Array, like: MadePicture): OverlayPicture | null {
+  const { width, crop: c } = like;
+  if (rgba.length !== like.rgba.length) return null;
+  let x0 = width;
+  let y0 = rgba.length;
+  let x1 = -1;
+  let y1 = -1;
+  for (let p = 0; p < rgba.length; p += 4) {
+    const al = rgba[p + 3]!;
+    if (al !== like.rgba[p + 3]) return null;
+    // Colour under alpha 0 draws nothing.
+    if (al === 0 || (rgba[p] === like.rgba[p] && rgba[p + 1] === like.rgba[p + 1] && rgba[p + 2] === like.rgba[p + 2])) continue;
+    const x = (p >> 2) % width;
+    const y = ((p >> 2) - x) / width;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  if (x1 < 0) return like.picture;
+  // In the crop's coordinates (even: chroma blocks stay whole), end exclusive.
+  const bx0 = (x0 - c.x) & ~1;
+  const by0 = (y0 - c.y) & ~1;
+  const bx1 = Math.min(c.width, (x1 + 1 - c.x + 1) & ~1);
+  const by1 = Math.min(c.height, (y1 + 1 - c.y + 1) & ~1);
+  const w = bx1 - bx0;
+  const h = by1 - by0;
+  const part = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) part.set(rgba.subarray(((c.y + by0 + y) * width + c.x + bx0) * 4, ((c.y + by0 + y) * width + c.x + bx1) * 4), y * w * 4);
+  const fresh = yuvPlanes(part, w, h, 4, 0);
+  const base = like.picture.image;
+  const patch = (into: Plane, from: Plane, px: number, py: number): Plane => {
+    const data = into.data.slice();
+    for (let y = 0; y < from.height; y++) data.set(from.data.subarray(y * from.stride, y * from.stride + from.width), (py + y) * into.stride + px);
+    return { ...into, data };
+  };
+  const image: LayerImage = { ...base, y: patch(base.y, fresh.y, bx0, by0), u: patch(base.u, fresh.u, bx0 >> 1, by0 >> 1), v: patch(base.v, fresh.v, bx0 >> 1, by0 >> 1) };
+  return { ...like.picture, image };
+}
+
+/** The picture of an overlay from the PNG of its region alone (one overlay a frame, or its cache file). */
+export async function decodePicture(png: Uint8Array | string, o: Overlay, scale: number): Promise<OverlayPicture> {
+  const { rgba, width, height } = await rgbaOf(png);
+  return pictureOf(rgba, width, height, o, scale).picture;
+}
+
+/**
+ * Most overlays one Chromium frame holds. A frame's fixed cost (seek, screenshot, hand-over) is
+ * more than half of a one-overlay frame's, so a caption page's word states share one frame; a
+ * bound keeps a long page's first picture from waiting for all its states.
+ */
+const MAX_STACK = 8;
+
+/**
+ * The pitch (CSS px) overlays of `height` CSS px are stacked at in one frame: the least at least
+ * `height` that is whole output pixels at `scale` (each then draws the same pixels as alone, moved
+ * by whole pixels); null when none is near (then one overlay a frame).
+ */
+export function stackPitch(height: number, scale: number): number | null {
+  for (let p = height; p <= height + 64; p++) {
+    const out = p * scale;
+    if (Math.abs(out - Math.round(out)) < 1e-9) return p;
+  }
+  return null;
+}
+
+/** Which overlays share a frame: a caption page's word states (the page without its spoken word); anything else alone. */
+function stackOf(o: Overlay): string {
+  if (o.kind !== 'caption') return o.key;
+  const { key: _key, active: _active, ...page } = o;
+  return JSON.stringify(page);
+}
+
+/** Frame starts for overlays in the order given: a new frame where the page changes or a frame is full. */
+function stackStarts(list: readonly Overlay[]): number[] {
+  const starts: number[] = [];
+  list.forEach((o, i) => {
+    const from = starts.at(-1);
+    if (from === undefined || i - from >= MAX_STACK || stackOf(o) !== stackOf(list[i - 1]!)) starts.push(i);
+  });
+  return starts;
 }
 
 /** The pictures of a render's overlays at one scale: rendered (or read from the cache) once each. */
@@ -139,7 +248,7 @@ export class OverlayPictures {
     const make = async (): Promise<void> => {
       const missing: Overlay[] = [];
       for (const { o } of fresh.values()) {
-        const cached = await decode(this.file(o), o, this.scale).catch(() => null);
+        const cached = await decodePicture(this.file(o), o, this.scale).catch(() => null);
         if (cached) settle(o.key, cached);
         else missing.push(o);
       }
@@ -157,15 +266,40 @@ export class OverlayPictures {
         group.list.push(o);
         bySize.set(id, group);
       }
+      const writes: Promise<void>[] = [];
       for (const { regions, list } of bySize.values()) {
-        const props: OverlayFramesProps = { overlays: list, regions };
+        const pitch = stackPitch(regions[0]!.height, this.scale);
+        const starts = pitch ? stackStarts(list) : [];
+        const props: OverlayFramesProps = { overlays: list, regions, ...(pitch && starts.length < list.length ? { stacks: { starts, pitch } } : {}) };
+        // Output rows of one overlay's picture, and between the tops of two stacked ones.
+        const rows = Math.round(regions[0]!.height * this.scale);
+        const pitchRows = Math.round((pitch ?? 0) * this.scale);
         await this.renderer.renderTransparentFrames(OVERLAYS_COMPOSITION_ID, overlayFramesConfig(props), props, this.scale, async (frame, png) => {
-          const o = list[frame];
-          if (!o) throw new Error(`overlay pictures: frame ${frame} has no overlay (${list.length} rendered)`);
-          settle(o.key, await decode(png, o, this.scale));
-          await writeFileAtomic(this.file(o), png);
+          const shown = overlaysAtFrame(props, frame);
+          if (!shown.length) throw new Error(`overlay pictures: frame ${frame} has no overlay (${list.length} rendered)`);
+          if (!props.stacks) {
+            const o = list[shown[0]!]!;
+            settle(o.key, await decodePicture(png, o, this.scale));
+            await writeFileAtomic(this.file(o), png);
+            return;
+          }
+          const { rgba, width } = await rgbaOf(png);
+          const slots = shown.map((i, k) => ({ o: list[i]!, rgba: rgba.subarray(k * pitchRows * width * 4, (k * pitchRows + rows) * width * 4) }));
+          // The first of a page's states converted whole; the others, as a rule, differ from it in one word's colour.
+          const first = pictureOf(slots[0]!.rgba, width, rows, slots[0]!.o, this.scale);
+          for (const [k, { o, rgba: slot }] of slots.entries()) {
+            settle(o.key, k === 0 ? first.picture : (recoloured(slot, first) ?? pictureOf(slot, width, rows, o, this.scale).picture));
+          }
+          // Cached as each would be alone: the PNG of its band (written while the pass goes on).
+          for (const { o, rgba: slot } of slots) {
+            const write = sharp(slot, { raw: { width, height: rows, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer().then((file) => writeFileAtomic(this.file(o), file));
+            // Reported by the Promise.all below (not as unhandled while the pass goes on).
+            write.catch(() => undefined);
+            writes.push(write);
+          }
         });
       }
+      await Promise.all(writes);
       const lost = missing.find((o) => !fresh.get(o.key)!.done);
       if (lost) throw new Error(`overlay pictures: Chromium returned no picture for ${lost.kind} overlay ${lost.key}`);
     };
