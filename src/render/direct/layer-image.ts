@@ -137,9 +137,9 @@ export function drawLayers(r: Resampler, stack: readonly PlacedLayer[], frame: Y
   stack.forEach(({ layer, p }, i) => {
     const pl = planes[i];
     if (!pl) return drawLayer(r, layer, p, frame, scratch);
-    drawOver(pl[0]!, hidden[i]![0]!);
-    drawOver(pl[1]!, hidden[i]![1]!);
-    drawOver(pl[2]!, hidden[i]![1]!);
+    drawOver(r, pl[0]!, hidden[i]![0]!);
+    drawOver(r, pl[1]!, hidden[i]![1]!);
+    drawOver(r, pl[2]!, hidden[i]![1]!);
   });
 }
 

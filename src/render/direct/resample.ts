@@ -6,6 +6,7 @@
  * the source rows the frame needs, one vertical pass into the frame.
  */
 import type { Placement } from '../../timeline/placement';
+import { BLOCK, BLOCK_BYTES, bilinearKernel, type BilinearKernel } from './bilinear-simd';
 
 /** One 8-bit channel, rows packed (`stride` bytes a row). */
 export interface Plane {
@@ -91,25 +92,6 @@ function pairs(t: Taps, srcSize: number): Pairs | null {
     start[i] = Math.max(0, first);
   }
   return { start, w0, w1 };
-}
-
-/** The bilinear horizontal pass: `rows` source rows from `y0`, resampled to `W` samples each, into `mid` from `offset`. */
-function horizontalPass(src: Plane, h: Pairs, y0: number, rows: number, mid: Uint16Array, offset: number, W: number): void {
-  const data = src.data;
-  const hs = h.start;
-  const hw0 = h.w0;
-  const midShift = WEIGHT_BITS - MID_BITS;
-  const midRound = 1 << (midShift - 1);
-  for (let r = 0; r < rows; r++) {
-    const srow = (y0 + r) * src.stride;
-    const m = offset + r * W;
-    for (let x = 0; x < W; x++) {
-      // The pair's weights sum to exactly ONE: a * w0 + b * w1 = (a - b) * w0 + b * ONE.
-      const s = srow + hs[x]!;
-      const b = data[s + 1]!;
-      mid[m + x] = ((data[s]! - b) * hw0[x]! + (b << WEIGHT_BITS) + midRound) >> midShift;
-    }
-  }
 }
 
 /**
@@ -276,30 +258,30 @@ export function opaqueSpans(o: OverPlane, out: RowSpans): void {
   }
 }
 
-const MID_SHIFT = WEIGHT_BITS - MID_BITS;
-const MID_ROUND = 1 << (MID_SHIFT - 1);
 const OUT_SHIFT = WEIGHT_BITS + MID_BITS;
-const OUT_ROUND = 1 << (OUT_SHIFT - 1);
 
 /**
- * Draws `o` with "over", one output sample at a time from the 2x2 source samples it reads, with
- * the two-pass filter's fixed-point arithmetic (so the same values), and only where it can change
- * the frame: per row, the columns its non-zero alpha reaches, minus `skip` (frame coordinates:
- * covered by an opaque layer drawn later, which replaces what is drawn there whole). Where all four
- * source samples are opaque the colour replaces what is below without computing alpha.
+ * Draws `o` with "over" only where it can change the frame: per row, the columns its non-zero
+ * alpha reaches, minus `skip` (frame coordinates: covered by an opaque layer drawn later, which
+ * replaces what is drawn there whole). Colour and alpha are the two-pass filter's (resampled by
+ * `r` over the layer's region, the same values); where all four source samples of a sample are
+ * opaque the colour replaces what is below without looking at alpha.
  */
-export function drawOver(o: OverPlane, skip: RowSpans | null): void {
-  const { color, alpha, rows, dst, h, v } = o;
+export function drawOver(r: Resampler, o: OverPlane, skip: RowSpans | null): void {
+  const { alpha, rows, dst, h, v } = o;
   const W = dst.width;
   const H = dst.height;
   const hs = h.start;
-  // The two weights of each pair sum to exactly ONE: a * w0 + b * w1 = (a - b) * w0 + b * ONE.
-  const hw0 = h.w0;
-  const cd = color.data;
-  const ad = alpha?.data;
+  const add = o.base === 16 ? 16 : 0;
+  // The layer's colour over the region, with the luma offset added (what an opaque sample becomes), and its alpha.
+  const col = r.scratch(0, W, H);
+  r.drawPairs(o.color, h, v, col, add);
+  const al = alpha ? r.scratch(1, W, H) : null;
+  if (al) r.drawPairs(alpha!, h, v, al, 0);
+  const cd = col.data;
+  const ad = al?.data;
   const out = dst.data;
   const table = OVER_TABLES[o.base];
-  const add = o.base === 16 ? 16 : 0;
   const cuts = new Int32Array(6);
   for (let y = 0; y < H; y++) {
     const r0 = v.start[y]!;
@@ -333,43 +315,21 @@ export function drawOver(o: OverPlane, skip: RowSpans | null): void {
     cuts[4] = Math.min(xb, Math.max(xa, k0));
     cuts[5] = Math.min(xb, Math.max(xa, k1));
     cuts.sort();
-    const c0 = r0 * color.stride;
-    const c1 = c0 + color.stride;
-    const w0 = v.w0[y]!;
+    const c = y * W;
     const d = y * dst.stride;
     for (let i = 0; i < 5; i++) {
       const x0 = cuts[i]!;
       const x1 = cuts[i + 1]!;
       if (x1 <= x0 || (x0 >= k0 && x1 <= k1)) continue;
       if (!ad || (x0 >= fa && x1 <= fb)) {
-        for (let x = x0; x < x1; x++) {
-          const s = hs[x]!;
-          const p0 = hw0[x]!;
-          const e0 = cd[c0 + s + 1]!;
-          const e1 = cd[c1 + s + 1]!;
-          const m0 = ((cd[c0 + s]! - e0) * p0 + (e0 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
-          const m1 = ((cd[c1 + s]! - e1) * p0 + (e1 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
-          out[d + x] = (((m0 - m1) * w0 + (m1 << WEIGHT_BITS) + OUT_ROUND) >> OUT_SHIFT) + add;
-        }
+        out.set(cd.subarray(c + x0, c + x1), d + x0);
         continue;
       }
-      const a0 = r0 * alpha!.stride;
-      const a1 = a0 + alpha!.stride;
       for (let x = x0; x < x1; x++) {
-        const s = hs[x]!;
-        const p0 = hw0[x]!;
-        const g0 = ad[a0 + s + 1]!;
-        const g1 = ad[a1 + s + 1]!;
-        const n0 = ((ad[a0 + s]! - g0) * p0 + (g0 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
-        const n1 = ((ad[a1 + s]! - g1) * p0 + (g1 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
-        const a = ((n0 - n1) * w0 + (n1 << WEIGHT_BITS) + OUT_ROUND) >> OUT_SHIFT;
+        const a = ad[c + x]!;
         if (a === 0) continue;
-        const e0 = cd[c0 + s + 1]!;
-        const e1 = cd[c1 + s + 1]!;
-        const m0 = ((cd[c0 + s]! - e0) * p0 + (e0 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
-        const m1 = ((cd[c1 + s]! - e1) * p0 + (e1 << WEIGHT_BITS) + MID_ROUND) >> MID_SHIFT;
-        const c = (((m0 - m1) * w0 + (m1 << WEIGHT_BITS) + OUT_ROUND) >> OUT_SHIFT) + table[a * 256 + out[d + x]!]!;
-        out[d + x] = c < 0 ? 0 : c > 255 ? 255 : c;
+        const e = cd[c + x]! - add + table[a * 256 + out[d + x]!]!;
+        out[d + x] = e < 0 ? 0 : e > 255 ? 255 : e;
       }
     }
   }
@@ -378,6 +338,8 @@ export function drawOver(o: OverPlane, skip: RowSpans | null): void {
 /** Reusable intermediate rows for the two-pass filter. */
 export class Resampler {
   private mid = new Uint16Array(0);
+  private kernel: BilinearKernel | null = null;
+  private readonly scratches: Plane[] = [];
 
   /** Draws plane `src` placed by `p` (dst px = t + src px * s) over all of `dst`, plus `add`. */
   drawPlane(src: Plane, p: Placement, dst: Plane, add = 0): void {
@@ -385,8 +347,15 @@ export class Resampler {
     const v = axisTaps(dst.height, src.height, p.ty, p.sy);
     const hp = pairs(h, src.width);
     const vp = pairs(v, src.height);
-    if (hp && vp) this.bilinear(src, hp, vp, dst, add);
+    if (hp && vp) this.drawPairs(src, hp, vp, dst, add);
     else this.generic(src, h, v, dst, add);
+  }
+
+  /** Scratch plane `i` of this resampler, `width` x `height` packed (contents left from earlier use). */
+  scratch(i: number, width: number, height: number): Plane {
+    let p = this.scratches[i];
+    if (!p || p.data.length < width * height) p = this.scratches[i] = { width, height, stride: width, data: new Uint8Array(width * height) };
+    return { width, height, stride: width, data: p.data };
   }
 
   private rows(n: number, width: number): Uint16Array {
@@ -394,26 +363,63 @@ export class Resampler {
     return this.mid;
   }
 
-  private bilinear(src: Plane, h: Pairs, v: Pairs, dst: Plane, add: number): void {
+  /**
+   * Draws `src` through bilinear taps over all of `dst`, plus `add`. Both passes run in
+   * bilinear-simd.ts's kernel: the source rows read are copied into its memory with tables (each
+   * output block's taps and weights, each output row's two intermediate rows and weight), and the
+   * result copied out.
+   */
+  drawPairs(src: Plane, h: Pairs, v: Pairs, dst: Plane, add: number): void {
     const W = dst.width;
     const H = dst.height;
     const y0 = v.start[0]!;
     const rows = v.start[H - 1]! + 2 - y0;
-    const mid = this.rows(rows, W);
-    horizontalPass(src, h, y0, rows, mid, 0, W);
-    const outShift = WEIGHT_BITS + MID_BITS;
-    const outRound = (1 << (outShift - 1)) + (add << outShift);
-    const out = dst.data;
-    for (let y = 0; y < H; y++) {
-      const d = y * dst.stride;
-      const r0 = (v.start[y]! - y0) * W;
-      const r1 = r0 + W;
-      const w0 = v.w0[y]!;
-      for (let x = 0; x < W; x++) {
-        const b = mid[r1 + x]!;
-        out[d + x] = ((mid[r0 + x]! - b) * w0 + (b << WEIGHT_BITS) + outRound) >> outShift;
+    const k = (this.kernel ??= bilinearKernel({ weightBits: WEIGHT_BITS, midBits: MID_BITS }));
+    const blocks = Math.ceil(W / BLOCK);
+    // Layout, 16-byte aligned; each area has room for the kernel's reads and writes past its end.
+    const align = (n: number): number => (n + 15) & ~15;
+    const vtab = 0;
+    const tab = align(H * 8);
+    const srcAt = align(tab + blocks * BLOCK_BYTES);
+    const srcFrom = y0 * src.stride;
+    const srcBytes = Math.min(rows * src.stride, src.data.length - srcFrom);
+    const mid = align(srcAt + srcBytes + 32);
+    const midStride = W * 2;
+    const out = align(mid + rows * midStride + 64);
+    const end = out + H * W + 32;
+    const have = k.memory.buffer.byteLength;
+    if (have < end) k.memory.grow(Math.ceil((end - have) / 65536));
+    const buf = k.memory.buffer;
+    const bytes = new Uint8Array(buf);
+    const i16 = new Int16Array(buf);
+    const i32 = new Int32Array(buf);
+    const hs = h.start;
+    for (let b = 0; b < blocks; b++) {
+      const e = tab + b * BLOCK_BYTES;
+      const first = hs[b * BLOCK]!;
+      let fits = 1;
+      for (let j = 0; j < BLOCK; j++) {
+        const x = b * BLOCK + j;
+        // Samples past W (the last block's) read the block's first tap with no weight.
+        const off = x < W ? hs[x]! - first : 0;
+        if (off + 1 > 15) fits = 0;
+        bytes[e + 2 * j] = off;
+        bytes[e + 2 * j + 1] = off + 1;
+        i16[(e + 16) / 2 + 2 * j] = x < W ? h.w0[x]! : 0;
+        i16[(e + 16) / 2 + 2 * j + 1] = x < W ? h.w1[x]! : 0;
       }
+      i32[(e + 48) / 4] = first;
+      i32[(e + 52) / 4] = fits;
     }
+    for (let y = 0; y < H; y++) {
+      i32[vtab / 4 + 2 * y] = (v.start[y]! - y0) * midStride;
+      i32[vtab / 4 + 2 * y + 1] = v.w0[y]!;
+    }
+    bytes.set(src.data.subarray(srcFrom, srcFrom + srcBytes), srcAt);
+    k.h(srcAt, src.stride, rows, tab, blocks, mid, midStride);
+    k.v(mid, midStride, vtab, H, W, out, W, (1 << (OUT_SHIFT - 1)) + (add << OUT_SHIFT));
+    if (dst.stride === W) dst.data.set(bytes.subarray(out, out + H * W));
+    else for (let y = 0; y < H; y++) dst.data.set(bytes.subarray(out + y * W, out + (y + 1) * W), y * dst.stride);
   }
 
   /** Any scale (strong reductions need more taps): the same filter, generic loops. */
