@@ -166,8 +166,8 @@ export async function decodePicture(png: Uint8Array | string, o: Overlay, scale:
 
 /**
  * Most overlays one Chromium frame holds. A frame's fixed cost (seek, screenshot, hand-over) is
- * more than half of a one-overlay frame's, so a caption page's word states share one frame; a
- * bound keeps a long page's first picture from waiting for all its states.
+ * more than half of a one-overlay frame's, so word states and whole pages share frames; a bound
+ * keeps each picture from waiting long for the others in its frame.
  */
 const MAX_STACK = 8;
 
@@ -184,19 +184,25 @@ export function stackPitch(height: number, scale: number): number | null {
   return null;
 }
 
-/** Which overlays share a frame: a caption page's word states (the page without its spoken word); anything else alone. */
-function stackOf(o: Overlay): string {
+/** The page an overlay shows: a caption page whatever its spoken word (its word states differ in colour only); anything else is its own. */
+function pageOf(o: Overlay): string {
   if (o.kind !== 'caption') return o.key;
   const { key: _key, active: _active, ...page } = o;
   return JSON.stringify(page);
 }
 
-/** Frame starts for overlays in the order given: a new frame where the page changes or a frame is full. */
+/**
+ * Where frames start, for overlays in the order frames show them: the first alone (the first
+ * frame drawn waits for it), then whole pages while they fit MAX_STACK (a longer page is split).
+ */
 function stackStarts(list: readonly Overlay[]): number[] {
+  const pages = list.map(pageOf);
   const starts: number[] = [];
-  list.forEach((o, i) => {
+  pages.forEach((page, i) => {
     const from = starts.at(-1);
-    if (from === undefined || i - from >= MAX_STACK || stackOf(o) !== stackOf(list[i - 1]!)) starts.push(i);
+    let run = 0;
+    if (i === 0 || page !== pages[i - 1]) while (pages[i + run] === page) run++;
+    if (from === undefined || i === 1 || i - from >= MAX_STACK || i - from + run > MAX_STACK) starts.push(i);
   });
   return starts;
 }
@@ -285,10 +291,18 @@ export class OverlayPictures {
           }
           const { rgba, width } = await rgbaOf(png);
           const slots = shown.map((i, k) => ({ o: list[i]!, rgba: rgba.subarray(k * pitchRows * width * 4, (k * pitchRows + rows) * width * 4) }));
-          // The first of a page's states converted whole; the others, as a rule, differ from it in one word's colour.
-          const first = pictureOf(slots[0]!.rgba, width, rows, slots[0]!.o, this.scale);
-          for (const [k, { o, rgba: slot }] of slots.entries()) {
-            settle(o.key, k === 0 ? first.picture : (recoloured(slot, first) ?? pictureOf(slot, width, rows, o, this.scale).picture));
+          // A page's first state in the frame is converted whole; the others, as a rule, differ from it in one word's colour.
+          const firsts = new Map<string, MadePicture>();
+          for (const { o, rgba: slot } of slots) {
+            const first = firsts.get(pageOf(o));
+            const again = first ? recoloured(slot, first) : null;
+            if (again) {
+              settle(o.key, again);
+              continue;
+            }
+            const made = pictureOf(slot, width, rows, o, this.scale);
+            if (!first) firsts.set(pageOf(o), made);
+            settle(o.key, made.picture);
           }
           // Cached as each would be alone: the PNG of its band (written while the pass goes on).
           for (const { o, rgba: slot } of slots) {
