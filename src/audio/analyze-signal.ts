@@ -12,7 +12,9 @@ import { detectSilences, detectSpeechPauses, levelsDb } from './pause-detection'
 import { activeWindowPeriodicity, rhythmicSections, rhythmicWindows, windowPeriodicity } from './rhythmic-sections';
 import { estimateTempo } from './tempo-estimate';
 import { tempogram } from './tempogram';
-import { trackBeats, trimUnsupported } from './beat-tracker';
+import { hmmBeats } from './beat-hmm';
+import { LEVEL_WIDTH, resolveMetricalLevel, TRANSITION_LAMBDA } from './metrical-level';
+import { trimUnsupported } from './beat-tracker';
 import { choosePhase, harmonyFrames } from './beat-phase';
 import type { AudioAnalysis, Interval } from './types';
 
@@ -50,13 +52,26 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
   const tempo = estimateTempo(env.strength, env.body, tg, flags.flatMap((f, w) => (f ? [w] : [])));
   let beatFrames: number[][] = [];
   let sections: Interval[] = [];
+  /** Beat tempo tracked (the estimate, or the metrical level that explains the onsets better). */
+  let bpm = tempo?.bpm ?? 0;
   if (tempo) {
     // Re-judge rhythm at the chosen tempo (a window may be periodic at some other rate).
     const atTempo = rhythmicWindows(tg, judge(tempo.period));
     const spans = rhythmicSections(tg, atTempo, env.strength.length);
     const phaseCues = { strength: env.strength, low: env.low, harmony: harmonyFrames(mel) };
+    // The metrical level, then beats and tempo changes jointly (HMM), the phase checked on harmony.
+    const longest = spans.reduce((x, y) => (y.to - y.from > x.to - x.from ? y : x), spans[0] ?? { from: 0, to: 0 });
+    if (spans.length) bpm = resolveMetricalLevel(beatEnv, fs, longest, tempo.bpm);
+    const track = (sp: { from: number; to: number }) => {
+      const hb = hmmBeats(beatEnv, fs, sp.from, sp.to, { minBpm: bpm / LEVEL_WIDTH, maxBpm: bpm * LEVEL_WIDTH, transitionLambda: TRANSITION_LAMBDA }).beats;
+      // Whole envelope frames (refined between frames below), one beat per frame.
+      const frames = hb.map((x) => Math.round(x)).filter((f, i, all) => i === 0 || f > all[i - 1]!);
+      // Trimmed before the phase check too: the HMM puts beats through a silent lead-in, and the
+      // spectral jump into the music there would count in the harmony cue.
+      return trimUnsupported(env.strength, choosePhase(trimUnsupported(env.strength, frames), phaseCues, sp.to));
+    };
     beatFrames = spans
-      .map((sp) => trimUnsupported(env.strength, choosePhase(trackBeats(beatEnv, tempo.period, sp.from, sp.to), phaseCues, sp.to)))
+      .map(track)
       .filter((b) => b.length > 0);
     sections = spans.map((sp) => ({ start: sp.from * fs, end: sp.to * fs }));
   }
@@ -74,13 +89,13 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
   const speechPauses = detectSpeechPauses(db, rmsSeconds, samples, sampleRate).filter((p) => overlapSeconds(p, sections) < 0.5 * (p.end - p.start));
   const loudness = loudnessCurve(samples, sampleRate, undefined, undefined, power);
   // Smooth over about a bar so the bar's own loud/soft pattern is not taken for a crescendo.
-  const barSeconds = tempo && beats.length ? Math.min(3, Math.max(1, (4 * 60) / tempo.bpm)) : 1;
+  const barSeconds = tempo && beats.length ? Math.min(3, Math.max(1, (4 * 60) / bpm)) : 1;
   const { crescendos, swells } = detectDynamics(loudnessCurve(samples, sampleRate, barSeconds, undefined, power), silences);
 
   return {
     duration,
     sampleRate: sourceSampleRate,
-    tempo: beats.length && tempo ? refinedTempo(beatFrames, fs, tempo.period) ?? tempo.bpm : null,
+    tempo: beats.length && tempo ? refinedTempo(beatFrames, fs, 60 / (bpm * fs)) ?? bpm : null,
     beats,
     downbeats,
     onsets,

@@ -1,7 +1,7 @@
 /**
  * Beat phase: which position inside the beat the tracked pulse sits on.
  *
- * The dynamic-programming tracker follows the strongest onsets at the beat period, and in real
+ * The beat tracker (beat-hmm.ts) follows the strongest onsets at the beat period, and in real
  * arrangements those are often on the off-beat: comping and bass on the "and", a swung hi-hat or
  * shaker at two thirds of the beat. Onsets alone cannot tell the two apart; harmony can. Chords
  * and bass notes change on beats (Goto & Muraoka's chord-change cue, "Real-time beat tracking for

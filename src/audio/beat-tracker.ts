@@ -1,7 +1,8 @@
 /**
- * Ellis-style dynamic-programming beat tracker ("Beat tracking by dynamic programming", 2007),
- * run separately inside each rhythmic section, then trimmed at the section edges to the beats
- * that onsets support.
+ * Ellis-style dynamic-programming beat tracker ("Beat tracking by dynamic programming", 2007) at a
+ * fixed period: the octave guard (tempo-estimate.ts) compares metrical levels on its beats. The
+ * reported beats come from the beat-pointer HMM (beat-hmm.ts), which follows tempo changes;
+ * `trimUnsupported` trims either at the section edges to the beats that onsets support.
  */
 
 export interface BeatTrackOptions {
