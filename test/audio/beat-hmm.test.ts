@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSignal } from '../../src/audio/analyze-signal';
 import { fMeasure } from '../../src/audio/beat-scoring';
+import { hmmBeats } from '../../src/audio/beat-hmm';
 import { melFrames } from '../../src/audio/frame-features';
 import { highBandFlux, withHighBand } from '../../src/audio/high-band-flux';
 import { resolveMetricalLevel } from '../../src/audio/metrical-level';
@@ -59,5 +60,61 @@ describe('metrical level (non-octave alternatives)', () => {
     expect(Math.abs(resolveMetricalLevel(act, fs, all, 128) / 96 - 1)).toBeLessThan(0.03);
     expect(Math.abs(resolveMetricalLevel(act, fs, all, 64) / 96 - 1)).toBeLessThan(0.03);
     expect(resolveMetricalLevel(act, fs, all, 96)).toBe(96);
+  });
+});
+
+/**
+ * The textbook frame-by-frame Viterbi over every (interval, position) state, dense transitions,
+ * on an activation already at the HMM's frame rate: the oracle for hmmBeats' entry-based recursion.
+ * Returns the best path's log-likelihood.
+ */
+function referenceViterbi(a: Float32Array, intervals: number[], lambda: number, obsLambda: number): number {
+  const states: { k: number; p: number }[] = [];
+  intervals.forEach((I, k) => {
+    for (let p = 0; p < I; p++) states.push({ k, p });
+  });
+  const obs = (s: { k: number; p: number }, t: number) => (s.p < intervals[s.k]! / obsLambda ? Math.log(a[t]!) : Math.log((1 - a[t]!) / (obsLambda - 1)));
+  const tempo = intervals.map((I) => {
+    const w = intervals.map((J) => Math.exp(-lambda * Math.abs(J / I - 1)));
+    const sum = w.reduce((x, y) => x + y, 0);
+    return w.map((x) => (x / sum > 1e-12 ? Math.log(x / sum) : -Infinity));
+  });
+  let v = states.map((s) => -Math.log(states.length) + obs(s, 0));
+  for (let t = 1; t < a.length; t++) {
+    v = states.map((s) => {
+      if (s.p > 0) return v[states.findIndex((q) => q.k === s.k && q.p === s.p - 1)]! + obs(s, t);
+      let best = -Infinity;
+      states.forEach((q, i) => {
+        if (q.p === intervals[q.k]! - 1) best = Math.max(best, v[i]! + tempo[q.k]![s.k]!);
+      });
+      return best + obs(s, t);
+    });
+  }
+  return Math.max(...v);
+}
+
+describe('beat-pointer HMM decoding', () => {
+  it('finds the same best path score as the frame-by-frame Viterbi', () => {
+    const r = rng(11);
+    // frameSeconds 0.03 and UPSAMPLE 3: 100 frames/s; 100-150 BPM are intervals 40-60.
+    const fs = 0.03;
+    for (const lambda of [100, 300]) {
+      const env = new Float32Array(120);
+      for (let i = 0; i < env.length; i++) env[i] = (i % 15 === 3 ? 1 : 0.15) * r();
+      const got = hmmBeats(env, fs, 0, env.length, { minBpm: 100, maxBpm: 150, transitionLambda: lambda });
+      // The same activation as hmmBeats builds: interpolated x3, scaled by its 98th percentile, floored.
+      const sorted = Float32Array.from(env).sort();
+      const scale = sorted[Math.floor(0.98 * (sorted.length - 1))]!;
+      const up = new Float32Array(env.length * 3);
+      for (let i = 0; i < up.length; i++) {
+        const k = Math.floor(i / 3);
+        const fr = i / 3 - k;
+        const x = env[k]! * (1 - fr) + (env[k + 1] ?? env[k]!) * fr;
+        up[i] = 0.05 + 0.9 * Math.min(1, x / scale);
+      }
+      const intervals = Array.from({ length: 21 }, (_, i) => 40 + i);
+      expect(got.score).toBeCloseTo(referenceViterbi(up, intervals, lambda, 16), 6);
+      expect(got.beats.length).toBeGreaterThan(5);
+    }
   });
 });
