@@ -76,4 +76,21 @@ describe('bilinear resampling in the SIMD kernel', () => {
     }
     expect(compared).toBeGreaterThan(100_000);
   });
+
+  it('keeps a copy of fixed planes across draws (decoded pictures), and reads other planes anew each time', () => {
+    const rnd = mulberry32(23);
+    const r = new Resampler();
+    const make = (w: number, h: number, fixed: boolean): Plane => ({ width: w, height: h, stride: w, data: Uint8Array.from({ length: w * h }, () => Math.floor(rnd() * 256)), fixed });
+    const pictures = [make(97, 61, true), make(40, 30, true), make(64, 48, false)];
+    for (let round = 0; round < 3; round++) {
+      for (const src of pictures) {
+        const p = { tx: -3.7 + round, ty: 1.3 - round, sx: 1.4 + 0.3 * round, sy: 1.4 + 0.3 * round };
+        const dst: Plane = { width: 70, height: 50, stride: 70, data: new Uint8Array(70 * 50) };
+        r.drawPlane(src, p, dst);
+        expect(Buffer.from(dst.data).equals(Buffer.from(reference(src, p, 70, 50, 0))), `round ${round}, ${src.width}x${src.height}`).toBe(true);
+      }
+      // A plane that is not fixed (a clip's frame buffer) changes between frames: the next draw sees it.
+      pictures[2]!.data.forEach((_, i, d) => (d[i] = Math.floor(rnd() * 256)));
+    }
+  });
 });

@@ -51,7 +51,9 @@ export function rgbaToLayer(rgba: Uint8Array, width: number, height: number): La
 
 export async function loadLayerImage(file: string): Promise<LayerImage> {
   const { data, info } = await sharp(file, { failOn: 'error' }).ensureAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return rgbaToLayer(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+  const layer = rgbaToLayer(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+  for (const p of [layer.y, layer.u, layer.v, layer.a, layer.ac]) p.fixed = true;
+  return layer;
 }
 
 /** Scratch planes for one frame size (a layer is resampled here, then blended into the frame). */
@@ -139,7 +141,7 @@ export function drawLayers(r: Resampler, stack: readonly PlacedLayer[], frame: Y
     if (!pl) return drawLayer(r, layer, p, frame, scratch);
     drawOver(r, pl[0]!, hidden[i]![0]!);
     drawOver(r, pl[1]!, hidden[i]![1]!);
-    drawOver(r, pl[2]!, hidden[i]![1]!);
+    drawOver(r, pl[2]!, hidden[i]![1]!, true);
   });
 }
 

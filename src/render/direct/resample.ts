@@ -14,6 +14,8 @@ export interface Plane {
   height: number;
   stride: number;
   data: Uint8Array<ArrayBufferLike>;
+  /** Never written once made (a decoded picture): a resampler may keep its own copy across frames. */
+  fixed?: boolean;
 }
 
 const WEIGHT_BITS = 14;
@@ -265,9 +267,10 @@ const OUT_SHIFT = WEIGHT_BITS + MID_BITS;
  * alpha reaches, minus `skip` (frame coordinates: covered by an opaque layer drawn later, which
  * replaces what is drawn there whole). Colour and alpha are the two-pass filter's (resampled by
  * `r` over the layer's region, the same values); where all four source samples of a sample are
- * opaque the colour replaces what is below without looking at alpha.
+ * opaque the colour replaces what is below without looking at alpha. `sameAlpha`: the alpha and
+ * taps are those of the previous call's plane (V after U), whose resampled alpha is reused.
  */
-export function drawOver(r: Resampler, o: OverPlane, skip: RowSpans | null): void {
+export function drawOver(r: Resampler, o: OverPlane, skip: RowSpans | null, sameAlpha = false): void {
   const { alpha, rows, dst, h, v } = o;
   const W = dst.width;
   const H = dst.height;
@@ -277,7 +280,7 @@ export function drawOver(r: Resampler, o: OverPlane, skip: RowSpans | null): voi
   const col = r.scratch(0, W, H);
   r.drawPairs(o.color, h, v, col, add);
   const al = alpha ? r.scratch(1, W, H) : null;
-  if (al) r.drawPairs(alpha!, h, v, al, 0);
+  if (al && !sameAlpha) r.drawPairs(alpha!, h, v, al, 0);
   const cd = col.data;
   const ad = al?.data;
   const out = dst.data;
@@ -335,11 +338,25 @@ export function drawOver(r: Resampler, o: OverPlane, skip: RowSpans | null): voi
   }
 }
 
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/** Grows the kernel's memory to at least `bytes`. */
+function growTo(k: BilinearKernel, bytes: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
+/** The most bytes of fixed planes a resampler keeps in its kernel's memory (a segment's pictures: a few layers at 1080p take about 30 MB). */
+const RESIDENT_BYTES = 128 << 20;
+
 /** Reusable intermediate rows for the two-pass filter. */
 export class Resampler {
   private mid = new Uint16Array(0);
   private kernel: BilinearKernel | null = null;
   private readonly scratches: Plane[] = [];
+  /** Where fixed planes drawn before are copied in the kernel's memory (from 0, up to residentEnd; scratch areas follow). */
+  private resident = new WeakMap<Uint8Array<ArrayBufferLike>, number>();
+  private residentEnd = 0;
 
   /** Draws plane `src` placed by `p` (dst px = t + src px * s) over all of `dst`, plus `add`. */
   drawPlane(src: Plane, p: Placement, dst: Plane, add = 0): void {
@@ -365,9 +382,9 @@ export class Resampler {
 
   /**
    * Draws `src` through bilinear taps over all of `dst`, plus `add`. Both passes run in
-   * bilinear-simd.ts's kernel: the source rows read are copied into its memory with tables (each
-   * output block's taps and weights, each output row's two intermediate rows and weight), and the
-   * result copied out.
+   * bilinear-simd.ts's kernel: the source rows read are copied into its memory (a fixed plane once,
+   * kept for the next frames) with tables (each output block's taps and weights, each output row's
+   * two intermediate rows and weight), and the result copied out.
    */
   drawPairs(src: Plane, h: Pairs, v: Pairs, dst: Plane, add: number): void {
     const W = dst.width;
@@ -376,19 +393,18 @@ export class Resampler {
     const rows = v.start[H - 1]! + 2 - y0;
     const k = (this.kernel ??= bilinearKernel({ weightBits: WEIGHT_BITS, midBits: MID_BITS }));
     const blocks = Math.ceil(W / BLOCK);
-    // Layout, 16-byte aligned; each area has room for the kernel's reads and writes past its end.
-    const align = (n: number): number => (n + 15) & ~15;
-    const vtab = 0;
-    const tab = align(H * 8);
-    const srcAt = align(tab + blocks * BLOCK_BYTES);
     const srcFrom = y0 * src.stride;
     const srcBytes = Math.min(rows * src.stride, src.data.length - srcFrom);
-    const mid = align(srcAt + srcBytes + 32);
+    // A fixed plane is copied into the kernel's memory once, then read there every frame.
+    const kept = src.fixed ? this.residentAt(k, src.data) : -1;
+    // Layout after the kept planes, 16-byte aligned; each area has room for the kernel's reads and writes past its end.
+    const vtab = this.residentEnd;
+    const tab = align16(vtab + H * 8);
+    const srcAt = kept >= 0 ? kept + srcFrom : align16(tab + blocks * BLOCK_BYTES);
+    const mid = align16(kept >= 0 ? tab + blocks * BLOCK_BYTES : srcAt + srcBytes + 32);
     const midStride = W * 2;
-    const out = align(mid + rows * midStride + 64);
-    const end = out + H * W + 32;
-    const have = k.memory.buffer.byteLength;
-    if (have < end) k.memory.grow(Math.ceil((end - have) / 65536));
+    const out = align16(mid + rows * midStride + 64);
+    growTo(k, out + H * W + 32);
     const buf = k.memory.buffer;
     const bytes = new Uint8Array(buf);
     const i16 = new Int16Array(buf);
@@ -415,11 +431,29 @@ export class Resampler {
       i32[vtab / 4 + 2 * y] = (v.start[y]! - y0) * midStride;
       i32[vtab / 4 + 2 * y + 1] = v.w0[y]!;
     }
-    bytes.set(src.data.subarray(srcFrom, srcFrom + srcBytes), srcAt);
+    if (kept < 0) bytes.set(src.data.subarray(srcFrom, srcFrom + srcBytes), srcAt);
     k.h(srcAt, src.stride, rows, tab, blocks, mid, midStride);
     k.v(mid, midStride, vtab, H, W, out, W, (1 << (OUT_SHIFT - 1)) + (add << OUT_SHIFT));
     if (dst.stride === W) dst.data.set(bytes.subarray(out, out + H * W));
     else for (let y = 0; y < H; y++) dst.data.set(bytes.subarray(out + y * W, out + (y + 1) * W), y * dst.stride);
+  }
+
+  /** Where `data` (a fixed plane's) is copied in the kernel's memory; copied now when it is not yet. */
+  private residentAt(k: BilinearKernel, data: Uint8Array<ArrayBufferLike>): number {
+    let at = this.resident.get(data);
+    if (at !== undefined) return at;
+    if (this.residentEnd + data.length > RESIDENT_BYTES) {
+      // Pictures of earlier segments, most likely: start again with the ones drawn now.
+      this.resident = new WeakMap();
+      this.residentEnd = 0;
+    }
+    at = this.residentEnd;
+    // Room past the end for a SIMD load from the last row.
+    this.residentEnd = align16(at + data.length + 32);
+    growTo(k, this.residentEnd);
+    new Uint8Array(k.memory.buffer).set(data, at);
+    this.resident.set(data, at);
+    return at;
   }
 
   /** Any scale (strong reductions need more taps): the same filter, generic loops. */

@@ -87,7 +87,9 @@ export function planeRegion(p: Plane, x: number, y: number, width: number, heigh
 /** Decodes an image file flattened over black (the scenes' background), as 4:2:0 planes. */
 export async function loadYuvImage(file: string): Promise<YuvImage> {
   const { data, info } = await sharp(file, { failOn: 'error' }).rotate().flatten({ background: '#000000' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return rgbToYuv(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+  const img = rgbToYuv(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+  for (const p of [img.y, img.u, img.v]) p.fixed = true;
+  return img;
 }
 
 /** The Y, U and V planes of an I420 frame laid out in `buf` (sizes must be even). */
