@@ -20,7 +20,7 @@ export interface AnalyzeAudioOptions {
 }
 
 /** Bump when the analysis changes, so cached results from older code are not reused. */
-const ANALYSIS_VERSION = 'audio-analysis-v5';
+const ANALYSIS_VERSION = 'audio-analysis-v6';
 
 export async function analyzeAudioFile(file: string, opts: AnalyzeAudioOptions = {}): Promise<AudioAnalysis> {
   let cacheFile: string | null = null;

@@ -7,7 +7,7 @@ import { loudnessCurve } from './loudness-curve';
 import { powerPrefix } from './power-prefix';
 import { detectOnsets, refinePeak } from './onset-detection';
 import { onsetEnvelope } from './onset-envelope';
-import { highBandFlux, withHighBand } from './high-band-flux';
+import { highBandFlux, withBand } from './high-band-flux';
 import { detectSilences, detectSpeechPauses, levelsDb } from './pause-detection';
 import { activeWindowPeriodicity, rhythmicSections, rhythmicWindows, windowPeriodicity } from './rhythmic-sections';
 import { estimateTempo } from './tempo-estimate';
@@ -15,7 +15,7 @@ import { tempogram } from './tempogram';
 import { hmmBeats } from './beat-hmm';
 import { LEVEL_WIDTH, resolveMetricalLevel, TRANSITION_LAMBDA } from './metrical-level';
 import { trimUnsupported } from './beat-tracker';
-import { choosePhase, harmonyFrames } from './beat-phase';
+import { choosePhaseInRuns, harmonyFrames } from './beat-phase';
 import type { AudioAnalysis, Interval } from './types';
 
 export interface SignalAnalysis extends AudioAnalysis {
@@ -29,7 +29,7 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
   const env = onsetEnvelope(mel);
   // Frames are centred on multiples of the spectrum hop at half the rate: twice that here.
   const high = highBandFlux(samples, Math.round((mel.hop * sampleRate) / mel.sampleRate), env.strength.length, env.frameSeconds);
-  const beatEnv = withHighBand(env.strength, high);
+  const beatEnv = withBand(env.strength, high);
   const fs = env.frameSeconds;
   // Envelope peaks sit on the attacks (click tracks: beat errors within +-10 ms, centred on 0),
   // so frame times need no latency correction.
@@ -59,16 +59,26 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
     const atTempo = rhythmicWindows(tg, judge(tempo.period));
     const spans = rhythmicSections(tg, atTempo, env.strength.length);
     const phaseCues = { strength: env.strength, low: env.low, harmony: harmonyFrames(mel) };
+    // After the phase check a beat may be marked by the kick and bass alone (a swung note louder
+    // than the beat): they count as support for the trim too.
+    const support = withBand(env.strength, env.low);
     // The metrical level, then beats and tempo changes jointly (HMM), the phase checked on harmony.
     const longest = spans.reduce((x, y) => (y.to - y.from > x.to - x.from ? y : x), spans[0] ?? { from: 0, to: 0 });
     if (spans.length) bpm = resolveMetricalLevel(beatEnv, fs, longest, tempo.bpm);
     const track = (sp: { from: number; to: number }) => {
-      const hb = hmmBeats(beatEnv, fs, sp.from, sp.to, { minBpm: bpm / LEVEL_WIDTH, maxBpm: bpm * LEVEL_WIDTH, transitionLambda: TRANSITION_LAMBDA }).beats;
-      // Whole envelope frames (refined between frames below), one beat per frame.
-      const frames = hb.map((x) => Math.round(x)).filter((f, i, all) => i === 0 || f > all[i - 1]!);
+      const hb = hmmBeats(beatEnv, fs, sp.from, sp.to, { minBpm: bpm / LEVEL_WIDTH, maxBpm: bpm * LEVEL_WIDTH, transitionLambda: TRANSITION_LAMBDA });
+      // Whole envelope frames (refined between frames below), one beat per frame, each with the
+      // tracker's interval there.
+      const interval = new Map<number, number>();
+      hb.beats.forEach((x, i) => {
+        const f = Math.round(x);
+        if (!interval.has(f)) interval.set(f, hb.intervals[i]!);
+      });
+      const frames = [...interval.keys()];
       // Trimmed before the phase check too: the HMM puts beats through a silent lead-in, and the
       // spectral jump into the music there would count in the harmony cue.
-      return trimUnsupported(env.strength, choosePhase(trimUnsupported(env.strength, frames), phaseCues, sp.to));
+      const kept = trimUnsupported(env.strength, frames);
+      return trimUnsupported(support, choosePhaseInRuns(kept, kept.map((f) => interval.get(f)!), phaseCues, sp.to));
     };
     beatFrames = spans
       .map(track)

@@ -38,6 +38,8 @@ export interface BeatHmmResult {
   beats: number[];
   /** Log-likelihood of the best path. */
   score: number;
+  /** Each beat's interval state (sub-frames of 1/UPSAMPLE envelope frame): where the path changes tempo. */
+  intervals: number[];
 }
 
 /**
@@ -50,7 +52,7 @@ export function hmmBeats(activation: Float32Array, frameSeconds: number, from: n
   const fps = up / frameSeconds;
   const intervals = logIntervals((60 / opts.maxBpm) * fps, (60 / opts.minBpm) * fps, TEMPI);
   const K = intervals.length;
-  if (K === 0 || n < 2 * intervals[K - 1]!) return { beats: [], score: -Infinity };
+  if (K === 0 || n < 2 * intervals[K - 1]!) return { beats: [], score: -Infinity, intervals: [] };
   const lambda = opts.transitionLambda;
   const obsLambda = OBS_LAMBDA;
 
@@ -155,17 +157,22 @@ export function hmmBeats(activation: Float32Array, frameSeconds: number, from: n
   // Back along the entries; a beat in each run of "beat" states, at the activation's maximum
   // inside it (madmom's `correct`), as a fractional envelope frame.
   const beats: number[] = [];
+  const beatIntervals: number[] = [];
   for (;;) {
     let arg = -1;
     for (let u = Math.max(0, t0); u <= Math.min(n - 1, t0 + nb[k]! - 1); u++) if (arg < 0 || a[u]! > a[arg]!) arg = u;
-    if (arg >= 0) beats.push(from + arg / up);
+    if (arg >= 0) {
+      beats.push(from + arg / up);
+      beatIntervals.push(intervals[k]!);
+    }
     if (t0 <= 0) break;
     const i = back[t0 * K + k]!;
     t0 -= intervals[i]!;
     k = i;
   }
   beats.reverse();
-  return { beats, score };
+  beatIntervals.reverse();
+  return { beats, score, intervals: beatIntervals };
 }
 
 /** Log-spaced integer intervals between lo and hi (at most `count`, duplicates merged). */

@@ -43,6 +43,52 @@ const GATE = -0.8;
 /** Fewer beats than this in a section: keep the tracker's phase. */
 const MIN_BEATS = 8;
 
+/**
+ * Swing is long-short: the beat's note lasts about two triplets and the swung note one (swing
+ * ratios of 1.5:1 to 3.5:1 in measured jazz, Friberg & Sundström, "Swing ratios and ensemble
+ * timing in jazz performance", Music Perception 19(3), 2002; a shuffle is 2:1). A tracker that
+ * follows the louder swung note has the mirror image: its pulse is followed by one strong onset a
+ * triplet later (the real beat) and nothing else inside the beat. The onset profile of the
+ * tracked beats tells: at 1/3 of the beat at least SWING_MIN of the strength at the beat, and
+ * every other eighth, sixteenth or triplet position below SWING_ALONE of the one at 1/3 (straight
+ * sixteenths, a backbeat on the "and", or a long-short pair at 2/3 are not this pattern).
+ * Thresholds from the tuning half: `boogi_marabi` (tracked on its swung note) 0.20 at 1/3, at most
+ * 0.04 elsewhere; the correctly tracked tracks with an onset at 1/3 (`keep_on_rolling`,
+ * `blupi-006`, `blupi-002`, `the_fast_route`) also have 0.35-1.5 at 1/2 or 3/4 (either band).
+ */
+const SWING_SHIFT = 1 / 3;
+const SWING_MIN = 0.1;
+const SWING_ALONE = 0.5;
+/** Positions inside the beat (fractions) compared with the one at 1/3. */
+const OTHER_POSITIONS = [1 / 6, 1 / 4, 5 / 12, 1 / 2, 7 / 12, 2 / 3, 3 / 4, 5 / 6];
+
+/** Mean onset strength at `fraction` of each inter-beat interval (linear interpolation between frames). */
+function profileAt(env: Float32Array, beats: readonly number[], fraction: number): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < beats.length; i++) {
+    const x = beats[i]! + fraction * (beats[i + 1]! - beats[i]!);
+    const k = Math.floor(x);
+    const f = x - k;
+    sum += (env[k] ?? 0) * (1 - f) + (env[k + 1] ?? 0) * f;
+  }
+  return beats.length > 1 ? sum / (beats.length - 1) : 0;
+}
+
+/**
+ * Whether the tracked beats sit on the swung (short) note of a long-short pair (see SWING_MIN), on
+ * the all-band onsets or on the kick/bass band alone: where a loud snare or ride takes the swung
+ * note, its decay can hide the beat's quiet kick and bass note in the all-band flux (a generated
+ * shuffle: 0.04 at 1/3 there, 3.5 in the bass band), while the bass band shows them plainly.
+ */
+export function swungUpbeat(beats: readonly number[], envelopes: readonly Float32Array[]): boolean {
+  return envelopes.some((env) => {
+    const p0 = profileAt(env, beats, 0);
+    const p3 = profileAt(env, beats, SWING_SHIFT);
+    if (!(p0 > 0) || p3 < SWING_MIN * p0) return false;
+    return OTHER_POSITIONS.every((fr) => profileAt(env, beats, fr) < SWING_ALONE * p3);
+  });
+}
+
 /** Per-band prefix sums of log-mel magnitudes, for beat-window means in O(bands). */
 export interface HarmonyFrames {
   bands: number[];
@@ -121,7 +167,10 @@ export function choosePhase(beats: number[], cues: PhaseCues, end: number): numb
   const harm0 = harmonyChange(cues.harmony, beats);
   let best = MARGIN;
   let bestShift = 0;
-  for (const s of SHIFTS) {
+  // On a swung note, the beat is one triplet later: taken unless the harmony says otherwise (the
+  // onset terms are what put the tracker there, so they do not get a vote).
+  if (swungUpbeat(beats, [cues.strength, cues.low]) && harmonyChange(cues.harmony, shifted(beats, SWING_SHIFT)) >= harm0) bestShift = SWING_SHIFT;
+  else for (const s of SHIFTS) {
     const cand = shifted(beats, s);
     const onset = W_ONSET * ratio(meanAt(cues.strength, cand), on0) + W_LOW * ratio(meanAt(cues.low, cand), low0);
     if (onset < GATE) continue;
@@ -141,6 +190,49 @@ export function choosePhase(beats: number[], cues: PhaseCues, end: number): numb
     for (let d = -2; d <= 2; d++) if ((cues.strength[f + d] ?? -1) > (cues.strength[arg] ?? -1)) arg = f + d;
     f = arg;
     if (f < end && (out.length === 0 || f > out[out.length - 1]!)) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * A run of steady tempo ends where the tracker's beat interval leaves the run's median by more
+ * than this. The HMM's tempo states are integers of 10 ms, so a steady pulse alternates between
+ * two neighbours (51/52 at 120 BPM: 2%); a path that slips to another phase does so through a few
+ * beats of a different interval (blupi-000: 51/52, then 50, 49 for four beats, then 51/52 half a
+ * beat later), as does a real tempo change.
+ */
+const RUN_TOLERANCE = 0.03;
+
+/** Index ranges [from, to) of `intervals` in which the interval stays within RUN_TOLERANCE of the run's median. */
+export function steadyRuns(intervals: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = 0;
+  for (let i = 1; i <= intervals.length; i++) {
+    if (i < intervals.length) {
+      const run = intervals.slice(start, i).sort((a, b) => a - b);
+      const med = run[run.length >> 1]!;
+      if (Math.abs(intervals[i]! / med - 1) <= RUN_TOLERANCE) continue;
+    }
+    runs.push([start, i]);
+    start = i;
+  }
+  return runs;
+}
+
+/**
+ * choosePhase on each steady run of the tracked beats separately (`intervals[i]`: the tracker's
+ * beat interval at beats[i]): a path that is on the beat for half a minute and then slips to the
+ * off-beat is corrected where it is wrong, not shifted as a whole. Runs shorter than MIN_BEATS
+ * (the slip itself) keep their beats. Beats closer than half the run's median gap to the previous
+ * one (where two runs at different phases meet) are dropped.
+ */
+export function choosePhaseInRuns(beats: number[], intervals: readonly number[], cues: PhaseCues, end: number): number[] {
+  const out: number[] = [];
+  for (const [a, b] of steadyRuns(intervals)) {
+    const run = beats.slice(a, b);
+    const gaps = run.slice(1).map((x, i) => x - run[i]!).sort((x, y) => x - y);
+    const minGap = gaps.length ? 0.5 * gaps[gaps.length >> 1]! : 0;
+    for (const f of choosePhase(run, cues, end)) if (out.length === 0 || f - out[out.length - 1]! > minGap) out.push(f);
   }
   return out;
 }

@@ -47,17 +47,19 @@ export function highBandFlux(samples: Float32Array, frameHop: number, count: num
 }
 
 /**
- * `strength` plus `high` scaled to the same mean: the envelope the beat tracker follows. Where
- * comping or a bass line puts its onsets on the off-beats, the hi-hats and cymbals that keep
- * time on the beat are often only audible up there.
+ * `strength` plus one band's onsets (`band`) scaled to the same mean. With the > 5 kHz flux: the
+ * envelope the beat tracker follows (where comping or a bass line puts its onsets on the
+ * off-beats, the hi-hats and cymbals that keep time on the beat are often only audible up there).
+ * With the kick/bass band: the support that trims beats, which must see a beat marked only by the
+ * kick and the bass under a louder swung note (beat-phase.ts).
  */
-export function withHighBand(strength: Float32Array, high: Float32Array): Float32Array {
+export function withBand(strength: Float32Array, band: Float32Array): Float32Array {
   let a = 0;
   let b = 0;
   for (let i = 0; i < strength.length; i++) {
     a += strength[i]!;
-    b += high[i] ?? 0;
+    b += band[i] ?? 0;
   }
   const scale = b > 0 ? a / b : 0;
-  return strength.map((v, i) => v + scale * (high[i] ?? 0));
+  return strength.map((v, i) => v + scale * (band[i] ?? 0));
 }

@@ -3,7 +3,7 @@ import { analyzeSignal } from '../../src/audio/analyze-signal';
 import { fMeasure } from '../../src/audio/beat-scoring';
 import { hmmBeats } from '../../src/audio/beat-hmm';
 import { melFrames } from '../../src/audio/frame-features';
-import { highBandFlux, withHighBand } from '../../src/audio/high-band-flux';
+import { highBandFlux, withBand } from '../../src/audio/high-band-flux';
 import { resolveMetricalLevel } from '../../src/audio/metrical-level';
 import { onsetEnvelope } from '../../src/audio/onset-envelope';
 import { drumLoop, hat, kick, rng, snare } from './synth';
@@ -52,7 +52,7 @@ describe('metrical level (non-octave alternatives)', () => {
     const mel = melFrames(tr.samples, tr.sampleRate);
     const env = onsetEnvelope(mel);
     const hop = Math.round((mel.hop * tr.sampleRate) / mel.sampleRate);
-    return { act: withHighBand(env.strength, highBandFlux(tr.samples, hop, env.strength.length, env.frameSeconds)), fs: env.frameSeconds };
+    return { act: withBand(env.strength, highBandFlux(tr.samples, hop, env.strength.length, env.frameSeconds)), fs: env.frameSeconds };
   };
   it('moves an estimate at 4/3 or 2/3 of a 96 BPM drum part back to the beat, and leaves the right one alone', () => {
     const { act, fs } = activation(96);

@@ -14,7 +14,8 @@ function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(Math.max(1e-12, r()))) * Math.cos(2 * Math.PI * r());
 }
 
-function addAt(buf: Float32Array, sr: number, t: number, sound: Float32Array, gain = 1): void {
+/** Adds `sound` at `t` seconds, scaled by `gain`. */
+export function addAt(buf: Float32Array, sr: number, t: number, sound: Float32Array, gain = 1): void {
   const o = Math.round(t * sr);
   for (let i = 0; i < sound.length && o + i < buf.length; i++) if (o + i >= 0) buf[o + i] = buf[o + i]! + gain * sound[i]!;
 }
