@@ -4,8 +4,8 @@
  * must change nothing: on a real Chromium pass, every picture (the cached PNG and the Y'CbCr planes
  * composited) equals the picture of that overlay rendered alone, one a frame, as before stacking -
  * bold captions (one highlighted word, mid-page and on a second line), karaoke (spoken words filled),
- * at two scales. Fewer frames are rendered than pictures (pages share them), and a changed page
- * renders only its own.
+ * at two scales. Fewer frames are rendered than pictures (pages share them), a changed page
+ * renders only its own, and a pass started early renders only what is not cached.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -126,5 +126,22 @@ describe('caption pages stacked in one Chromium frame', () => {
     const first = { frames: renderer.frames, pictures: renderer.pictures };
     await new OverlayPictures(renderer, 0.5).prepare(after);
     expect(renderer.pictures - first.pictures).toBe(3);
+  }, 300_000);
+
+  it('prepareMissing (a render starting its pass with its preparation) renders only what is not cached, and reads nothing', async () => {
+    const renderer = counting(path.join(dir, 'early'));
+    const cached = overlaysOf('bold', pages('Every launch starts here'));
+    await new OverlayPictures(renderer, 0.5).prepare(cached);
+    const all = overlaysOf('bold', pages('Every launch starts here', 'Ten engineers wait'));
+    const pictures = new OverlayPictures(renderer, 0.5);
+    const before = renderer.pictures;
+    await pictures.prepareMissing(all);
+    expect(renderer.pictures - before).toBe(all.length - cached.length);
+    // The cached page was not read: asking for it before `prepare` fails; after it, no Chromium frame is needed.
+    await expect(pictures.picture(cached[0]!)).rejects.toThrow(/not prepared/);
+    const frames = renderer.frames;
+    await pictures.prepare(all);
+    expect(renderer.frames).toBe(frames);
+    for (const o of all) expect((await pictures.picture(o)).image.width).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -253,10 +253,22 @@ export class OverlayPictures {
     };
     const make = async (): Promise<void> => {
       const missing: Overlay[] = [];
+      // Cached pictures: as made in a pass, a page's next state from the one before it where only colour differs.
+      let last: { page: string; made: MadePicture } | null = null;
       for (const { o } of fresh.values()) {
-        const cached = await decodePicture(this.file(o), o, this.scale).catch(() => null);
-        if (cached) settle(o.key, cached);
-        else missing.push(o);
+        const file = await rgbaOf(this.file(o)).catch(() => null);
+        if (!file) {
+          missing.push(o);
+          continue;
+        }
+        const again = last?.page === pageOf(o) ? recoloured(file.rgba, last.made) : null;
+        if (again) {
+          settle(o.key, again);
+          continue;
+        }
+        const made = pictureOf(file.rgba, file.width, file.height, o, this.scale);
+        last = { page: pageOf(o), made };
+        settle(o.key, made.picture);
       }
       if (!missing.length) return;
       await fs.mkdir(this.dir, { recursive: true });
@@ -327,6 +339,22 @@ export class OverlayPictures {
       }
       throw err;
     });
+  }
+
+  /**
+   * Starts rendering, in Chromium, the pictures of `overlays` that are neither in the cache nor
+   * being made; reads nothing from the cache (frames that show a cached picture read it when they
+   * ask through `prepare`). For starting a render's pass before it is known which frames will be
+   * drawn: cached pictures then cost nothing unless drawn.
+   */
+  async prepareMissing(overlays: Iterable<Overlay>): Promise<void> {
+    const missing = new Map<string, Overlay>();
+    for (const shown of overlays) {
+      const o = pictureOverlay(shown);
+      if (this.pictures.has(o.key) || missing.has(o.key)) continue;
+      if (await fs.stat(this.file(o)).then(() => false, () => true)) missing.set(o.key, o);
+    }
+    await this.prepare(missing.values());
   }
 
   /** The picture of an overlay passed to `prepare` (its `pictureOverlay`'s: blend it at `overlayOpacity`), once it is made. */

@@ -84,6 +84,17 @@ export function startOverlays(t: Timeline, jobs: readonly { seg: { from: number;
   start().catch(() => undefined);
 }
 
+/**
+ * Starts rendering, in one Chromium pass, the overlay pictures a video shows that are not cached
+ * yet, in the order it shows them: started with the format's preparation (its pre-scaling and
+ * composition), so the pass has its page open and its first pictures made before Node draws the
+ * first frame. The segments' own `startOverlays` then finds them made or being made.
+ */
+export function startTimelineOverlays(t: Timeline, pictures: OverlayPictures): void {
+  // A failure reaches the segments that wait for the pictures (their drawers ask again).
+  pictures.prepareMissing(distinctOverlays(framesOverlays(t, 0, t.durationInFrames))).catch(() => undefined);
+}
+
 let compositorVersion: Promise<string> | null = null;
 
 /** The version of the code that composites overlays in Node (this module's import graph), for segment cache keys. */

@@ -46,6 +46,8 @@ export interface SegmentedRenderOptions {
   onLog?: (message: string) => void;
   /** Called once every segment is drawn (or reused), before the soundtrack is waited for and the join. */
   onDrawn?: () => void;
+  /** The format's overlay pictures, when their pass was started before (renderPlan starts it with the format's preparation). */
+  overlayPictures?: OverlayPictures;
 }
 
 export interface SegmentStats {
@@ -274,7 +276,7 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
   const framesDone = jobs.map(() => 0);
   const report = (): void => o.onProgress?.({ renderedFrames: framesDone.reduce((a, b) => a + b, 0), totalFrames: t.durationInFrames });
   // The captions of every segment Node will draw, rendered in one Chromium pass while Node draws.
-  const overlayPictures = new OverlayPictures(session, o.scale);
+  const overlayPictures = o.overlayPictures ?? new OverlayPictures(session, o.scale);
   startOverlays(t, jobs, overlayPictures, o.reuse !== false);
   /** Draws (or reuses) every segment; its decoded pictures are let go when it returns. */
   const drawAll = async (): Promise<void> => {
