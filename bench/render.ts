@@ -9,6 +9,10 @@
  *    clip, zoompan, slide, zoompan, wipe, and again), so a change in the machine's load hits both sides of a ratio alike. Printed:
  *    median frames/s and their spread (min-max); each ratio is the median of the per-round ratios
  *    of a shot to the zoompan runs beside it (geometric mean of the one just before and just after).
+ *    Also the CPU time each run took, all processes included (this one, the spawn relay, the
+ *    encoders, zoompan's ffmpeg; from /proc on Linux): frames per CPU-second do not depend on what
+ *    else runs on the machine, so their ratio says what the ratio of frames/s tends to when both
+ *    sides are limited by the same cores.
  * 2. Sharpness: the variance of the Laplacian of Gaussian (sigma 1 px) on the subject of a parallax
  *    frame (the orbit half way, layers at rest, zoom 1) against the Ken Burns frame of the same photo
  *    at the same zoom (its first), both from the segments rendered above; parallax / Ken Burns.
@@ -19,7 +23,7 @@
  * (fewer frames or rounds for a quick look: -- --frames 30 --rounds 1).
  */
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +64,39 @@ function peerFfmpeg(): string {
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 
+/** Clock ticks a second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS = 100;
+
+/** CPU seconds used so far by this process and its descendants: their own times and those of their ended children (Linux /proc; null elsewhere). */
+function treeCpuSeconds(): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return null;
+  }
+  // pid -> [parent, utime + stime + cutime + cstime]
+  const procs = new Map<number, [number, number]>();
+  for (const e of entries) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces), from field 3 (state) on.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(e), [Number(f[1]), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])]);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  let ticks = 0;
+  const stack = [process.pid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    ticks += procs.get(pid)?.[1] ?? 0;
+    for (const [child, [parent]] of procs) if (parent === pid) stack.push(child);
+  }
+  return ticks / TICKS;
+}
+
 function run(exe: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -85,6 +122,9 @@ interface Throughput {
   /** Per round and shot: that shot's frames/s over the zoompan runs beside it (geometric mean of the one before and after). */
   ratios: Record<Shot, number[]>;
   zoompan: number[];
+  /** Frames per CPU-second of each shot's runs and of the zoompan runs (empty where /proc is not there). */
+  cpuFps: Record<Shot, number[]>;
+  zoompanCpuFps: number[];
   sharpness: { kenBurns: number; parallax: number; ratio: number; laplacianRatio: number };
   /** 'node' or 'chromium' per shot. */
   drawnBy: Record<Shot, 'node' | 'chromium'>;
@@ -135,6 +175,8 @@ async function throughput(): Promise<Throughput> {
   const fps = Object.fromEntries(SHOTS.map((s) => [s, []])) as unknown as Record<Shot, number[]>;
   const ratios = Object.fromEntries(SHOTS.map((s) => [s, []])) as unknown as Record<Shot, number[]>;
   const zoompan: number[] = [];
+  const cpuFps = Object.fromEntries(SHOTS.map((s) => [s, []])) as unknown as Record<Shot, number[]>;
+  const zoompanCpuFps: number[] = [];
   const drawnBy = {} as Record<Shot, 'node' | 'chromium'>;
   let sharp: Throughput['sharpness'];
   try {
@@ -149,17 +191,29 @@ async function throughput(): Promise<Throughput> {
       )!;
     // zoompan, shot, zoompan, shot, ... zoompan: every shot sits between two peer runs.
     const runs: { shot: Shot; round: number; fps: number; direct: boolean }[] = [];
-    zoompan.push(await zoompanFps(dir));
+    // Frames per CPU-second of what `measure` runs (nothing when /proc cannot be read).
+    const perCpu = async (frames: number, measure: () => Promise<number>, into: number[]): Promise<number> => {
+      const c0 = treeCpuSeconds();
+      const fps = await measure();
+      const c1 = treeCpuSeconds();
+      if (c0 !== null && c1 !== null && c1 > c0) into.push(frames / (c1 - c0));
+      return fps;
+    };
+    const peer = (): Promise<number> => perCpu(FRAMES, () => zoompanFps(dir), zoompanCpuFps);
+    zoompan.push(await peer());
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shot of SHOTS) {
         const job = jobOf(shot);
-        t0 = performance.now();
-        await renderSegment(session, prepared, job, { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 });
-        const f = (job.seg.to - job.seg.from) / seconds(t0);
+        const frames = job.seg.to - job.seg.from;
+        const f = await perCpu(frames, async () => {
+          t0 = performance.now();
+          await renderSegment(session, prepared, job, { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 });
+          return frames / seconds(t0);
+        }, cpuFps[shot]);
         noteLoad();
         runs.push({ shot, round, fps: f, direct: job.direct });
         drawnBy[shot] = job.direct ? 'node' : 'chromium';
-        zoompan.push(await zoompanFps(dir));
+        zoompan.push(await peer());
       }
     }
     runs.forEach((r, i) => {
@@ -185,7 +239,7 @@ async function throughput(): Promise<Throughput> {
   } finally {
     await session.close();
   }
-  return { fps, ratios, zoompan, sharpness: sharp, drawnBy };
+  return { fps, ratios, zoompan, cpuFps, zoompanCpuFps, sharpness: sharp, drawnBy };
 }
 
 /** The peer: the same zoom (1 -> 1.15 about the centre) with zoompan, after cropping the photo to 16:9. */
@@ -250,6 +304,9 @@ try {
   const c = await segmentCache();
   noteLoad();
   const ratio = (shot: Shot): number => median(t.ratios[shot]);
+  const hasCpu = t.zoompanCpuFps.length > 0 && SHOTS.every((s) => t.cpuFps[s].length > 0);
+  // Frames per CPU-second, shot over zoompan (medians), where /proc could be read.
+  const cpuRatio = (shot: Shot): number | null => (hasCpu ? median(t.cpuFps[shot]) / median(t.zoompanCpuFps) : null);
   const result = {
     kenBurnsFps: median(t.fps.kenburns),
     parallaxFps: median(t.fps.parallax),
@@ -279,6 +336,16 @@ try {
       slideRatio: spread(t.ratios.slide),
       wipeRatio: spread(t.ratios.wipe),
     },
+    /**
+     * Frames per CPU-second (all processes of a run) and their ratio to zoompan's: what the ratios
+     * above tend to when both sides are limited by the same busy cores. Null where /proc is missing.
+     */
+    cpu: hasCpu
+      ? {
+          framesPerCpuSecond: { ...Object.fromEntries(SHOTS.map((s) => [s, median(t.cpuFps[s])])), zoompan: median(t.zoompanCpuFps) },
+          ratios: Object.fromEntries(SHOTS.map((s) => [s, cpuRatio(s)])),
+        }
+      : null,
     /** Which renderer drew each shot (a transition or clip still in Chromium is slower for that reason). */
     drawnBy: t.drawnBy,
     /** Subject sharpness (variance of the Laplacian of Gaussian, sigma 1 px) of parallax over Ken Burns at the same zoom. */
@@ -296,6 +363,12 @@ try {
   console.log(
     `Ratios to zoompan (median of per-round ratios to the zoompan runs beside each shot, min-max): Ken Burns ${fmt(t.ratios.kenburns)} (goal >= 0.8), parallax ${fmt(t.ratios.parallax)} (goal >= 0.5), clip ${fmt(t.ratios.clip)} (goal >= 0.5), slide ${fmt(t.ratios.slide)}, wipe ${fmt(t.ratios.wipe)}; warm/cold ${result.warmRatio.toFixed(2)} (goal <= 0.25)`,
   );
+  if (hasCpu) {
+    console.log(
+      `Frames per CPU-second, all processes (median, min-max): Ken Burns ${fmt(t.cpuFps.kenburns)}, parallax ${fmt(t.cpuFps.parallax)}, clip ${fmt(t.cpuFps.clip)}, slide ${fmt(t.cpuFps.slide)}, wipe ${fmt(t.cpuFps.wipe)}, zoompan ${fmt(t.zoompanCpuFps)}; ` +
+        `over zoompan's: ${SHOTS.map((s) => `${s} ${cpuRatio(s)!.toFixed(2)}`).join(', ')}`,
+    );
+  }
   console.log(
     `Sharpness of the subject, parallax / Ken Burns at zoom 1: ${t.sharpness.ratio.toFixed(2)} (LoG variance ${t.sharpness.parallax.toFixed(2)} / ${t.sharpness.kenBurns.toFixed(2)}; plain Laplacian ${t.sharpness.laplacianRatio.toFixed(2)}; goal >= 0.8)`,
   );
