@@ -60,8 +60,8 @@ export function analyzeSignal(samples: Float32Array, sampleRate: number, sourceS
     const spans = rhythmicSections(tg, atTempo, env.strength.length);
     const phaseCues = { strength: env.strength, low: env.low, harmony: harmonyFrames(mel) };
     // After the phase check a beat may be marked by the kick and bass alone (a swung note louder
-    // than the beat): they count as support for the trim too.
-    const support = withBand(env.strength, env.low);
+    // than the beat): their band supports a beat in the trim too.
+    const support = [env.strength, env.low];
     // The metrical level, then beats and tempo changes jointly (HMM), the phase checked on harmony.
     const longest = spans.reduce((x, y) => (y.to - y.from > x.to - x.from ? y : x), spans[0] ?? { from: 0, to: 0 });
     if (spans.length) bpm = resolveMetricalLevel(beatEnv, fs, longest, tempo.bpm);

@@ -72,13 +72,19 @@ export function trackBeats(env: Float32Array, period: number, from: number, to: 
 /**
  * Trims beats at both ends of a section until it starts (and ends) with onset-supported beats:
  * a beat is supported when the envelope within +-2 frames reaches `ratio` x the median support
- * of the section's beats; an edge is accepted where 2 of its 3 nearest beats are supported.
+ * of the section's beats (in any of the envelopes, when several are given: each against its own
+ * median); an edge is accepted where 2 of its 3 nearest beats are supported.
  */
-export function trimUnsupported(env: Float32Array, beats: number[], ratio = 0.25): number[] {
+export function trimUnsupported(envs: Float32Array | readonly Float32Array[], beats: number[], ratio = 0.25): number[] {
   if (beats.length < 3) return [];
-  const support = beats.map((b) => Math.max(env[b - 2] ?? 0, env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0, env[b + 2] ?? 0));
-  const med = [...support].sort((a, b) => a - b)[support.length >> 1]!;
-  const ok = support.map((s) => s >= ratio * med && s > 0);
+  const ok = beats.map(() => false);
+  for (const env of envs instanceof Float32Array ? [envs] : envs) {
+    const support = beats.map((b) => Math.max(env[b - 2] ?? 0, env[b - 1] ?? 0, env[b] ?? 0, env[b + 1] ?? 0, env[b + 2] ?? 0));
+    const med = [...support].sort((a, b) => a - b)[support.length >> 1]!;
+    support.forEach((s, i) => {
+      if (s >= ratio * med && s > 0) ok[i] = true;
+    });
+  }
   const good = (i: number) => ok[i]! && [i - 1, i, i + 1].filter((j) => ok[j]).length >= 2;
   let a = 0;
   while (a < beats.length && !good(a)) a++;

@@ -50,8 +50,6 @@ export function highBandFlux(samples: Float32Array, frameHop: number, count: num
  * `strength` plus one band's onsets (`band`) scaled to the same mean. With the > 5 kHz flux: the
  * envelope the beat tracker follows (where comping or a bass line puts its onsets on the
  * off-beats, the hi-hats and cymbals that keep time on the beat are often only audible up there).
- * With the kick/bass band: the support that trims beats, which must see a beat marked only by the
- * kick and the bass under a louder swung note (beat-phase.ts).
  */
 export function withBand(strength: Float32Array, band: Float32Array): Float32Array {
   let a = 0;
