@@ -23,7 +23,7 @@
  * (fewer frames or rounds for a quick look: -- --frames 30 --rounds 1).
  */
 import { spawn } from 'node:child_process';
-import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,7 @@ import { prepareAssets } from '../src/render/prepare-assets';
 import { renderPlan } from '../src/render/render-plan';
 import { RenderSession } from '../src/render/render-session';
 import { renderSegment, segmentJobs } from '../src/render/segments/render-segmented';
+import { treeCpuSeconds } from './tree-cpu';
 import { laplacianVariance, readLuma, sharpness, subjectRect } from '../test/layers/sharpness';
 
 const arg = (name: string, dflt: number): number => {
@@ -62,39 +63,6 @@ const fmt = (xs: number[], digits = 2): string => `${median(xs).toFixed(digits)}
 function peerFfmpeg(): string {
   const require = createRequire(import.meta.url);
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-}
-
-/** Clock ticks a second of /proc's CPU times (USER_HZ: 100 on Linux). */
-const TICKS = 100;
-
-/** CPU seconds used so far by this process and its descendants: their own times and those of their ended children (Linux /proc; null elsewhere). */
-function treeCpuSeconds(): number | null {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return null;
-  }
-  // pid -> [parent, utime + stime + cutime + cstime]
-  const procs = new Map<number, [number, number]>();
-  for (const e of entries) {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces), from field 3 (state) on.
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(e), [Number(f[1]), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])]);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  let ticks = 0;
-  const stack = [process.pid];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    ticks += procs.get(pid)?.[1] ?? 0;
-    for (const [child, [parent]] of procs) if (parent === pid) stack.push(child);
-  }
-  return ticks / TICKS;
 }
 
 function run(exe: string, args: string[]): Promise<void> {
