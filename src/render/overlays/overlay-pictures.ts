@@ -192,6 +192,25 @@ function pageOf(o: Overlay): string {
 }
 
 /**
+ * Makes overlays' pictures from the pixels of their regions, in the order they are shown: a
+ * caption page's next word state, which differs from the state before it in colour alone, is that
+ * picture `recoloured`; anything else is converted whole. Only the last picture is kept.
+ */
+class PictureMaker {
+  private last: { page: string; made: MadePicture } | null = null;
+  constructor(private readonly scale: number) {}
+
+  picture(rgba: Uint8Array, width: number, height: number, o: Overlay): OverlayPicture {
+    const page = pageOf(o);
+    const again = this.last?.page === page ? recoloured(rgba, this.last.made) : null;
+    if (again) return again;
+    const made = pictureOf(rgba, width, height, o, this.scale);
+    this.last = { page, made };
+    return made.picture;
+  }
+}
+
+/**
  * Where frames start, for overlays in the order frames show them: the first alone (the first
  * frame drawn waits for it), then whole pages while they fit MAX_STACK (a longer page is split).
  */
@@ -253,22 +272,12 @@ export class OverlayPictures {
     };
     const make = async (): Promise<void> => {
       const missing: Overlay[] = [];
-      // Cached pictures: as made in a pass, a page's next state from the one before it where only colour differs.
-      let last: { page: string; made: MadePicture } | null = null;
+      // Cached pictures, made as in a pass.
+      const cached = new PictureMaker(this.scale);
       for (const { o } of fresh.values()) {
         const file = await rgbaOf(this.file(o)).catch(() => null);
-        if (!file) {
-          missing.push(o);
-          continue;
-        }
-        const again = last?.page === pageOf(o) ? recoloured(file.rgba, last.made) : null;
-        if (again) {
-          settle(o.key, again);
-          continue;
-        }
-        const made = pictureOf(file.rgba, file.width, file.height, o, this.scale);
-        last = { page: pageOf(o), made };
-        settle(o.key, made.picture);
+        if (file) settle(o.key, cached.picture(file.rgba, file.width, file.height, o));
+        else missing.push(o);
       }
       if (!missing.length) return;
       await fs.mkdir(this.dir, { recursive: true });
@@ -303,19 +312,9 @@ export class OverlayPictures {
           }
           const { rgba, width } = await rgbaOf(png);
           const slots = shown.map((i, k) => ({ o: list[i]!, rgba: rgba.subarray(k * pitchRows * width * 4, (k * pitchRows + rows) * width * 4) }));
-          // A page's first state in the frame is converted whole; the others, as a rule, differ from it in one word's colour.
-          const firsts = new Map<string, MadePicture>();
-          for (const { o, rgba: slot } of slots) {
-            const first = firsts.get(pageOf(o));
-            const again = first ? recoloured(slot, first) : null;
-            if (again) {
-              settle(o.key, again);
-              continue;
-            }
-            const made = pictureOf(slot, width, rows, o, this.scale);
-            if (!first) firsts.set(pageOf(o), made);
-            settle(o.key, made.picture);
-          }
+          // A page's first state in the frame is converted whole; the others, as a rule, differ from the one before in one word's colour.
+          const maker = new PictureMaker(this.scale);
+          for (const { o, rgba: slot } of slots) settle(o.key, maker.picture(slot, width, rows, o));
           // Cached as each would be alone: the PNG of its band (written while the pass goes on).
           for (const { o, rgba: slot } of slots) {
             const write = sharp(slot, { raw: { width, height: rows, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer().then((file) => writeFileAtomic(this.file(o), file));
