@@ -32,6 +32,7 @@ import { overlaysAtFrame, type Overlay, type OverlayFramesProps } from '../src/f
 import { blendOverlay } from '../src/render/direct/overlay-blend';
 import { OverlayPictures, type OverlayPicture, type OverlayPictureRenderer } from '../src/render/overlays/overlay-pictures';
 import { distinctOverlays, framesOverlays, startOverlays, startTimelineOverlays } from '../src/render/overlays/segment-overlays';
+import { DrawScratchPool } from '../src/render/direct/draw-frame';
 import { RenderSession, type PreparedFormat } from '../src/render/render-session';
 import { renderSegment, segmentJobs } from '../src/render/segments/render-segmented';
 import { buildTimeline } from '../src/timeline/build-timeline';
@@ -172,7 +173,9 @@ async function main(): Promise<void> {
         // How long the Chromium pass takes (it runs while Node prepares and draws).
         void Promise.all(jobs.flatMap((j) => framesOverlays(p.timeline, j.seg.from, j.seg.to).flat()).map((o) => overlayPictures.made(o))).then(() => (overlaySeconds = since(t0)));
       }
-      for (const job of jobs) await renderSegment(session, p, job, { ...settings, overlayPictures });
+      // Drawing memory reused from segment to segment, as renderSegmented does.
+      const scratch = new DrawScratchPool();
+      for (const job of jobs) await renderSegment(session, p, job, { ...settings, scratch, overlayPictures });
       const c1 = treeCpuSeconds();
       return { fps: frames / since(t0), cpuFps: c0 !== null && c1 !== null ? frames / (c1 - c0) : null, overlaySeconds, waited: overlayPictures.waited / 1000, firstWait: overlayPictures.firstWait / 1000, pictures: rendered, chromiumFrames, prepareSeconds };
     };

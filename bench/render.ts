@@ -32,6 +32,7 @@ import { loadPlanFile } from '../src/plan/load-plan';
 import { prepareAssets } from '../src/render/prepare-assets';
 import { renderPlan } from '../src/render/render-plan';
 import { RenderSession } from '../src/render/render-session';
+import { DrawScratchPool } from '../src/render/direct/draw-frame';
 import { renderSegment, segmentJobs } from '../src/render/segments/render-segmented';
 import { treeCpuSeconds } from './tree-cpu';
 import { laplacianVariance, readLuma, sharpness, subjectRect } from '../test/layers/sharpness';
@@ -168,6 +169,8 @@ async function throughput(): Promise<Throughput> {
       return fps;
     };
     const peer = (): Promise<number> => perCpu(FRAMES, () => zoompanFps(dir), zoompanCpuFps);
+    // Drawing memory reused from segment to segment, as renderSegmented does for a format's segments.
+    const scratch = new DrawScratchPool();
     zoompan.push(await peer());
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shot of SHOTS) {
@@ -175,7 +178,7 @@ async function throughput(): Promise<Throughput> {
         const frames = job.seg.to - job.seg.from;
         const f = await perCpu(frames, async () => {
           t0 = performance.now();
-          await renderSegment(session, prepared, job, { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 });
+          await renderSegment(session, prepared, job, { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1, scratch });
           return frames / seconds(t0);
         }, cpuFps[shot]);
         noteLoad();

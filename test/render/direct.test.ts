@@ -12,8 +12,8 @@ import { aviFrameChunkHeader, aviHeader, i420FrameBytes } from '../../src/render
 import { blendOver, drawImage, drawVignette, rgbToYuvSample } from '../../src/render/direct/draw-frame';
 import { encodeFrames } from '../../src/render/direct/encode-frames';
 import { drawLayer, drawLayers, LayerScratch, rgbaToLayer } from '../../src/render/direct/layer-image';
-import { alphaRows, axisTaps, overSample, overSampleFast, Resampler, type Plane } from '../../src/render/direct/resample';
-import { i420Frame, rgbToYuv, type YuvImage } from '../../src/render/direct/yuv-image';
+import { alphaRows, axisTaps, bilinearPairs, overSample, overSampleFast, pairs, Resampler, type Plane } from '../../src/render/direct/resample';
+import { i420Frame, rgbToYuv, yuvPlanes, type YuvImage } from '../../src/render/direct/yuv-image';
 import { mulberry32 } from '../../src/random/mulberry32';
 import { tempDir } from '../helpers/fixtures';
 
@@ -61,6 +61,35 @@ describe('resampler filter weights', () => {
   });
 });
 
+describe('bilinear pairs', () => {
+  it('are the pairs of the general taps, at every scale, offset and size a frame asks for', () => {
+    const random = mulberry32(5);
+    const cases: [number, number, number, number][] = [
+      [1920, 2208, 0, 1],
+      [1920, 2208, -143.7, 0.9388],
+      [960, 1104, -71.85, 0.9388],
+      [7, 2, 0.5, 3.5],
+      [8, 3, -1.25, 0.5],
+      [9, 40, 100, 0.5],
+    ];
+    for (let k = 0; k < 400; k++) {
+      const src = 2 + Math.floor(random() * 300);
+      const scale = 0.5 + random() * 3.5;
+      cases.push([1 + Math.floor(random() * 300), src, (random() - 0.5) * 2 * src * scale, k % 9 === 0 ? Math.round(scale * 4) / 4 : scale]);
+    }
+    for (const [out, src, offset, scale] of cases) {
+      const general = pairs(axisTaps(out, src, offset, scale), src);
+      const fast = bilinearPairs(out, src, offset, scale);
+      expect(fast === null, `${out} ${src} ${offset} ${scale}`).toBe(general === null);
+      if (!fast || !general) continue;
+      for (const key of ['start', 'w0', 'w1'] as const) expect(Array.from(fast[key]), `${key}: ${out} ${src} ${offset} ${scale}`).toEqual(Array.from(general[key]));
+    }
+    // One source sample cannot be a pair; below half size the wide filter is asked for.
+    expect(bilinearPairs(4, 1, 0, 2)).toBeNull();
+    expect(bilinearPairs(10, 40, 0, 0.25)).toBeNull();
+  });
+});
+
 describe('identity placement', () => {
   it('copies a plane exactly at scale 1 and offset 0', () => {
     const rnd = mulberry32(7);
@@ -93,6 +122,24 @@ describe('Y\'CbCr and layer conversion', () => {
     expect(rgbToYuvSample([255, 255, 255])).toEqual([235, 128, 128]);
     const [y, u, v] = rgbToYuvSample([255, 0, 0]);
     expect([y, u, v]).toEqual([81, 90, 240]);
+  });
+
+  it('converts opaque RGB of even size by its one-pass path to the same bytes as the general path', () => {
+    const random = mulberry32(17);
+    for (const [w, h] of [[2, 2], [6, 4], [38, 22]] as const) {
+      const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i % 7 === 0 ? [0, 255][i % 2]! : Math.floor(random() * 256)));
+      // The general path: the same pixels with alpha 255 (scaled by exactly 1).
+      const rgba = new Uint8Array(w * h * 4).fill(255);
+      for (let i = 0; i < w * h; i++) rgba.set(rgb.subarray(i * 3, i * 3 + 3), i * 4);
+      for (const base of [0, 16] as const) {
+        const fast = yuvPlanes(rgb, w, h, 3, base);
+        const general = yuvPlanes(rgba, w, h, 4, base);
+        expect(fast.a).toBeNull();
+        for (const k of ['y', 'u', 'v'] as const) expect(Buffer.from(fast[k].data).equals(Buffer.from(general[k].data))).toBe(true);
+      }
+    }
+    // Odd sizes (clipped blocks) go the general way and still agree with the opaque sample colour.
+    expect(rgbToYuv(new Uint8Array(3 * 3 * 3).fill(255), 3, 3).y.data[8]).toBe(235);
   });
 
   it('premultiplies layers by alpha, finds their visible box and whether they are opaque', () => {

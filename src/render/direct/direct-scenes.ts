@@ -12,12 +12,12 @@ import { sideLook, transitionProgress, type PixelGrid, type TransitionSide } fro
 import type { ResolvedTransition, TimelineScene } from '../../timeline/types';
 import { codeVersion } from '../../cache/sources-hash';
 import { activeProjectConfig } from '../../config/load-config';
-import { FrameDrawer, nodeCanDraw, type DrawContext } from './draw-frame';
+import { DrawScratchPool, FrameDrawer, nodeCanDraw, type DrawContext } from './draw-frame';
 import { encodeFrames } from './encode-frames';
 import { coversFrame, drawSide, pixelLook, showsSide, type PixelLook } from './transition-blend';
-import { i420Frame, type YuvImage } from './yuv-image';
+import type { YuvImage } from './yuv-image';
 
-export { DirectImages } from './draw-frame';
+export { DirectImages, DrawScratchPool } from './draw-frame';
 
 let rendererVersion: Promise<string> | null = null;
 
@@ -64,6 +64,8 @@ export interface DirectSegmentOptions extends DrawContext {
   onFrame?: (done: number) => void;
   /** Draws what is shown over segment frame i (captions: src/render/overlays/segment-overlays.ts), after the scenes. */
   overlays?: (i: number, frame: YuvImage) => void | Promise<void>;
+  /** The render's drawing memory, reused across its segments (default: the segment's own). */
+  scratch?: DrawScratchPool;
 }
 
 function fillBlack(f: YuvImage): void {
@@ -75,7 +77,8 @@ function fillBlack(f: YuvImage): void {
 export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void> {
   const outW = Math.round(o.width * o.scale);
   const outH = Math.round(o.height * o.scale);
-  const drawer = new FrameDrawer(o);
+  const scratch = (o.scratch ?? new DrawScratchPool()).take(outW, outH);
+  const drawer = new FrameDrawer(o, scratch);
   // Every frame's description first, so clips are decoded once at the size the segment needs.
   drawer.plan(o.scenes.flatMap(({ scene, localFrom }) => Array.from({ length: o.frames }, (_, i) => describeFrame(scene, localFrom + i, o.fps))));
   const drawScene = (k: number, i: number, frame: YuvImage): Promise<void> => {
@@ -90,7 +93,7 @@ export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void
     if (!t) throw new Error('a direct segment of two scenes needs their transition');
     const into = o.scenes[1]!;
     const grid: PixelGrid = { width: o.width, height: o.height, scale: o.scale };
-    const side = i420Frame(new Uint8Array(outW * outH * 1.5), outW, outH);
+    const side = scratch.side;
     const sides: TransitionSide[] = ['exiting', 'entering'];
     draw = async (i, frame) => {
       const progress = transitionProgress(t, into.localFrom + i);
@@ -123,6 +126,7 @@ export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void
       outputLocation: o.outputLocation,
       signal: o.signal,
       onFrame: o.onFrame,
+      buffer: (bytes) => scratch.encoderFrame(bytes),
       draw: o.overlays
         ? async (i, frame) => {
             await draw(i, frame);
@@ -132,5 +136,6 @@ export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void
     });
   } finally {
     drawer.close();
+    o.scratch?.give(scratch);
   }
 }

@@ -153,17 +153,29 @@ export function blendOver(frame: YuvImage, top: YuvImage, opacity: number): void
   }
 }
 
+/** The part of the frame drawImage draws an image placed by `p` over (even coordinates; empty when x1 <= x0 or y1 <= y0). */
+function imageRegion(img: YuvImage, p: Placement, frame: YuvImage): { x0: number; y0: number; x1: number; y1: number } {
+  const x0 = Math.max(0, Math.floor(p.tx / 2) * 2);
+  const y0 = Math.max(0, Math.floor(p.ty / 2) * 2);
+  const x1 = Math.min(frame.width, Math.ceil((p.tx + img.width * p.sx) / 2) * 2);
+  const y1 = Math.min(frame.height, Math.ceil((p.ty + img.height * p.sy) / 2) * 2);
+  return { x0, y0, x1, y1 };
+}
+
+/** Whether drawImage draws every sample of the frame (then nothing below it shows). */
+export function coversWhole(img: YuvImage, p: Placement, frame: YuvImage): boolean {
+  const { x0, y0, x1, y1 } = imageRegion(img, p, frame);
+  return x0 === 0 && y0 === 0 && x1 === frame.width && y1 === frame.height;
+}
+
 /**
  * Draws an opaque image placed by `p` (luma pixels) over the part of the frame it covers (on even
  * coordinates, so chroma stays aligned); an image that covers the frame is drawn over all of it.
  */
 export function drawImage(r: Resampler, img: YuvImage, p: Placement, frame: YuvImage): void {
-  const x0 = Math.max(0, Math.floor(p.tx / 2) * 2);
-  const y0 = Math.max(0, Math.floor(p.ty / 2) * 2);
-  const x1 = Math.min(frame.width, Math.ceil((p.tx + img.width * p.sx) / 2) * 2);
-  const y1 = Math.min(frame.height, Math.ceil((p.ty + img.height * p.sy) / 2) * 2);
+  const { x0, y0, x1, y1 } = imageRegion(img, p, frame);
   if (x1 <= x0 || y1 <= y0) return;
-  if (x0 === 0 && y0 === 0 && x1 === frame.width && y1 === frame.height) return drawYuv(r, img, p, frame);
+  if (coversWhole(img, p, frame)) return drawYuv(r, img, p, frame);
   const w = x1 - x0;
   const h = y1 - y0;
   const region: YuvImage = {
@@ -176,22 +188,95 @@ export function drawImage(r: Resampler, img: YuvImage, p: Placement, frame: YuvI
   drawYuv(r, img, { tx: p.tx - x0, ty: p.ty - y0, sx: p.sx, sy: p.sy }, region);
 }
 
+/** A frame of `width` x `height` (4:2:0) in its own memory. */
+function frameOf(width: number, height: number): YuvImage {
+  const plane = (w: number, h: number) => ({ width: w, height: h, stride: w, data: new Uint8Array(w * h) });
+  return { width, height, y: plane(width, height), u: plane(width / 2, height / 2), v: plane(width / 2, height / 2) };
+}
+
+/**
+ * The memory frames of one output size are drawn with: the resampler (with its kernel's memory),
+ * the layer scratch planes, a copy for items drawn at partial opacity, a transition's side and the
+ * frame handed to the encoder; each made when first needed. A render's segments take one from its
+ * DrawScratchPool and give it back, so a 1080p segment does not allocate (and the garbage collector
+ * then free) some 25 MB of buffers.
+ */
+export class DrawScratch {
+  readonly resampler = new Resampler();
+  private layers: LayerScratch | null = null;
+  private fadedFrame: YuvImage | null = null;
+  private sideFrame: YuvImage | null = null;
+  private encoderBuffer: Buffer | null = null;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {}
+
+  get layerScratch(): LayerScratch {
+    return (this.layers ??= new LayerScratch(this.width, this.height));
+  }
+
+  /** Where an item at partial opacity is drawn before it is mixed in. */
+  get faded(): YuvImage {
+    return (this.fadedFrame ??= frameOf(this.width, this.height));
+  }
+
+  /** Where one side of a transition is drawn before it is placed. */
+  get side(): YuvImage {
+    return (this.sideFrame ??= frameOf(this.width, this.height));
+  }
+
+  /** `bytes` bytes for the encoder's frame (contents left from earlier use). */
+  encoderFrame(bytes: number): Buffer {
+    if (this.encoderBuffer?.length !== bytes) this.encoderBuffer = Buffer.alloc(bytes);
+    return this.encoderBuffer;
+  }
+}
+
+/** Kernel memory a resampler given back may keep (a Ken Burns or parallax segment at 1080p needs 10-50 MB); more is let go. */
+const KEEP_KERNEL_BYTES = 96 << 20;
+
+/** DrawScratch for the segments of one render, reused; never more kept idle than were in use at once. */
+export class DrawScratchPool {
+  private readonly idle: DrawScratch[] = [];
+
+  take(width: number, height: number): DrawScratch {
+    const i = this.idle.findIndex((s) => s.width === width && s.height === height);
+    return i >= 0 ? this.idle.splice(i, 1)[0]! : new DrawScratch(width, height);
+  }
+
+  /** Takes `s` back (its pictures let go: the next segment draws others, as a rule). */
+  give(s: DrawScratch): void {
+    s.resampler.forgetPictures(KEEP_KERNEL_BYTES);
+    this.idle.push(s);
+  }
+}
+
 /** Draws descriptions at one output size; keeps its scratch planes between frames. */
 export class FrameDrawer {
-  private readonly resampler = new Resampler();
+  private readonly resampler: Resampler;
   private readonly videos: VideoFrames;
-  private readonly layerScratch: LayerScratch;
-  private readonly faded: YuvImage;
   private readonly outW: number;
   private readonly outH: number;
 
-  constructor(private readonly c: DrawContext) {
+  /** `scratch`: the memory to draw with (of the output size); by default its own. */
+  constructor(
+    private readonly c: DrawContext,
+    private readonly scratch: DrawScratch = new DrawScratch(Math.round(c.width * c.scale), Math.round(c.height * c.scale)),
+  ) {
     this.outW = Math.round(c.width * c.scale);
     this.outH = Math.round(c.height * c.scale);
+    if (scratch.width !== this.outW || scratch.height !== this.outH) throw new Error(`draw scratch of ${scratch.width}x${scratch.height} for frames of ${this.outW}x${this.outH}`);
+    this.resampler = scratch.resampler;
     this.videos = new VideoFrames((file) => c.images.clip(file));
-    this.layerScratch = new LayerScratch(this.outW, this.outH);
-    const plane = (w: number, h: number) => ({ width: w, height: h, stride: w, data: new Uint8Array(w * h) });
-    this.faded = { width: this.outW, height: this.outH, y: plane(this.outW, this.outH), u: plane(this.outW / 2, this.outH / 2), v: plane(this.outW / 2, this.outH / 2) };
+  }
+
+  private get layerScratch(): LayerScratch {
+    return this.scratch.layerScratch;
+  }
+
+  private get faded(): YuvImage {
+    return this.scratch.faded;
   }
 
   /** Device px per element px of an item placed through `d.crop` (what its picture is resampled by). */
@@ -222,10 +307,14 @@ export class FrameDrawer {
 
   /** Draws `d` over the whole of `frame` (output size). */
   async draw(d: FrameDescription, frame: YuvImage): Promise<void> {
-    const [y, u, v] = rgbToYuvSample(d.background);
-    frame.y.data.fill(y);
-    frame.u.data.fill(u);
-    frame.v.data.fill(v);
+    // The background, unless an opaque image drawn first covers all of it (a Ken Burns frame).
+    const first = d.items[0];
+    if (!(first?.kind === 'image' && first.opacity >= 1 && (await this.imageAt(first, d, frame)).covers)) {
+      const [y, u, v] = rgbToYuvSample(d.background);
+      frame.y.data.fill(y);
+      frame.u.data.fill(u);
+      frame.v.data.fill(v);
+    }
     for (let i = 0; i < d.items.length; i++) {
       const item = d.items[i]!;
       const opacity = 'opacity' in item ? item.opacity : 1;
@@ -257,19 +346,36 @@ export class FrameDrawer {
     drawLayers(this.resampler, stack, frame, this.layerScratch);
   }
 
+  /**
+   * Where a picture of an item is drawn: the browser sizes the element to the item's width/height
+   * (the decoded picture may differ: rounding, or a clip decoded smaller), lays out at the
+   * composition's size and draws at `scale` device px per CSS px.
+   */
+  private sized(d: FrameDescription, item: FrameItem & { rect: ImageRect; width: number; height: number }, img: { width: number; height: number }): Placement {
+    const p = this.placed(d, item);
+    return { tx: p.tx, ty: p.ty, sx: (p.sx * item.width) / img.width, sy: (p.sy * item.height) / img.height };
+  }
+
+  /** An image item's decoded picture, where it is drawn, and whether it covers all of `frame`. */
+  private async imageAt(item: Extract<FrameItem, { kind: 'image' }>, d: FrameDescription, frame: YuvImage): Promise<{ img: YuvImage; at: Placement; covers: boolean }> {
+    const img = await this.c.images.get(this.c.fileFor(item.src));
+    const at = this.sized(d, item, img);
+    return { img, at, covers: coversWhole(img, at, frame) };
+  }
+
   private async drawItem(item: FrameItem, d: FrameDescription, frame: YuvImage): Promise<void> {
     const { c } = this;
     switch (item.kind) {
-      case 'image':
+      case 'image': {
+        const { img, at } = await this.imageAt(item, d, frame);
+        drawImage(this.resampler, img, at, frame);
+        return;
+      }
       case 'layer':
       case 'video': {
         const file = c.fileFor(item.src);
-        const img = item.kind === 'image' ? await c.images.get(file) : item.kind === 'layer' ? await c.images.layer(file) : await this.videos.at(file, item.frame / c.fps);
-        const p = this.placed(d, item);
-        // The browser sizes the element to the item's width/height (the decoded picture may differ:
-        // rounding, or a clip decoded smaller), lays out at the composition's size and draws at
-        // `scale` device px per CSS px.
-        const at: Placement = { tx: p.tx, ty: p.ty, sx: (p.sx * item.width) / img.width, sy: (p.sy * item.height) / img.height };
+        const img = item.kind === 'layer' ? await c.images.layer(file) : await this.videos.at(file, item.frame / c.fps);
+        const at = this.sized(d, item, img);
         if (item.kind === 'layer') drawLayer(this.resampler, img as LayerImage, at, frame, this.layerScratch);
         else drawImage(this.resampler, img as YuvImage, at, frame);
         return;

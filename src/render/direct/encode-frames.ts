@@ -31,6 +31,8 @@ export interface EncodeFramesOptions extends EncodeSettings {
   /** Draws frame `i` (0-based) into the planes of `frame`. */
   draw: (i: number, frame: YuvImage) => void | Promise<void>;
   onFrame?: (done: number) => void;
+  /** Memory for the frame handed to ffmpeg, `bytes` long (a reused buffer; default: its own). */
+  buffer?: (bytes: number) => Buffer;
 }
 
 export async function encodeFrames(o: EncodeFramesOptions): Promise<void> {
@@ -50,7 +52,7 @@ export async function encodeFrames(o: EncodeFramesOptions): Promise<void> {
   child.stdin?.on('error', (e) => (pipeError = e));
   const frameBytes = i420FrameBytes(o.width, o.height);
   const chunkHeader = aviFrameChunkHeader(o.width, o.height);
-  const buf = Buffer.alloc(8 + frameBytes);
+  const buf = o.buffer?.(8 + frameBytes) ?? Buffer.alloc(8 + frameBytes);
   chunkHeader.copy(buf, 0);
   const frame = i420Frame(buf.subarray(8), o.width, o.height);
   const stdin = child.stdin;

@@ -73,7 +73,7 @@ export interface Pairs {
   w1: Int32Array;
 }
 
-function pairs(t: Taps, srcSize: number): Pairs | null {
+export function pairs(t: Taps, srcSize: number): Pairs | null {
   if (srcSize < 2) return null;
   const n = t.index.length / t.taps;
   const start = new Int32Array(n);
@@ -92,6 +92,58 @@ function pairs(t: Taps, srcSize: number): Pairs | null {
       else return null;
     }
     start[i] = Math.max(0, first);
+  }
+  return { start, w0, w1 };
+}
+
+/**
+ * pairs(axisTaps(outSize, srcSize, offset, scale), srcSize) without the taps in between, for the
+ * bilinear filter (scale >= MIPMAP_SCALE): the same arithmetic in the same order per sample (three
+ * taps, the third always without weight), so the same values, with nothing allocated but the
+ * result. Drawing a frame asks for these per plane and axis; the general path was most of the
+ * direct renderer's JavaScript time per frame.
+ */
+export function bilinearPairs(outSize: number, srcSize: number, offset: number, scale: number): Pairs | null {
+  if (scale < MIPMAP_SCALE) return pairs(axisTaps(outSize, srcSize, offset, scale), srcSize);
+  if (srcSize < 2) return null;
+  const start = new Int32Array(outSize);
+  const w0 = new Int32Array(outSize);
+  const w1 = new Int32Array(outSize);
+  const last = srcSize - 1;
+  for (let i = 0; i < outSize; i++) {
+    const centre = (i + 0.5 - offset) / scale - 0.5;
+    const first = Math.ceil(centre - 1);
+    // axisTaps' weights at radius 1: tap t at first + t, 1 - distance (0 from a distance of 1 on).
+    const d0 = Math.abs(first - centre);
+    const d1 = Math.abs(first + 1 - centre);
+    const d2 = Math.abs(first + 2 - centre);
+    const f0 = d0 < 1 ? 1 - d0 : 0;
+    const f1 = d1 < 1 ? 1 - d1 : 0;
+    const f2 = d2 < 1 ? 1 - d2 : 0;
+    const sum = 0 + f0 + f1 + f2;
+    let q0 = sum > 0 ? Math.round((f0 / sum) * ONE) : ONE;
+    let q1 = sum > 0 ? Math.round((f1 / sum) * ONE) : 0;
+    let q2 = sum > 0 ? Math.round((f2 / sum) * ONE) : 0;
+    // The heaviest tap (the first of equals) takes what rounding left over.
+    const rest = ONE - (q0 + q1 + q2);
+    if (q1 > q0 && q1 >= q2) q1 += rest;
+    else if (q2 > q0 && q2 > q1) q2 += rest;
+    else q0 += rest;
+    const i0 = first < 0 ? 0 : first > last ? last : first;
+    const i1 = first + 1 < 0 ? 0 : first + 1 > last ? last : first + 1;
+    const i2 = first + 2 < 0 ? 0 : first + 2 > last ? last : first + 2;
+    // pairs(): the first tap with weight starts the pair; the others must fall on it or the next sample.
+    const from = q0 !== 0 ? i0 : q1 !== 0 ? i1 : i2;
+    const s = from < srcSize - 2 ? from : srcSize - 2;
+    const j0 = i0 - s;
+    const j1 = i1 - s;
+    const j2 = i2 - s;
+    if ((q0 !== 0 && j0 !== 0 && j0 !== 1) || (q1 !== 0 && j1 !== 0 && j1 !== 1) || (q2 !== 0 && j2 !== 0 && j2 !== 1)) {
+      return pairs(axisTaps(outSize, srcSize, offset, scale), srcSize);
+    }
+    start[i] = s < 0 ? 0 : s;
+    w0[i] = (q0 !== 0 && j0 === 0 ? q0 : 0) + (q1 !== 0 && j1 === 0 ? q1 : 0) + (q2 !== 0 && j2 === 0 ? q2 : 0);
+    w1[i] = (q0 !== 0 && j0 === 1 ? q0 : 0) + (q1 !== 0 && j1 === 1 ? q1 : 0) + (q2 !== 0 && j2 === 1 ? q2 : 0);
   }
   return { start, w0, w1 };
 }
@@ -230,8 +282,8 @@ export interface OverPlane {
 
 /** The bilinear taps of a layer plane placed by `p` (in `dst` px), or null at scales that need the wide filter. */
 export function overPlane(color: Plane, alpha: Plane | null, rows: AlphaRows | null, p: Placement, dst: Plane, dx: number, dy: number, base: 16 | 128): OverPlane | null {
-  const h = pairs(axisTaps(dst.width, color.width, p.tx, p.sx), color.width);
-  const v = pairs(axisTaps(dst.height, color.height, p.ty, p.sy), color.height);
+  const h = bilinearPairs(dst.width, color.width, p.tx, p.sx);
+  const v = bilinearPairs(dst.height, color.height, p.ty, p.sy);
   return h && v ? { color, alpha, rows, dst, dx, dy, base, h, v } : null;
 }
 
@@ -360,12 +412,22 @@ export class Resampler {
 
   /** Draws plane `src` placed by `p` (dst px = t + src px * s) over all of `dst`, plus `add`. */
   drawPlane(src: Plane, p: Placement, dst: Plane, add = 0): void {
-    const h = axisTaps(dst.width, src.width, p.tx, p.sx);
-    const v = axisTaps(dst.height, src.height, p.ty, p.sy);
-    const hp = pairs(h, src.width);
-    const vp = pairs(v, src.height);
+    const hp = this.pairsFor(0, dst.width, src.width, p.tx, p.sx);
+    const vp = hp && this.pairsFor(1, dst.height, src.height, p.ty, p.sy);
     if (hp && vp) this.drawPairs(src, hp, vp, dst, add);
-    else this.generic(src, h, v, dst, add);
+    else this.generic(src, axisTaps(dst.width, src.width, p.tx, p.sx), axisTaps(dst.height, src.height, p.ty, p.sy), dst, add);
+  }
+
+  /** The last pairs asked for per axis (0 horizontal, 1 vertical): U and V planes are placed alike. */
+  private readonly lastPairs: ({ key: string; pairs: Pairs | null } | null)[] = [null, null];
+
+  private pairsFor(axis: 0 | 1, outSize: number, srcSize: number, offset: number, scale: number): Pairs | null {
+    const key = `${outSize} ${srcSize} ${offset} ${scale}`;
+    const last = this.lastPairs[axis];
+    if (last?.key === key) return last.pairs;
+    const pairs = bilinearPairs(outSize, srcSize, offset, scale);
+    this.lastPairs[axis] = { key, pairs };
+    return pairs;
   }
 
   /** Scratch plane `i` of this resampler, `width` x `height` packed (contents left from earlier use). */
@@ -436,6 +498,17 @@ export class Resampler {
     k.v(mid, midStride, vtab, H, W, out, W, (1 << (OUT_SHIFT - 1)) + (add << OUT_SHIFT));
     if (dst.stride === W) dst.data.set(bytes.subarray(out, out + H * W));
     else for (let y = 0; y < H; y++) dst.data.set(bytes.subarray(out + y * W, out + (y + 1) * W), y * dst.stride);
+  }
+
+  /**
+   * Lets go of the pictures kept in the kernel's memory (their space is reused by the next ones);
+   * the kernel itself, with its memory, goes too when that memory is over `keepBytes` (it cannot
+   * shrink). For a resampler that is kept for other segments (DrawScratchPool).
+   */
+  forgetPictures(keepBytes: number): void {
+    this.resident = new WeakMap();
+    this.residentEnd = 0;
+    if (this.kernel && this.kernel.memory.buffer.byteLength > keepBytes) this.kernel = null;
   }
 
   /** Where `data` (a fixed plane's) is copied in the kernel's memory; copied now when it is not yet. */

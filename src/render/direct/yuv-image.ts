@@ -33,6 +33,7 @@ export interface YuvaPlanes extends YuvImage {
  * layer form the compositor expects.
  */
 export function yuvPlanes(px: Uint8Array, width: number, height: number, channels: 3 | 4, lumaBase: 0 | 16): YuvaPlanes {
+  if (channels === 3 && width % 2 === 0 && height % 2 === 0) return opaquePlanes(px, width, height, lumaBase);
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
   const y = plane(width, height);
@@ -71,6 +72,49 @@ export function yuvPlanes(px: Uint8Array, width: number, height: number, channel
     }
   }
   return { width, height, y, u, v, a, ac };
+}
+
+/**
+ * yuvPlanes of opaque RGB of even size, in one pass over each 2x2 block: the same arithmetic in
+ * the same order (alpha 255 scales by exactly 1), so the same bytes, about three times faster
+ * (decoding a picture for every segment drawn in Node converts it).
+ */
+function opaquePlanes(px: Uint8Array, width: number, height: number, lumaBase: 0 | 16): YuvaPlanes {
+  const cw = width / 2;
+  const ch = height / 2;
+  const y = plane(width, height);
+  const u = plane(cw, ch);
+  const v = plane(cw, ch);
+  const yd = y.data;
+  const ud = u.data;
+  const vd = v.data;
+  const row = width * 3;
+  const luma = (p: number): number => {
+    const l = lumaBase + 1 * (0.256788 * px[p]! + 0.504129 * px[p + 1]! + 0.097906 * px[p + 2]!);
+    return l < 0 ? 0 : l > 255 ? 255 : Math.round(l);
+  };
+  for (let cy = 0; cy < ch; cy++) {
+    const top = 2 * cy * row;
+    const yTop = 2 * cy * width;
+    for (let cx = 0; cx < cw; cx++) {
+      const p0 = top + cx * 6;
+      const p1 = p0 + row;
+      const i0 = yTop + 2 * cx;
+      yd[i0] = luma(p0);
+      yd[i0 + 1] = luma(p0 + 3);
+      yd[i0 + width] = luma(p1);
+      yd[i0 + width + 1] = luma(p1 + 3);
+      // The block's sums in yuvPlanes' order (top-left, top-right, bottom-left, bottom-right).
+      const r = px[p0]! + px[p0 + 3]! + px[p1]! + px[p1 + 3]!;
+      const g = px[p0 + 1]! + px[p0 + 4]! + px[p1 + 1]! + px[p1 + 4]!;
+      const b = px[p0 + 2]! + px[p0 + 5]! + px[p1 + 2]! + px[p1 + 5]!;
+      const cu = 128 + (-0.148223 * r - 0.290993 * g + 0.439216 * b) / 4;
+      const cv = 128 + (0.439216 * r - 0.367788 * g - 0.071427 * b) / 4;
+      ud[cy * cw + cx] = cu < 0 ? 0 : cu > 255 ? 255 : Math.round(cu);
+      vd[cy * cw + cx] = cv < 0 ? 0 : cv > 255 ? 255 : Math.round(cv);
+    }
+  }
+  return { width, height, y, u, v, a: null, ac: null };
 }
 
 /** RGB (3 bytes a pixel) to 4:2:0 planes; chroma is the mean of each 2x2 block. */

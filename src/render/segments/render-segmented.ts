@@ -17,7 +17,7 @@ import { produceAtomic } from '../../fs/atomic-write';
 import type { LoudnessTarget } from '../../audio/loudness-target';
 import { describeFrame } from '../../frame/describe-frame';
 import type { TimelineScene } from '../../timeline/types';
-import { canTransitionDirect, canDrawDirect, directRendererVersion, DirectImages, renderDirectSegment } from '../direct/direct-scenes';
+import { canTransitionDirect, canDrawDirect, directRendererVersion, DirectImages, DrawScratchPool, renderDirectSegment } from '../direct/direct-scenes';
 import { normalisedSoundtrack, type SoundtrackLoudness } from '../loudness';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
@@ -151,7 +151,7 @@ export async function renderSegment(
   session: RenderSession,
   prepared: PreparedFormat,
   job: SegmentJob,
-  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress' | 'onLog' | 'onDrawn'> & { images?: DirectImages; overlayPictures?: OverlayPictures; onFrames?: (n: number) => void },
+  o: Omit<SegmentedRenderOptions, 'outputLocation' | 'segmentDir' | 'reuse' | 'onProgress' | 'onLog' | 'onDrawn'> & { images?: DirectImages; scratch?: DrawScratchPool; overlayPictures?: OverlayPictures; onFrames?: (n: number) => void },
 ): Promise<void> {
   const t = prepared.timeline;
   const { seg } = job;
@@ -175,6 +175,7 @@ export async function renderSegment(
         transition: seg.kind === 'transition' ? t.scenes[seg.scenes[0]!]!.transitionOut! : undefined,
         fileFor,
         images: o.images ?? new DirectImages(),
+        scratch: o.scratch,
         frames: seg.to - seg.from,
         width: t.width,
         height: t.height,
@@ -281,6 +282,8 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
   /** Draws (or reuses) every segment; its decoded pictures are let go when it returns. */
   const drawAll = async (): Promise<void> => {
     const images = new DirectImages();
+    // The drawing memory, reused from segment to segment (one set for each segment drawn at once).
+    const scratch = new DrawScratchPool();
     // Each picture is let go once the last segment that draws it is done, not kept to the end of the format.
     const pictures = jobs.map((job) => (job.direct ? segmentPictures(t, job.seg, prepared.assetFiles) : []));
     const uses = new Map<string, number>();
@@ -304,6 +307,7 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
           await renderSegment(session, prepared, job, {
             ...settings,
             images,
+            scratch,
             overlayPictures,
             onFrames: (n) => {
               framesDone[k] = n;
