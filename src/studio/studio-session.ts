@@ -33,6 +33,31 @@ export interface StudioSessionOptions extends Omit<PrepareStudioOptions, 'signal
 /** Printed when a signal stops the session (Studio and the asset server are stopped; nothing is left behind). */
 export const STUDIO_STOPPED = 'Studio stopped.';
 
+/** How long the plan file must stay unchanged before an edit is read (an editor or a tool may still be writing it). */
+const SETTLE_MS = 150;
+/** The longest an edit waits for the file to settle. */
+const SETTLE_MAX_MS = 3000;
+
+/** The file's size and modification time, or null when it is not there. */
+async function fileStamp(file: string): Promise<string | null> {
+  const st = await fs.stat(file).catch(() => null);
+  return st ? `${st.size} ${st.mtimeMs}` : null;
+}
+
+/**
+ * Resolves once `file` looks the same twice SETTLE_MS apart (or after SETTLE_MAX_MS): a plan saved
+ * by truncating and writing is read whole, not as the empty or half-written file between the two.
+ */
+async function settled(file: string, signal?: AbortSignal): Promise<void> {
+  let last = await fileStamp(file);
+  for (let waited = 0; waited < SETTLE_MAX_MS && !signal?.aborted; waited += SETTLE_MS) {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const now = await fileStamp(file);
+    if (now === last) return;
+    last = now;
+  }
+}
+
 export function propsJson(props: CompositionProps): string {
   return `${JSON.stringify(props, null, 2)}\n`;
 }
@@ -71,6 +96,7 @@ export async function runStudioSession(planPath: string, o: StudioSessionOptions
     let running: Promise<void> | null = null;
     let again = false;
     const reload = async (): Promise<void> => {
+      await settled(planPath, o.signal);
       const started = performance.now();
       try {
         const next = propsJson(await prepare());
@@ -81,7 +107,8 @@ export async function runStudioSession(planPath: string, o: StudioSessionOptions
         }
         o.onReload?.({ ok: true, seconds: (performance.now() - started) / 1000 });
       } catch (err) {
-        if (o.signal?.aborted) return;
+        // Stopped, or the file changed again while it was read: the next reload reports what it holds.
+        if (o.signal?.aborted || again) return;
         o.onReload?.({ ok: false, error: err as Error });
       }
     };
