@@ -12,7 +12,7 @@ import { sideLook, transitionProgress, type PixelGrid, type TransitionSide } fro
 import type { ResolvedTransition, TimelineScene } from '../../timeline/types';
 import { codeVersion } from '../../cache/sources-hash';
 import { activeProjectConfig } from '../../config/load-config';
-import { DrawScratchPool, FrameDrawer, nodeCanDraw, type DrawContext } from './draw-frame';
+import { DrawScratch, FrameDrawer, nodeCanDraw, type DrawContext, type DrawScratchPool } from './draw-frame';
 import { encodeFrames } from './encode-frames';
 import { coversFrame, drawSide, pixelLook, showsSide, type PixelLook } from './transition-blend';
 import type { YuvImage } from './yuv-image';
@@ -77,7 +77,7 @@ function fillBlack(f: YuvImage): void {
 export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void> {
   const outW = Math.round(o.width * o.scale);
   const outH = Math.round(o.height * o.scale);
-  const scratch = (o.scratch ?? new DrawScratchPool()).take(outW, outH);
+  const scratch = o.scratch?.take(outW, outH) ?? new DrawScratch(outW, outH);
   const drawer = new FrameDrawer(o, scratch);
   // Every frame's description first, so clips are decoded once at the size the segment needs.
   drawer.plan(o.scenes.flatMap(({ scene, localFrom }) => Array.from({ length: o.frames }, (_, i) => describeFrame(scene, localFrom + i, o.fps))));

@@ -10,7 +10,7 @@ import { placement, type ImageRect, type Placement } from '../../timeline/placem
 import { drawLayer, drawLayers, LayerScratch, loadLayerImage, type LayerImage, type PlacedLayer } from './layer-image';
 import { Resampler } from './resample';
 import { probeClip, VideoFrames, type ClipSource } from './video-frames';
-import { drawYuv, loadYuvImage, planeRegion, yuvPlanes, type YuvImage } from './yuv-image';
+import { drawYuv, i420Frame, loadYuvImage, planeRegion, yuvPlanes, type YuvImage } from './yuv-image';
 
 const NODE_ITEMS: ReadonlySet<FrameItem['kind']> = new Set(['image', 'layer', 'video', 'vignette']);
 
@@ -162,10 +162,14 @@ function imageRegion(img: YuvImage, p: Placement, frame: YuvImage): { x0: number
   return { x0, y0, x1, y1 };
 }
 
+/** Whether a region of imageRegion's is the whole frame. */
+function wholeFrame(r: { x0: number; y0: number; x1: number; y1: number }, frame: YuvImage): boolean {
+  return r.x0 === 0 && r.y0 === 0 && r.x1 === frame.width && r.y1 === frame.height;
+}
+
 /** Whether drawImage draws every sample of the frame (then nothing below it shows). */
 export function coversWhole(img: YuvImage, p: Placement, frame: YuvImage): boolean {
-  const { x0, y0, x1, y1 } = imageRegion(img, p, frame);
-  return x0 === 0 && y0 === 0 && x1 === frame.width && y1 === frame.height;
+  return wholeFrame(imageRegion(img, p, frame), frame);
 }
 
 /**
@@ -173,9 +177,10 @@ export function coversWhole(img: YuvImage, p: Placement, frame: YuvImage): boole
  * coordinates, so chroma stays aligned); an image that covers the frame is drawn over all of it.
  */
 export function drawImage(r: Resampler, img: YuvImage, p: Placement, frame: YuvImage): void {
-  const { x0, y0, x1, y1 } = imageRegion(img, p, frame);
+  const drawn = imageRegion(img, p, frame);
+  const { x0, y0, x1, y1 } = drawn;
   if (x1 <= x0 || y1 <= y0) return;
-  if (coversWhole(img, p, frame)) return drawYuv(r, img, p, frame);
+  if (wholeFrame(drawn, frame)) return drawYuv(r, img, p, frame);
   const w = x1 - x0;
   const h = y1 - y0;
   const region: YuvImage = {
@@ -186,12 +191,6 @@ export function drawImage(r: Resampler, img: YuvImage, p: Placement, frame: YuvI
     v: planeRegion(frame.v, x0 / 2, y0 / 2, w / 2, h / 2),
   };
   drawYuv(r, img, { tx: p.tx - x0, ty: p.ty - y0, sx: p.sx, sy: p.sy }, region);
-}
-
-/** A frame of `width` x `height` (4:2:0) in its own memory. */
-function frameOf(width: number, height: number): YuvImage {
-  const plane = (w: number, h: number) => ({ width: w, height: h, stride: w, data: new Uint8Array(w * h) });
-  return { width, height, y: plane(width, height), u: plane(width / 2, height / 2), v: plane(width / 2, height / 2) };
 }
 
 /**
@@ -218,12 +217,12 @@ export class DrawScratch {
 
   /** Where an item at partial opacity is drawn before it is mixed in. */
   get faded(): YuvImage {
-    return (this.fadedFrame ??= frameOf(this.width, this.height));
+    return (this.fadedFrame ??= i420Frame(new Uint8Array(this.width * this.height * 1.5), this.width, this.height));
   }
 
   /** Where one side of a transition is drawn before it is placed. */
   get side(): YuvImage {
-    return (this.sideFrame ??= frameOf(this.width, this.height));
+    return (this.sideFrame ??= i420Frame(new Uint8Array(this.width * this.height * 1.5), this.width, this.height));
   }
 
   /** `bytes` bytes for the encoder's frame (contents left from earlier use). */
@@ -254,29 +253,17 @@ export class DrawScratchPool {
 
 /** Draws descriptions at one output size; keeps its scratch planes between frames. */
 export class FrameDrawer {
-  private readonly resampler: Resampler;
   private readonly videos: VideoFrames;
-  private readonly outW: number;
-  private readonly outH: number;
 
   /** `scratch`: the memory to draw with (of the output size); by default its own. */
   constructor(
     private readonly c: DrawContext,
     private readonly scratch: DrawScratch = new DrawScratch(Math.round(c.width * c.scale), Math.round(c.height * c.scale)),
   ) {
-    this.outW = Math.round(c.width * c.scale);
-    this.outH = Math.round(c.height * c.scale);
-    if (scratch.width !== this.outW || scratch.height !== this.outH) throw new Error(`draw scratch of ${scratch.width}x${scratch.height} for frames of ${this.outW}x${this.outH}`);
-    this.resampler = scratch.resampler;
+    const outW = Math.round(c.width * c.scale);
+    const outH = Math.round(c.height * c.scale);
+    if (scratch.width !== outW || scratch.height !== outH) throw new Error(`draw scratch of ${scratch.width}x${scratch.height} for frames of ${outW}x${outH}`);
     this.videos = new VideoFrames((file) => c.images.clip(file));
-  }
-
-  private get layerScratch(): LayerScratch {
-    return this.scratch.layerScratch;
-  }
-
-  private get faded(): YuvImage {
-    return this.scratch.faded;
   }
 
   /** Device px per element px of an item placed through `d.crop` (what its picture is resampled by). */
@@ -307,23 +294,33 @@ export class FrameDrawer {
 
   /** Draws `d` over the whole of `frame` (output size). */
   async draw(d: FrameDescription, frame: YuvImage): Promise<void> {
-    // The background, unless an opaque image drawn first covers all of it (a Ken Burns frame).
+    // The background, unless an opaque image drawn first covers all of it (a Ken Burns frame):
+    // then that image is drawn straight over what the frame held.
+    let from = 0;
     const first = d.items[0];
-    if (!(first?.kind === 'image' && first.opacity >= 1 && (await this.imageAt(first, d, frame)).covers)) {
+    if (first?.kind === 'image' && first.opacity >= 1) {
+      const { img, at } = await this.imageAt(first, d);
+      if (coversWhole(img, at, frame)) {
+        drawImage(this.scratch.resampler, img, at, frame);
+        from = 1;
+      }
+    }
+    if (from === 0) {
       const [y, u, v] = rgbToYuvSample(d.background);
       frame.y.data.fill(y);
       frame.u.data.fill(u);
       frame.v.data.fill(v);
     }
-    for (let i = 0; i < d.items.length; i++) {
+    for (let i = from; i < d.items.length; i++) {
       const item = d.items[i]!;
       const opacity = 'opacity' in item ? item.opacity : 1;
       if (opacity <= 0) continue;
       if (opacity < 1) {
         // Drawn over a copy of what is below, then mixed in: the item as a whole at that opacity.
-        for (const k of ['y', 'u', 'v'] as const) this.faded[k].data.set(frame[k].data);
-        await this.drawItem(item, d, this.faded);
-        blendOver(frame, this.faded, opacity);
+        const faded = this.scratch.faded;
+        for (const k of ['y', 'u', 'v'] as const) faded[k].data.set(frame[k].data);
+        await this.drawItem(item, d, faded);
+        blendOver(frame, faded, opacity);
       } else if (item.kind === 'layer') {
         // Consecutive layers are drawn as one stack: nothing is drawn where a layer above hides it.
         let j = i + 1;
@@ -340,10 +337,9 @@ export class FrameDrawer {
     const stack: PlacedLayer[] = [];
     for (const item of items) {
       const layer = await this.c.images.layer(this.c.fileFor(item.src));
-      const p = this.placed(d, item);
-      stack.push({ layer, p: { tx: p.tx, ty: p.ty, sx: (p.sx * item.width) / layer.width, sy: (p.sy * item.height) / layer.height } });
+      stack.push({ layer, p: this.sized(d, item, layer) });
     }
-    drawLayers(this.resampler, stack, frame, this.layerScratch);
+    drawLayers(this.scratch.resampler, stack, frame, this.scratch.layerScratch);
   }
 
   /**
@@ -356,19 +352,18 @@ export class FrameDrawer {
     return { tx: p.tx, ty: p.ty, sx: (p.sx * item.width) / img.width, sy: (p.sy * item.height) / img.height };
   }
 
-  /** An image item's decoded picture, where it is drawn, and whether it covers all of `frame`. */
-  private async imageAt(item: Extract<FrameItem, { kind: 'image' }>, d: FrameDescription, frame: YuvImage): Promise<{ img: YuvImage; at: Placement; covers: boolean }> {
+  /** An image item's decoded picture and where it is drawn. */
+  private async imageAt(item: Extract<FrameItem, { kind: 'image' }>, d: FrameDescription): Promise<{ img: YuvImage; at: Placement }> {
     const img = await this.c.images.get(this.c.fileFor(item.src));
-    const at = this.sized(d, item, img);
-    return { img, at, covers: coversWhole(img, at, frame) };
+    return { img, at: this.sized(d, item, img) };
   }
 
   private async drawItem(item: FrameItem, d: FrameDescription, frame: YuvImage): Promise<void> {
     const { c } = this;
     switch (item.kind) {
       case 'image': {
-        const { img, at } = await this.imageAt(item, d, frame);
-        drawImage(this.resampler, img, at, frame);
+        const { img, at } = await this.imageAt(item, d);
+        drawImage(this.scratch.resampler, img, at, frame);
         return;
       }
       case 'layer':
@@ -376,8 +371,8 @@ export class FrameDrawer {
         const file = c.fileFor(item.src);
         const img = item.kind === 'layer' ? await c.images.layer(file) : await this.videos.at(file, item.frame / c.fps);
         const at = this.sized(d, item, img);
-        if (item.kind === 'layer') drawLayer(this.resampler, img as LayerImage, at, frame, this.layerScratch);
-        else drawImage(this.resampler, img as YuvImage, at, frame);
+        if (item.kind === 'layer') drawLayer(this.scratch.resampler, img as LayerImage, at, frame, this.scratch.layerScratch);
+        else drawImage(this.scratch.resampler, img as YuvImage, at, frame);
         return;
       }
       case 'vignette':
