@@ -29,6 +29,7 @@ import { formatLayerFiles } from './format-layers';
 import { planMediaFacts } from './media-facts';
 import { neededWidths, prescaleImage } from './prescale-images';
 import type { PreparedAssets } from './prepare-assets';
+import { quietTabCyclingErrors } from './quiet-tab-cycling';
 
 type Puppeteer = Awaited<ReturnType<typeof openBrowser>>;
 
@@ -101,6 +102,8 @@ export class RenderSession {
     opts.onLog?.(`browser: ${browser.executable ?? 'Remotion Chrome Headless Shell'} (${browser.source})`);
     const serveUrl = await bundleProject({ cacheDir: path.dirname(cacheDir) });
     const gl = opts.gl ?? 'angle';
+    // The soundtrack pass's tab cycling reaches the other passes' pages: its 'Target closed' is noise.
+    quietTabCyclingErrors();
     // Under the CLI, its interrupt handlers stop the browser (src/process/interrupt.ts), not Remotion's.
     const puppeteer = await withoutForeignSignalListeners(() =>
       openBrowser('chrome', {
