@@ -9,7 +9,7 @@
  * `--rounds` times (default 3), interleaved (without, with, without, with, ...), so a change in the
  * machine's load hits both sides alike. "With" is cold: the overlay picture cache is emptied
  * before each such run, so it includes the Chromium pass that renders each distinct caption
- * picture once (a page's word states share a Chromium frame; it runs while Node prepares and
+ * picture once (Chromium draws each page plain and lit, and Node makes its word states from the two; it runs while Node prepares and
  * draws; frames wait only for the pictures they show); a warm figure (pictures cached, as on a
  * re-render) is measured once at the end. Printed: median frames/s of each, and the ratio
  * with/without (median of the per-round ratios, each against the mean of the runs without
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const pages = t.captions?.pages.length ?? 0;
     const distinct = distinctOverlays(Array.from({ length: t.durationInFrames }, (_, f) => describeOverlays(t, f))).length;
     if (words(SECONDS).length > TEXT.split(' ').length) console.log(`  (the text's ${TEXT.split(' ').length} words repeat in ${SECONDS} s: repeated pages are rendered once, so the pass costs less than new narration would)`);
-    console.log(`captions bench: 9:16 1080x1920, ${t.durationInFrames} frames, ${words(SECONDS).length} words on ${pages} pages (${distinct} distinct pictures), x264 ${PRESET} crf ${CRF}`);
+    console.log(`captions bench: 9:16 1080x1920, ${t.durationInFrames} frames, ${words(SECONDS).length} words on ${pages} pages (${distinct} distinct pictures to composite), x264 ${PRESET} crf ${CRF}`);
     const settings = { scale: 1, x264Preset: PRESET, crf: CRF, concurrency: 1 };
     const jobsOf = async (p: PreparedFormat, name: string) => (await segmentJobs(session, p, { ...settings, segmentDir: path.join(work, name) })).jobs;
     const plainJobs = await jobsOf(plain, 'plain');
@@ -131,12 +131,19 @@ async function main(): Promise<void> {
       serveUrl: session.serveUrl,
       browser: session.browser,
       cacheDir: session.cacheDir,
-      renderTransparentFrames: (id, config, props, scale, onFrame) =>
-        session.renderTransparentFrames(id, config, props, scale, (frame, png) => {
-          chromiumFrames++;
-          rendered += overlaysAtFrame(props as OverlayFramesProps, frame).length;
-          return onFrame(frame, png);
-        }),
+      renderTransparentFrames: (id, config, props, scale, onFrame, onArtifact) =>
+        session.renderTransparentFrames(
+          id,
+          config,
+          props,
+          scale,
+          (frame, png) => {
+            chromiumFrames++;
+            rendered += overlaysAtFrame(props as OverlayFramesProps, frame).length;
+            return onFrame(frame, png);
+          },
+          onArtifact,
+        ),
     };
     /** OverlayPictures that adds up how long frames wait for a picture that is not there yet. */
     class TimedPictures extends OverlayPictures {

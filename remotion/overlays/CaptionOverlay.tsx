@@ -4,8 +4,8 @@
  * Drawn by StoryVideo over the scenes and, for the Node renderer, alone on a transparent frame
  * (OverlayFrames.tsx): the same component, so both show the same pixels.
  */
-import React from 'react';
-import { CAPTION_STYLES, type CaptionStyle } from '../../src/captions/styles';
+import React, { useLayoutEffect, useRef } from 'react';
+import { CAPTION_STYLES, wordLit, type CaptionStyle } from '../../src/captions/styles';
 import type { CaptionOverlay as CaptionOverlayValue } from '../../src/frame/overlay';
 import { Band } from './Band';
 import { layoutCaption } from './caption-layout';
@@ -16,10 +16,8 @@ const LINE_BOX_GAP = 0.12;
 
 const JUSTIFY = { top: 'flex-start', middle: 'center', bottom: 'flex-end' } as const;
 
-function wordColor(style: CaptionStyle, index: number, active: number): string {
-  if (style.emphasis === 'highlight' && index === active) return style.activeColor;
-  if (style.emphasis === 'fill' && index <= active) return style.activeColor;
-  return style.color;
+function wordColor(style: CaptionStyle, overlay: CaptionOverlayValue, index: number): string {
+  return overlay.litAll || wordLit(style.emphasis, index, overlay.active) ? style.activeColor : style.color;
 }
 
 export function lineStyle(style: CaptionStyle, fontSize: number): React.CSSProperties {
@@ -42,8 +40,16 @@ export function lineStyle(style: CaptionStyle, fontSize: number): React.CSSPrope
   };
 }
 
-export const CaptionOverlay: React.FC<{ overlay: CaptionOverlayValue }> = ({ overlay }) => {
+/**
+ * `onWords`, when given, is called once the page is laid out, with each word's element (in word
+ * order): the Overlays composition reports their boxes to the Node renderer.
+ */
+export const CaptionOverlay: React.FC<{ overlay: CaptionOverlayValue; onWords?: (words: (HTMLElement | null)[]) => void }> = ({ overlay, onWords }) => {
   const fontsReady = useCaptionFonts();
+  const spans = useRef<(HTMLSpanElement | null)[]>([]);
+  useLayoutEffect(() => {
+    if (fontsReady && onWords) onWords(overlay.words.map((_, i) => spans.current[i] ?? null));
+  }, [fontsReady, onWords, overlay]);
   if (!fontsReady) return null;
   const style = CAPTION_STYLES[overlay.style];
   const layout = layoutCaption(overlay, style);
@@ -55,7 +61,9 @@ export const CaptionOverlay: React.FC<{ overlay: CaptionOverlayValue }> = ({ ove
           {line.map((i, k) => (
             <React.Fragment key={i}>
               {k > 0 ? ' ' : null}
-              <span style={{ color: wordColor(style, i, overlay.active) }}>{layout.words[i]}</span>
+              <span ref={(el) => void (spans.current[i] = el)} style={{ color: wordColor(style, overlay, i) }}>
+                {layout.words[i]}
+              </span>
             </React.Fragment>
           ))}
         </div>

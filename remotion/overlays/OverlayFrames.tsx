@@ -4,12 +4,37 @@
  * region of its frame (the overlay's band). The Node renderer renders each distinct overlay of a video once through it (as a
  * PNG with alpha) and composites the picture over the frames it draws (src/render/overlays/).
  */
-import React from 'react';
-import { useCurrentFrame, type CalculateMetadataFunction } from 'remotion';
+import React, { useCallback, useState } from 'react';
+import { Artifact, useCurrentFrame, type CalculateMetadataFunction } from 'remotion';
 import { CAPTION_PAGING } from '../../src/captions/caption-settings';
-import { overlayFramesConfig, overlayKey, overlaysAtFrame, type Overlay, type OverlayFramesProps } from '../../src/frame/overlay';
+import { overlayFramesConfig, overlayKey, overlaysAtFrame, WORD_BOXES_ARTIFACT, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../src/frame/overlay';
 import { placeBox } from '../../src/frame/safe-zone';
+import { CaptionOverlay } from './CaptionOverlay';
 import { OverlayView } from './Overlays';
+
+/** One overlay in its slot: its whole frame, moved so its region is what the slot shows. */
+const Slot: React.FC<{ overlay: Overlay; region: OverlayRegion | undefined; top: number; slot: number }> = ({ overlay, region, top, slot }) => {
+  const frame = useCurrentFrame();
+  const [boxes, setBoxes] = useState<string | null>(null);
+  // A page with every word lit reports its words' boxes in its region, as an artifact of the frame (WORD_BOXES_ARTIFACT).
+  const report = useCallback(
+    (words: (HTMLElement | null)[]) => {
+      const origin = words.find(Boolean)?.closest('[data-overlay-slot]')?.getBoundingClientRect();
+      const rel = words.map((w) => {
+        const b = w?.getBoundingClientRect();
+        return b && origin ? [b.x - origin.x - (region?.x ?? 0), b.y - origin.y - (region?.y ?? 0), b.width, b.height] : [0, 0, 0, 0];
+      });
+      setBoxes(JSON.stringify({ key: overlay.key, boxes: rel }));
+    },
+    [overlay.key, region],
+  );
+  return (
+    <div data-overlay-slot style={{ position: 'absolute', left: -(region?.x ?? 0), top: top - (region?.y ?? 0), width: overlay.frame.width, height: overlay.frame.height }}>
+      {overlay.kind === 'caption' && overlay.litAll ? <CaptionOverlay overlay={overlay} onWords={report} /> : <OverlayView overlay={overlay} />}
+      {boxes ? <Artifact filename={`${WORD_BOXES_ARTIFACT}${frame}-${slot}.json`} content={boxes} /> : null}
+    </div>
+  );
+};
 
 export const OverlayFrames: React.FC<OverlayFramesProps> = (props) => {
   const frame = useCurrentFrame();
@@ -17,15 +42,9 @@ export const OverlayFrames: React.FC<OverlayFramesProps> = (props) => {
   // Each overlay laid out on its whole frame, moved so its region is what its slot of the composition shows.
   return (
     <>
-      {overlaysAtFrame(props, frame).map((i, k) => {
-        const o = overlays[i]!;
-        const region = regions?.[i];
-        return (
-          <div key={k} style={{ position: 'absolute', left: -(region?.x ?? 0), top: k * (stacks?.pitch ?? 0) - (region?.y ?? 0), width: o.frame.width, height: o.frame.height }}>
-            <OverlayView overlay={o} />
-          </div>
-        );
-      })}
+      {overlaysAtFrame(props, frame).map((i, k) => (
+        <Slot key={overlays[i]!.key} overlay={overlays[i]!} region={regions?.[i]} top={k * (stacks?.pitch ?? 0)} slot={k} />
+      ))}
     </>
   );
 };

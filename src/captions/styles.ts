@@ -13,6 +13,13 @@ import { CAPTION_STYLE_NAMES, type CaptionStyleName } from './caption-settings';
  */
 export type WordEmphasis = 'highlight' | 'fill' | 'none';
 
+/** Whether word `index` of a page shows in the active colour while word `active` is spoken (-1: none yet). */
+export function wordLit(emphasis: WordEmphasis, index: number, active: number): boolean {
+  if (emphasis === 'highlight') return index === active;
+  if (emphasis === 'fill') return index <= active;
+  return false;
+}
+
 export interface CaptionStyle {
   fontFamily: 'Montserrat' | 'Inter';
   /** A weight fonts.ts loads for that family. */

@@ -27,6 +27,11 @@ export interface CaptionOverlay {
   maxCharsPerLine: number;
   /** The word being spoken (the last one started), -1 before the first; always -1 on cue-level pages. */
   active: number;
+  /**
+   * Every word in the active colour (not a moment of the video: one of the two pictures the Node
+   * renderer makes a page's word states from, src/render/overlays/page-states.ts). Absent otherwise.
+   */
+  litAll?: true;
   /** Where in the safe zone it sits, and that band in frame px; the text hugs the band's outer edge. */
   place: TextPlace;
   box: Box;
@@ -74,6 +79,14 @@ export function pictureOverlay(o: Overlay): Overlay {
 export function overlayOpacity(o: Overlay): number {
   return o.kind === 'card' ? o.opacity : 1;
 }
+
+/**
+ * The file name prefix of the artifact (Remotion's <Artifact>: data a rendered frame hands to
+ * Node) the Overlays composition emits for each caption overlay it draws with every word lit:
+ * JSON `{ key, boxes }`, each word's box [x, y, width, height] in CSS px of the overlay's region
+ * (its band). The Node renderer makes the page's word states from it.
+ */
+export const WORD_BOXES_ARTIFACT = 'word-boxes-';
 
 /** The composition that draws overlays alone on a transparent frame, overlay i at frame i (remotion/overlays/OverlayFrames.tsx). */
 export const OVERLAYS_COMPOSITION_ID = 'Overlays';

@@ -215,7 +215,7 @@ export class RenderSession {
    * Renders every frame of a composition as a PNG with alpha, handing each to `onFrame` (frame
    * index, PNG bytes). `config` is the composition's size and length for these props, as its
    * calculateMetadata gives them (the Overlays composition: overlayFramesConfig), so no page is
-   * opened just to ask.
+   * opened just to ask. `onArtifact` gets each text artifact a frame emits (after that frame's `onFrame`).
    */
   async renderTransparentFrames(
     compositionId: string,
@@ -223,6 +223,7 @@ export class RenderSession {
     inputProps: Record<string, unknown>,
     scale: number,
     onFrame: (frame: number, png: Buffer) => Promise<void>,
+    onArtifact?: (filename: string, content: string) => void,
   ): Promise<void> {
     const composition: VideoConfig = {
       id: compositionId,
@@ -252,6 +253,8 @@ export class RenderSession {
       onStart: () => undefined,
       onFrameUpdate: () => undefined,
       onFrameBuffer: (png, frame) => onFrame(frame, png),
+      // Text artifacts (<Artifact> in the composition), handed over after their frame's onFrame.
+      onArtifact: (a) => onArtifact?.(a.filename, typeof a.content === 'string' ? a.content : new TextDecoder().decode(a.content)),
       logLevel: 'error',
     });
   }

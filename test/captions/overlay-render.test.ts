@@ -225,7 +225,8 @@ describe('captions on rendered frames', () => {
     await pictures.prepare(overlays);
     for (const [i, o] of overlays.entries()) {
       // The picture is the overlay's band (on even output pixels); what it shows must stay inside the band.
-      const img = await raw(pictures.file(o), 4);
+      const band = await pictures.rgba(o);
+      const img: Raw = { data: Buffer.from(band.data), width: band.width, height: band.height, channels: 4 };
       const { out, css } = pictureRegion(o, scale);
       expect([img.width, img.height]).toEqual([css.width * scale, css.height * scale]);
       const visible = bbox(img, (p) => img.data[p + 3]! > 8);

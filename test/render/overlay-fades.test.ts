@@ -49,11 +49,18 @@ function counting(): OverlayPictureRenderer & { pictures: number } {
     browser: session.browser,
     cacheDir: session.cacheDir,
     renderTransparentFrames: (...args: Parameters<OverlayPictureRenderer['renderTransparentFrames']>) => {
-      const [id, config, props, scale, onFrame] = args;
-      return session.renderTransparentFrames(id, config, props, scale, async (frame, png) => {
-        c.pictures++;
-        await onFrame(frame, png);
-      });
+      const [id, config, props, scale, onFrame, onArtifact] = args;
+      return session.renderTransparentFrames(
+        id,
+        config,
+        props,
+        scale,
+        async (frame, png) => {
+          c.pictures++;
+          await onFrame(frame, png);
+        },
+        onArtifact,
+      );
     },
   };
   return c;

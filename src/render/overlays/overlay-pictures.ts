@@ -7,20 +7,24 @@
  * and composited over every frame that shows it (src/render/direct/overlay-blend.ts). A fading
  * card is one picture, at full opacity (`pictureOverlay`), blended at each frame's opacity.
  *
- * A Chromium frame costs more than the pixels in it, so the word states of a caption page (one
- * picture each: the spoken word highlighted) are drawn one under the other in one frame, each
- * exactly as it draws alone (moved by whole output pixels); and as they differ from the page's
- * first state in one word's colour, only that part of each is converted again (`recoloured`).
+ * A caption page's word states (the spoken word highlighted, or the words spoken so far filled)
+ * differ only in which words' fill has the active colour, so Chromium draws each page twice - no
+ * word lit, every word lit, with each word's box (page-states.ts) - and Node makes every state
+ * from the two, exactly as Chromium draws it alone. A Chromium frame costs more than the pixels
+ * in it, so pages are drawn one under the other in one frame, each exactly as it draws alone
+ * (moved by whole output pixels); and as a page's states differ from the state before in one
+ * word's colour, only that part of each is converted again (`recoloured`).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { contentHash } from '../../cache/content-hash';
 import { writeFileAtomic } from '../../fs/atomic-write';
-import { overlayFramesConfig, overlaysAtFrame, OVERLAYS_COMPOSITION_ID, pictureOverlay, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../frame/overlay';
+import { overlayFramesConfig, overlaysAtFrame, OVERLAYS_COMPOSITION_ID, pictureOverlay, WORD_BOXES_ARTIFACT, type Overlay, type OverlayFramesProps, type OverlayRegion } from '../../frame/overlay';
 import { rgbaToLayer, type LayerImage } from '../direct/layer-image';
 import type { Plane } from '../direct/resample';
 import { yuvPlanes } from '../direct/yuv-image';
+import { sourcesOf, stateRgba, wordPixels, type WordBox, type WordPixels } from './page-states';
 
 /** What renders overlay pictures: a render session (RenderSession has this shape). */
 export interface OverlayPictureRenderer {
@@ -33,6 +37,7 @@ export interface OverlayPictureRenderer {
     inputProps: Record<string, unknown>,
     scale: number,
     onFrame: (frame: number, png: Buffer) => Promise<void>,
+    onArtifact?: (filename: string, content: string) => void,
   ): Promise<void>;
 }
 
@@ -166,7 +171,7 @@ export async function decodePicture(png: Uint8Array | string, o: Overlay, scale:
 
 /**
  * Most overlays one Chromium frame holds. A frame's fixed cost (seek, screenshot, hand-over) is
- * more than half of a one-overlay frame's, so word states and whole pages share frames; a bound
+ * more than half of a one-overlay frame's, so whole pages (plain and lit) share frames; a bound
  * keeps each picture from waiting long for the others in its frame.
  */
 const MAX_STACK = 8;
@@ -184,10 +189,10 @@ export function stackPitch(height: number, scale: number): number | null {
   return null;
 }
 
-/** The page an overlay shows: a caption page whatever its spoken word (its word states differ in colour only); anything else is its own. */
+/** The page an overlay shows: a caption page whatever its spoken word (its word states, and its plain and lit pictures, differ in colour only); anything else is its own. */
 function pageOf(o: Overlay): string {
   if (o.kind !== 'caption') return o.key;
-  const { key: _key, active: _active, ...page } = o;
+  const { key: _key, active: _active, litAll: _lit, ...page } = o;
   return JSON.stringify(page);
 }
 
@@ -211,8 +216,8 @@ class PictureMaker {
 }
 
 /**
- * Where frames start, for overlays in the order frames show them: the first alone (the first
- * frame drawn waits for it), then whole pages while they fit MAX_STACK (a longer page is split).
+ * Where frames start, for overlays in the order frames show them: the first page alone (the
+ * first frame drawn waits for it), then whole pages while they fit MAX_STACK (a longer page is split).
  */
 function stackStarts(list: readonly Overlay[]): number[] {
   const pages = list.map(pageOf);
@@ -221,9 +226,24 @@ function stackStarts(list: readonly Overlay[]): number[] {
     const from = starts.at(-1);
     let run = 0;
     if (i === 0 || page !== pages[i - 1]) while (pages[i + run] === page) run++;
-    if (from === undefined || i === 1 || i - from >= MAX_STACK || i - from + run > MAX_STACK) starts.push(i);
+    if (from === undefined || (from === 0 && page !== pages[0]) || i - from >= MAX_STACK || i - from + run > MAX_STACK) starts.push(i);
   });
   return starts;
+}
+
+/** What Chromium drew for an overlay (a source, see page-states.ts): its band's RGBA, and a lit page's word boxes (output px). */
+interface SourcePixels {
+  rgba: Uint8Array;
+  width: number;
+  height: number;
+  boxes: WordBox[] | null;
+}
+
+/** Word boxes as the Overlays composition hands them over (CSS px of the region), in output px of the picture; null for other artifacts. */
+function parseWordBoxes(filename: string, content: string, scale: number): { key: string; boxes: WordBox[] } | null {
+  if (!filename.startsWith(WORD_BOXES_ARTIFACT)) return null;
+  const { key, boxes } = JSON.parse(content) as { key: string; boxes: WordBox[] };
+  return { key, boxes: boxes.map((b) => b.map((v) => v * scale) as WordBox) };
 }
 
 /** The pictures of a render's overlays at one scale: rendered (or read from the cache) once each. */
@@ -239,48 +259,147 @@ export class OverlayPictures {
     this.dir = path.join(renderer.cacheDir, 'overlays');
   }
 
-  /** The cache file of an overlay's picture (its `pictureOverlay`'s): everything that changes its pixels is in the name. */
+  /**
+   * The cache file of what Chromium draws for a source (page-states.ts: a card, a caption page
+   * plain or lit): the PNG of its band; everything that changes its pixels is in the name.
+   */
   file(o: Overlay): string {
     const r = this.renderer;
     const key = contentHash('overlay-v2', path.basename(r.serveUrl), r.browser.executable ?? 'remotion', this.scale, pictureOverlay(o).key);
     return path.join(this.dir, `${key}.png`);
   }
 
+  /** The cache file of a lit caption page's word boxes (JSON, output px), beside its PNG. */
+  private boxesFile(o: Overlay): string {
+    return this.file(o).replace(/\.png$/, '.words.json');
+  }
+
+  /** A source's pixels from the cache, or null when it is not (wholly) there. */
+  private async cachedSource(o: Overlay): Promise<SourcePixels | null> {
+    const lit = o.kind === 'caption' && o.litAll === true;
+    const [file, boxes] = await Promise.all([
+      rgbaOf(this.file(o)).catch(() => null),
+      lit ? fs.readFile(this.boxesFile(o), 'utf8').then((t) => JSON.parse(t) as WordBox[], () => null) : null,
+    ]);
+    if (!file || (lit && !boxes)) return null;
+    return { ...file, boxes };
+  }
+
+  /**
+   * The RGBA of an overlay's band as Chromium draws it (a caption state: made from its page's
+   * cached pictures), from the cache; for checks and tools, after `prepare`.
+   */
+  async rgba(o: Overlay): Promise<{ data: Uint8Array; width: number; height: number }> {
+    const shown = pictureOverlay(o);
+    const sources = await Promise.all(sourcesOf(shown).map((s) => this.cachedSource(s)));
+    if (sources.some((s) => !s)) throw new Error(`overlay picture not in the cache: ${shown.key}`);
+    const [plain, lit] = sources as SourcePixels[];
+    if (shown.kind !== 'caption' || !lit) return { data: plain!.rgba, width: plain!.width, height: plain!.height };
+    const data = stateRgba(shown, plain!.rgba, lit.rgba, wordPixels(plain!.rgba, lit.rgba, plain!.width, lit.boxes!));
+    return { data, width: plain!.width, height: plain!.height };
+  }
+
   /**
    * Starts making the pictures of `overlays` it does not have yet: cached files are read, the rest
    * rendered in one Chromium pass, in the order given (the order frames show them), and `picture`
    * hands out each as soon as it is there, so frames drawn in Node need not wait for the whole
-   * pass. Resolves when all are made; rejects, as do their `picture`s, when one cannot be.
+   * pass. A caption state is made from its page's plain and lit pictures (page-states.ts): a
+   * page costs Chromium two pictures, whatever its words. Resolves when all are made; rejects, as
+   * do their `picture`s, when one cannot be.
    */
   prepare(overlays: Iterable<Overlay>): Promise<void> {
-    const fresh = new Map<string, { o: Overlay; resolve: (p: OverlayPicture) => void; reject: (e: unknown) => void; done: boolean }>();
+    const fresh = new Map<string, { o: Overlay; sources: Overlay[]; resolve: (p: OverlayPicture) => void; reject: (e: unknown) => void; done: boolean }>();
     for (const shown of overlays) {
       const o = pictureOverlay(shown);
       if (this.pictures.has(o.key) || fresh.has(o.key)) continue;
-      const entry = { o, resolve: (_: OverlayPicture) => {}, reject: (_: unknown) => {}, done: false };
+      const entry = { o, sources: sourcesOf(o), resolve: (_: OverlayPicture) => {}, reject: (_: unknown) => {}, done: false };
       const promise = new Promise<OverlayPicture>((resolve, reject) => Object.assign(entry, { resolve, reject }));
       // Awaited by the frames that show it; a failure nobody waits for is reported by the returned promise.
       promise.catch(() => undefined);
       this.pictures.set(o.key, promise);
       fresh.set(o.key, entry);
     }
-    const settle = (key: string, picture: OverlayPicture): void => {
-      const e = fresh.get(key);
-      if (!e || e.done) return;
-      e.done = true;
-      e.resolve(picture);
+    /** What Chromium draws for them, each once, in the order they are first shown. */
+    const sources = new Map<string, Overlay>();
+    /** How many unmade pictures each source is still needed for (its pixels are let go at 0). */
+    const uses = new Map<string, number>();
+    for (const e of fresh.values()) {
+      for (const s of e.sources) {
+        sources.set(s.key, s);
+        uses.set(s.key, (uses.get(s.key) ?? 0) + 1);
+      }
+    }
+    const got = new Map<string, SourcePixels>();
+    const differs = new Map<string, WordPixels>();
+    const maker = new PictureMaker(this.scale);
+    /** Makes every picture whose sources are all there (in the order shown), and lets go of sources no longer needed. */
+    const makeReady = (): void => {
+      for (const e of fresh.values()) {
+        if (e.done || !e.sources.every((s) => got.has(s.key))) continue;
+        const [plain, lit] = e.sources.map((s) => got.get(s.key)!);
+        let rgba = plain!.rgba;
+        if (e.o.kind === 'caption' && lit) {
+          const litKey = e.sources[1]!.key;
+          let differ = differs.get(litKey);
+          if (!differ) {
+            differ = wordPixels(plain!.rgba, lit.rgba, plain!.width, lit.boxes ?? []);
+            differs.set(litKey, differ);
+          }
+          rgba = stateRgba(e.o, plain!.rgba, lit.rgba, differ);
+        }
+        e.done = true;
+        e.resolve(maker.picture(rgba, plain!.width, plain!.height, e.o));
+        for (const s of e.sources) {
+          const left = uses.get(s.key)! - 1;
+          uses.set(s.key, left);
+          if (left === 0) {
+            got.delete(s.key);
+            differs.delete(s.key);
+          }
+        }
+      }
     };
     const make = async (): Promise<void> => {
       const missing: Overlay[] = [];
-      // Cached pictures, made as in a pass.
-      const cached = new PictureMaker(this.scale);
-      for (const { o } of fresh.values()) {
-        const file = await rgbaOf(this.file(o)).catch(() => null);
-        if (file) settle(o.key, cached.picture(file.rgba, file.width, file.height, o));
-        else missing.push(o);
+      for (const s of sources.values()) {
+        const cached = await this.cachedSource(s);
+        if (cached) got.set(s.key, cached);
+        else missing.push(s);
       }
+      makeReady();
       if (!missing.length) return;
       await fs.mkdir(this.dir, { recursive: true });
+      // A lit page's pixels wait for its word boxes (an artifact of its frame, handed over after the frame).
+      const litPixels = new Map<string, { o: Overlay; px: SourcePixels }>();
+      const litBoxes = new Map<string, WordBox[]>();
+      const writes: Promise<void>[] = [];
+      const keep = (write: Promise<void>): void => {
+        // Reported by the Promise.all below (not as unhandled while the pass goes on).
+        write.catch(() => undefined);
+        writes.push(write);
+      };
+      const litDone = (key: string): void => {
+        const pixels = litPixels.get(key);
+        const boxes = litBoxes.get(key);
+        if (!pixels || !boxes) return;
+        litPixels.delete(key);
+        keep(drawn(pixels.o, { ...pixels.px, boxes }, null));
+        makeReady();
+      };
+      const onArtifact = (filename: string, content: string): void => {
+        const logged = parseWordBoxes(filename, content, this.scale);
+        if (!logged) return;
+        litBoxes.set(logged.key, logged.boxes);
+        litDone(logged.key);
+      };
+      /** A source as Chromium drew it: kept for the pictures made from it, and cached. */
+      const drawn = async (o: Overlay, px: SourcePixels, png: Uint8Array | null): Promise<void> => {
+        got.set(o.key, px);
+        // Cached as it would be alone: the PNG of its band (and a lit page's word boxes).
+        const file = png ?? (await sharp(px.rgba, { raw: { width: px.width, height: px.height, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer());
+        if (px.boxes) await writeFileAtomic(this.boxesFile(o), JSON.stringify(px.boxes));
+        await writeFileAtomic(this.file(o), file);
+      };
       // One pass per band size (the composition's size; bands of a format share it, wherever
       // they sit): only each overlay's band is rendered, screenshot and converted, not the whole
       // frame, and pictures come in the order frames show them.
@@ -293,7 +412,6 @@ export class OverlayPictures {
         group.list.push(o);
         bySize.set(id, group);
       }
-      const writes: Promise<void>[] = [];
       for (const { regions, list } of bySize.values()) {
         const pitch = stackPitch(regions[0]!.height, this.scale);
         const starts = pitch ? stackStarts(list) : [];
@@ -301,32 +419,37 @@ export class OverlayPictures {
         // Output rows of one overlay's picture, and between the tops of two stacked ones.
         const rows = Math.round(regions[0]!.height * this.scale);
         const pitchRows = Math.round((pitch ?? 0) * this.scale);
-        await this.renderer.renderTransparentFrames(OVERLAYS_COMPOSITION_ID, overlayFramesConfig(props), props, this.scale, async (frame, png) => {
-          const shown = overlaysAtFrame(props, frame);
-          if (!shown.length) throw new Error(`overlay pictures: frame ${frame} has no overlay (${list.length} rendered)`);
-          if (!props.stacks) {
-            const o = list[shown[0]!]!;
-            settle(o.key, await decodePicture(png, o, this.scale));
-            await writeFileAtomic(this.file(o), png);
-            return;
-          }
-          const { rgba, width } = await rgbaOf(png);
-          const slots = shown.map((i, k) => ({ o: list[i]!, rgba: rgba.subarray(k * pitchRows * width * 4, (k * pitchRows + rows) * width * 4) }));
-          // A page's first state in the frame is converted whole; the others, as a rule, differ from the one before in one word's colour.
-          const maker = new PictureMaker(this.scale);
-          for (const { o, rgba: slot } of slots) settle(o.key, maker.picture(slot, width, rows, o));
-          // Cached as each would be alone: the PNG of its band (written while the pass goes on).
-          for (const { o, rgba: slot } of slots) {
-            const write = sharp(slot, { raw: { width, height: rows, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer().then((file) => writeFileAtomic(this.file(o), file));
-            // Reported by the Promise.all below (not as unhandled while the pass goes on).
-            write.catch(() => undefined);
-            writes.push(write);
-          }
-        });
+        await this.renderer.renderTransparentFrames(
+          OVERLAYS_COMPOSITION_ID,
+          overlayFramesConfig(props),
+          props,
+          this.scale,
+          async (frame, png) => {
+            const shown = overlaysAtFrame(props, frame);
+            if (!shown.length) throw new Error(`overlay pictures: frame ${frame} has no overlay (${list.length} rendered)`);
+            const { rgba, width, height } = await rgbaOf(png);
+            for (const [k, i] of shown.entries()) {
+              const o = list[i]!;
+              const slot = props.stacks ? rgba.subarray(k * pitchRows * width * 4, (k * pitchRows + rows) * width * 4) : rgba;
+              const px: SourcePixels = { rgba: slot, width, height: props.stacks ? rows : height, boxes: null };
+              if (o.kind === 'caption' && o.litAll) {
+                litPixels.set(o.key, { o, px });
+                litDone(o.key);
+              } else {
+                // A frame of one overlay is its band's PNG as it is.
+                keep(drawn(o, px, props.stacks ? null : png));
+              }
+            }
+            makeReady();
+          },
+          onArtifact,
+        );
       }
+      const unboxed = litPixels.values().next().value;
+      if (unboxed && unboxed.o.kind === 'caption') throw new Error(`overlay pictures: Chromium reported no word boxes for caption page "${unboxed.o.words.join(' ')}"`);
       await Promise.all(writes);
-      const lost = missing.find((o) => !fresh.get(o.key)!.done);
-      if (lost) throw new Error(`overlay pictures: Chromium returned no picture for ${lost.kind} overlay ${lost.key}`);
+      const lost = [...fresh.values()].find((e) => !e.done);
+      if (lost) throw new Error(`overlay pictures: Chromium returned no picture for ${lost.o.kind} overlay ${lost.o.key}`);
     };
     return make().catch((err: unknown) => {
       for (const e of fresh.values()) {
@@ -348,10 +471,14 @@ export class OverlayPictures {
    */
   async prepareMissing(overlays: Iterable<Overlay>): Promise<void> {
     const missing = new Map<string, Overlay>();
+    const exists = (file: string): Promise<boolean> => fs.stat(file).then(() => true, () => false);
     for (const shown of overlays) {
       const o = pictureOverlay(shown);
       if (this.pictures.has(o.key) || missing.has(o.key)) continue;
-      if (await fs.stat(this.file(o)).then(() => false, () => true)) missing.set(o.key, o);
+      for (const s of sourcesOf(o)) {
+        const lit = s.kind === 'caption' && s.litAll === true;
+        if (!(await exists(this.file(s))) || (lit && !(await exists(this.boxesFile(s))))) missing.set(o.key, o);
+      }
     }
     await this.prepare(missing.values());
   }
