@@ -8,8 +8,8 @@
  * on both sides, because renderPlan starts the caption pictures' Chromium pass with it. Measured
  * `--rounds` times (default 3), interleaved (without, with, without, with, ...), so a change in the
  * machine's load hits both sides alike. "With" is cold: the overlay picture cache is emptied
- * before each such run, so it includes the Chromium pass that renders each distinct caption
- * picture once (Chromium draws each page plain and lit, and Node makes its word states from the two; it runs while Node prepares and
+ * before each such run, so it includes the Chromium pass that renders each caption page once
+ * (plain and lit: Node makes its word states from the two; the pass runs while Node prepares and
  * draws; frames wait only for the pictures they show); a warm figure (pictures cached, as on a
  * re-render) is measured once at the end. Printed: median frames/s of each, and the ratio
  * with/without (median of the per-round ratios, each against the mean of the runs without
