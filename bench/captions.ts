@@ -28,14 +28,15 @@ import path from 'node:path';
 import { describeOverlays } from '../src/frame/describe-overlays';
 import { loadPlanFile } from '../src/plan/load-plan';
 import type { Media } from '../src/plan/schema';
-import { overlaysAtFrame, type Overlay, type OverlayFramesProps } from '../src/frame/overlay';
+import type { Overlay } from '../src/frame/overlay';
 import { blendOverlay } from '../src/render/direct/overlay-blend';
-import { OverlayPictures, type OverlayPicture, type OverlayPictureRenderer } from '../src/render/overlays/overlay-pictures';
+import { OverlayPictures, type OverlayPicture } from '../src/render/overlays/overlay-pictures';
 import { distinctOverlays, framesOverlays, startOverlays, startTimelineOverlays } from '../src/render/overlays/segment-overlays';
 import { DrawScratchPool } from '../src/render/direct/draw-frame';
 import { RenderSession, type PreparedFormat } from '../src/render/render-session';
 import { renderSegment, segmentJobs } from '../src/render/segments/render-segmented';
 import { buildTimeline } from '../src/timeline/build-timeline';
+import { countingRenderer } from '../test/helpers/counting-renderer';
 import { writeWav } from '../test/helpers/fixtures';
 import { treeCpuSeconds } from './tree-cpu';
 
@@ -124,27 +125,8 @@ async function main(): Promise<void> {
     const frames = t.durationInFrames;
     const overlayDir = path.join(session.cacheDir, 'overlays');
     /** Renders every segment; with captions, the overlay pictures first (one Chromium pass), as renderSegmented does. */
-    // The session, counting the pictures Chromium renders.
-    let rendered = 0;
-    let chromiumFrames = 0;
-    const counting: OverlayPictureRenderer = {
-      serveUrl: session.serveUrl,
-      browser: session.browser,
-      cacheDir: session.cacheDir,
-      renderTransparentFrames: (id, config, props, scale, onFrame, onArtifact) =>
-        session.renderTransparentFrames(
-          id,
-          config,
-          props,
-          scale,
-          (frame, png) => {
-            chromiumFrames++;
-            rendered += overlaysAtFrame(props as OverlayFramesProps, frame).length;
-            return onFrame(frame, png);
-          },
-          onArtifact,
-        ),
-    };
+    // The session, counting the pictures Chromium renders (and the frames they come in).
+    const counting = countingRenderer(session);
     /** OverlayPictures that adds up how long frames wait for a picture that is not there yet. */
     class TimedPictures extends OverlayPictures {
       waited = 0;
@@ -177,8 +159,8 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const c0 = treeCpuSeconds();
       let overlaySeconds = 0;
-      rendered = 0;
-      chromiumFrames = 0;
+      counting.pictures = 0;
+      counting.frames = 0;
       const overlayPictures = new TimedPictures(counting, settings.scale);
       lastPictures = overlayPictures;
       if (captions) startTimelineOverlays(p.timeline, overlayPictures);
@@ -194,7 +176,7 @@ async function main(): Promise<void> {
       const scratch = new DrawScratchPool();
       for (const job of jobs) await renderSegment(session, p, job, { ...settings, scratch, overlayPictures });
       const c1 = treeCpuSeconds();
-      return { fps: frames / since(t0), cpuFps: c0 !== null && c1 !== null ? frames / (c1 - c0) : null, overlaySeconds, waited: overlayPictures.waited / 1000, firstWait: overlayPictures.firstWait / 1000, pictures: rendered, chromiumFrames, prepareSeconds };
+      return { fps: frames / since(t0), cpuFps: c0 !== null && c1 !== null ? frames / (c1 - c0) : null, overlaySeconds, waited: overlayPictures.waited / 1000, firstWait: overlayPictures.firstWait / 1000, pictures: counting.pictures, chromiumFrames: counting.frames, prepareSeconds };
     };
     const without: number[] = [];
     const withCold: number[] = [];

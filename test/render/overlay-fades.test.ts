@@ -14,11 +14,12 @@ import { rgbaToLayer } from '../../src/render/direct/layer-image';
 import { blendOverlay } from '../../src/render/direct/overlay-blend';
 import type { Plane } from '../../src/render/direct/resample';
 import type { YuvImage } from '../../src/render/direct/yuv-image';
-import { OverlayPictures, pictureRegion, type OverlayPictureRenderer } from '../../src/render/overlays/overlay-pictures';
+import { OverlayPictures, pictureRegion } from '../../src/render/overlays/overlay-pictures';
 import { distinctOverlays, framesOverlays, segmentOverlayDrawer } from '../../src/render/overlays/segment-overlays';
 import { RenderSession } from '../../src/render/render-session';
 import type { Timeline } from '../../src/timeline/types';
 import { captionTimeline } from '../captions/overlay-timeline';
+import { countingRenderer } from '../helpers/counting-renderer';
 import { tempDir } from '../helpers/fixtures';
 
 const SCALE = 0.5;
@@ -39,31 +40,6 @@ afterAll(async () => {
 function cardTimeline(): Timeline {
   const t = captionTimeline({ format: '9:16', frames: 3 * FPS, pages: [] });
   return { ...t, captions: null, titleCard: { kind: 'title', text: 'Harbour Lights', subtitle: 'a night film', startFrame: 0, endFrame: 3 * FPS, fadeInFrames: FPS, fadeOutFrames: FPS } };
-}
-
-/** The session, counting the pictures Chromium renders. */
-function counting(): OverlayPictureRenderer & { pictures: number } {
-  const c = {
-    pictures: 0,
-    serveUrl: session.serveUrl,
-    browser: session.browser,
-    cacheDir: session.cacheDir,
-    renderTransparentFrames: (...args: Parameters<OverlayPictureRenderer['renderTransparentFrames']>) => {
-      const [id, config, props, scale, onFrame, onArtifact] = args;
-      return session.renderTransparentFrames(
-        id,
-        config,
-        props,
-        scale,
-        async (frame, png) => {
-          c.pictures++;
-          await onFrame(frame, png);
-        },
-        onArtifact,
-      );
-    },
-  };
-  return c;
 }
 
 function grey(width: number, height: number): YuvImage {
@@ -96,7 +72,7 @@ describe('card fades in the Node renderer', () => {
     const distinct = distinctOverlays(frames);
     expect(distinct.map((o) => (o as CardOverlay).opacity)).toEqual([1]);
 
-    const renderer = counting();
+    const renderer = countingRenderer(session);
     const pictures = new OverlayPictures(renderer, SCALE);
     await pictures.prepare(frames.flat());
     expect(renderer.pictures).toBe(1);

@@ -14,12 +14,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeOverlays } from '../../src/frame/describe-overlays';
-import { overlayFramesConfig, overlaysAtFrame, OVERLAYS_COMPOSITION_ID, type CaptionOverlay, type Overlay, type OverlayFramesProps } from '../../src/frame/overlay';
-import { decodePicture, OverlayPictures, pictureRegion, stackPitch, type OverlayPicture, type OverlayPictureRenderer } from '../../src/render/overlays/overlay-pictures';
+import { overlayFramesConfig, OVERLAYS_COMPOSITION_ID, type CaptionOverlay, type Overlay, type OverlayFramesProps } from '../../src/frame/overlay';
+import { decodePicture, OverlayPictures, pictureRegion, stackPitch, type OverlayPicture } from '../../src/render/overlays/overlay-pictures';
 import { sourcesOf } from '../../src/render/overlays/page-states';
 import { distinctOverlays } from '../../src/render/overlays/segment-overlays';
 import { RenderSession } from '../../src/render/render-session';
 import { captionTimeline, type PageSpec } from '../captions/overlay-timeline';
+import { countingRenderer } from '../helpers/counting-renderer';
 import { tempDir } from '../helpers/fixtures';
 
 let dir: string;
@@ -44,33 +45,6 @@ function pages(...texts: string[]): PageSpec[] {
 function overlaysOf(style: 'bold' | 'karaoke', specs: PageSpec[]): Overlay[] {
   const t = captionTimeline({ format: '9:16', frames: 30 * 12, style, pages: specs });
   return distinctOverlays(Array.from({ length: t.durationInFrames }, (_, f) => describeOverlays(t, f)));
-}
-
-/** The session, counting Chromium frames and the pictures in them; in its own cache folder. */
-function counting(cacheDir: string): OverlayPictureRenderer & { frames: number; pictures: number } {
-  const c = {
-    frames: 0,
-    pictures: 0,
-    serveUrl: session.serveUrl,
-    browser: session.browser,
-    cacheDir,
-    renderTransparentFrames: (...args: Parameters<OverlayPictureRenderer['renderTransparentFrames']>) => {
-      const [id, config, props, scale, onFrame, onArtifact] = args;
-      return session.renderTransparentFrames(
-        id,
-        config,
-        props,
-        scale,
-        async (frame, png) => {
-          c.frames++;
-          c.pictures += overlaysAtFrame(props as OverlayFramesProps, frame).length;
-          await onFrame(frame, png);
-        },
-        onArtifact,
-      );
-    },
-  };
-  return c;
 }
 
 /** Each overlay rendered alone (one a frame, no stacks): its band's RGBA and the picture made from it, as before stacking. */
@@ -115,7 +89,7 @@ describe('caption pages stacked in one Chromium frame', () => {
       // Mid-page states are there (neither the first nor the last word spoken).
       expect(captions.some((o) => o.active > 0 && o.active < o.words.length - 1)).toBe(true);
       expect(stackPitch(pictureRegion(list[0]!, c.scale).css.height, c.scale)).not.toBeNull();
-      const renderer = counting(path.join(dir, `${c.style}-${c.scale}-${c.specs.length}-${c.specs[0]!.words.length}`));
+      const renderer = countingRenderer(session, path.join(dir, `${c.style}-${c.scale}-${c.specs.length}-${c.specs[0]!.words.length}`));
       const pictures = new OverlayPictures(renderer, c.scale);
       await pictures.prepare(list);
       // Two pictures a page (plain and lit), however many words it has.
@@ -141,7 +115,7 @@ describe('caption pages stacked in one Chromium frame', () => {
   }
 
   it('a changed page renders only its own two pictures', async () => {
-    const renderer = counting(path.join(dir, 'changed'));
+    const renderer = countingRenderer(session, path.join(dir, 'changed'));
     const before = overlaysOf('bold', pages('Every launch starts here', 'Ten engineers wait'));
     await new OverlayPictures(renderer, 0.5).prepare(before);
     const after = overlaysOf('bold', pages('Every launch starts here', 'Nine engineers wait'));
@@ -151,7 +125,7 @@ describe('caption pages stacked in one Chromium frame', () => {
   }, 300_000);
 
   it('prepareMissing (a render starting its pass with its preparation) renders only what is not cached, and reads nothing', async () => {
-    const renderer = counting(path.join(dir, 'early'));
+    const renderer = countingRenderer(session, path.join(dir, 'early'));
     const cached = overlaysOf('bold', pages('Every launch starts here'));
     await new OverlayPictures(renderer, 0.5).prepare(cached);
     const all = overlaysOf('bold', pages('Every launch starts here', 'Ten engineers wait'));
