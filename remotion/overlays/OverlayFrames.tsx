@@ -1,8 +1,10 @@
 /**
  * The `Overlays` composition: frame i draws overlay i of its props (or, with `stacks`, the
  * overlays of stack i one under the other), alone, on a transparent background, each showing its
- * region of its frame (the overlay's band). The Node renderer renders each distinct overlay of a video once through it (as a
- * PNG with alpha) and composites the picture over the frames it draws (src/render/overlays/).
+ * region of its frame (the overlay's band). The Node renderer renders the pictures of a video's
+ * overlays through it (PNGs with alpha) and composites them over the frames it draws
+ * (src/render/overlays/). A caption page drawn with every word lit also hands over its words'
+ * boxes, as an artifact of the frame, from which Node makes the page's word states (page-states.ts).
  */
 import React, { useCallback, useState } from 'react';
 import { Artifact, useCurrentFrame, type CalculateMetadataFunction } from 'remotion';
