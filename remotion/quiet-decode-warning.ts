@@ -8,6 +8,8 @@
  * warning into the render's log, where it reads like a failure. Only that exact warning is
  * dropped: a single EncodingError DOMException; everything else reaches the console unchanged.
  */
+import { dropConsoleMessages } from '../src/console-filter';
+
 export function isRedundantDecodeWarning(args: readonly unknown[]): boolean {
   const [first] = args;
   return args.length === 1 && typeof DOMException !== 'undefined' && first instanceof DOMException && first.name === 'EncodingError';
@@ -15,11 +17,5 @@ export function isRedundantDecodeWarning(args: readonly unknown[]): boolean {
 
 /** Wraps `console.warn` once (the bundle's entry calls this before registering the root). */
 export function quietRedundantDecodeWarnings(target: Pick<Console, 'warn'> = console): void {
-  const marked = target as Pick<Console, 'warn'> & { __stillmotionQuiet?: true };
-  if (marked.__stillmotionQuiet) return;
-  const warn = target.warn.bind(target);
-  target.warn = (...args: unknown[]) => {
-    if (!isRedundantDecodeWarning(args)) warn(...args);
-  };
-  marked.__stillmotionQuiet = true;
+  dropConsoleMessages(target, 'warn', isRedundantDecodeWarning, '__stillmotionQuiet');
 }

@@ -10,6 +10,8 @@
  * the render goes on. Only that message is dropped - as an error object, or as the red string
  * Remotion makes of it on a colour terminal; every other `console.error` passes unchanged.
  */
+import { dropConsoleMessages } from '../console-filter';
+
 const MESSAGE = /^(?:ProtocolError: )?Protocol error \(Page\.bringToFront\): Target closed\b/;
 
 // eslint-disable-next-line no-control-regex
@@ -24,11 +26,5 @@ export function isTabCyclingTargetClosed(args: readonly unknown[]): boolean {
 
 /** Wraps `console.error` once (RenderSession.open calls this before its first Remotion call). */
 export function quietTabCyclingErrors(target: Pick<Console, 'error'> = console): void {
-  const marked = target as Pick<Console, 'error'> & { __stillmotionQuietTabs?: true };
-  if (marked.__stillmotionQuietTabs) return;
-  const error = target.error.bind(target);
-  target.error = (...args: unknown[]) => {
-    if (!isTabCyclingTargetClosed(args)) error(...args);
-  };
-  marked.__stillmotionQuietTabs = true;
+  dropConsoleMessages(target, 'error', isTabCyclingTargetClosed, '__stillmotionQuietTabs');
 }

@@ -1,5 +1,6 @@
 /** Render sessions drop exactly Remotion's tab-cycling "Target closed" error, nothing else. */
 import { describe, expect, it } from 'vitest';
+import { fakeConsole } from '../helpers/fake-console';
 import { isTabCyclingTargetClosed, quietTabCyclingErrors } from '../../src/render/quiet-tab-cycling';
 import { RenderSession } from '../../src/render/render-session';
 
@@ -10,14 +11,10 @@ function targetClosed(method: string): Error {
   return err;
 }
 
-function fakeConsole(): { error: (...a: unknown[]) => void; seen: unknown[][] } {
-  const seen: unknown[][] = [];
-  return { seen, error: (...a: unknown[]) => void seen.push(a) };
-}
 
 describe('quietTabCyclingErrors', () => {
   it('drops the bringToFront rejection, as an error object and as the red string of a colour terminal', () => {
-    const c = fakeConsole();
+    const c = fakeConsole('error');
     quietTabCyclingErrors(c);
     c.error(targetClosed('Page.bringToFront'));
     c.error(`\u001b[31m${String(targetClosed('Page.bringToFront'))}\n    at CDPSession._onClosed (index.mjs:1859:36)\u001b[39m`);
@@ -25,7 +22,7 @@ describe('quietTabCyclingErrors', () => {
   });
 
   it('passes every other error through unchanged, and wraps once', () => {
-    const c = fakeConsole();
+    const c = fakeConsole('error');
     quietTabCyclingErrors(c);
     quietTabCyclingErrors(c);
     const otherMethod = targetClosed('Runtime.callFunctionOn');
