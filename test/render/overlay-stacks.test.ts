@@ -124,6 +124,22 @@ describe('caption pages stacked in one Chromium frame', () => {
     expect(renderer.pictures - first.pictures).toBe(2);
   }, 300_000);
 
+  it('renders again, not trusts, a cached page picture of the wrong size or word boxes that do not fit the page', async () => {
+    const renderer = countingRenderer(session, path.join(dir, 'damaged'));
+    const list = overlaysOf('bold', pages('Every launch starts here', 'Ten engineers wait'));
+    const first = new OverlayPictures(renderer, 0.5);
+    await first.prepare(list);
+    const [plain, lit] = sourcesOf(list.find((o) => o.kind === 'caption' && o.active === 1)!);
+    // A plain page's PNG of another size; a lit page's boxes cut short (the other page's lit boxes: one word too few).
+    await sharp({ create: { width: 10, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toFile(first.file(plain!));
+    await fs.writeFile(first.file(lit!).replace(/\.png$/, '.words.json'), '[[0,0,10,10]]');
+    const before = renderer.pictures;
+    const again = new OverlayPictures(renderer, 0.5);
+    await again.prepare(list);
+    expect(renderer.pictures - before).toBe(2);
+    for (const o of list) samePicture(await again.picture(o), await first.picture(o), 'made again');
+  }, 300_000);
+
   it('prepareMissing (a render starting its pass with its preparation) renders only what is not cached, and reads nothing', async () => {
     const renderer = countingRenderer(session, path.join(dir, 'early'));
     const cached = overlaysOf('bold', pages('Every launch starts here'));

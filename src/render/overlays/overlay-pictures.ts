@@ -239,6 +239,16 @@ interface SourcePixels {
   boxes: WordBox[] | null;
 }
 
+/** Where a page's plain and lit pictures differ, by word. */
+function wordPixelsOf(plain: SourcePixels, lit: SourcePixels): WordPixels {
+  return wordPixels(plain.rgba, lit.rgba, plain.width, lit.boxes ?? []);
+}
+
+/** The RGBA of `o` from what Chromium drew for it (sourcesOf): a caption state from its page's plain and lit pictures, anything else as drawn. */
+function sourcesRgba(o: Overlay, plain: SourcePixels, lit: SourcePixels | undefined, differ: () => WordPixels): Uint8Array {
+  return o.kind === 'caption' && lit ? stateRgba(o, plain.rgba, lit.rgba, differ()) : plain.rgba;
+}
+
 /** Word boxes as the Overlays composition hands them over (CSS px of the region), in output px of the picture; null for other artifacts. */
 function parseWordBoxes(filename: string, content: string, scale: number): { key: string; boxes: WordBox[] } | null {
   if (!filename.startsWith(WORD_BOXES_ARTIFACT)) return null;
@@ -274,15 +284,28 @@ export class OverlayPictures {
     return this.file(o).replace(/\.png$/, '.words.json');
   }
 
-  /** A source's pixels from the cache, or null when it is not (wholly) there. */
+  /** The cache files a source needs: its PNG, and a lit caption page's word boxes. */
+  private sourceFiles(o: Overlay): { png: string; boxes: string | null } {
+    return { png: this.file(o), boxes: o.kind === 'caption' && o.litAll ? this.boxesFile(o) : null };
+  }
+
+  /**
+   * A source's pixels from the cache, or null when they are not (wholly) there or not sound: the
+   * PNG must decode at its band's size, and a lit page's boxes be one [x, y, width, height] of
+   * finite numbers per word (anything else is rendered again, not trusted).
+   */
   private async cachedSource(o: Overlay): Promise<SourcePixels | null> {
-    const lit = o.kind === 'caption' && o.litAll === true;
+    const files = this.sourceFiles(o);
     const [file, boxes] = await Promise.all([
-      rgbaOf(this.file(o)).catch(() => null),
-      lit ? fs.readFile(this.boxesFile(o), 'utf8').then((t) => JSON.parse(t) as WordBox[], () => null) : null,
+      rgbaOf(files.png).catch(() => null),
+      files.boxes ? fs.readFile(files.boxes, 'utf8').then((t) => JSON.parse(t) as unknown, () => null) : null,
     ]);
-    if (!file || (lit && !boxes)) return null;
-    return { ...file, boxes };
+    const { css } = pictureRegion(o, this.scale);
+    if (!file || file.width !== Math.round(css.width * this.scale) || file.height !== Math.round(css.height * this.scale)) return null;
+    if (!files.boxes) return { ...file, boxes: null };
+    const words = o.kind === 'caption' ? o.words.length : 0;
+    const sound = Array.isArray(boxes) && boxes.length === words && boxes.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => Number.isFinite(v)));
+    return sound ? { ...file, boxes: boxes as WordBox[] } : null;
   }
 
   /**
@@ -294,9 +317,7 @@ export class OverlayPictures {
     const sources = await Promise.all(sourcesOf(shown).map((s) => this.cachedSource(s)));
     if (sources.some((s) => !s)) throw new Error(`overlay picture not in the cache: ${shown.key}`);
     const [plain, lit] = sources as SourcePixels[];
-    if (shown.kind !== 'caption' || !lit) return { data: plain!.rgba, width: plain!.width, height: plain!.height };
-    const data = stateRgba(shown, plain!.rgba, lit.rgba, wordPixels(plain!.rgba, lit.rgba, plain!.width, lit.boxes!));
-    return { data, width: plain!.width, height: plain!.height };
+    return { data: sourcesRgba(shown, plain!, lit, () => wordPixelsOf(plain!, lit!)), width: plain!.width, height: plain!.height };
   }
 
   /**
@@ -337,16 +358,13 @@ export class OverlayPictures {
       for (const e of fresh.values()) {
         if (e.done || !e.sources.every((s) => got.has(s.key))) continue;
         const [plain, lit] = e.sources.map((s) => got.get(s.key)!);
-        let rgba = plain!.rgba;
-        if (e.o.kind === 'caption' && lit) {
+        const rgba = sourcesRgba(e.o, plain!, lit, () => {
+          // Once per page: its states share it.
           const litKey = e.sources[1]!.key;
-          let differ = differs.get(litKey);
-          if (!differ) {
-            differ = wordPixels(plain!.rgba, lit.rgba, plain!.width, lit.boxes ?? []);
-            differs.set(litKey, differ);
-          }
-          rgba = stateRgba(e.o, plain!.rgba, lit.rgba, differ);
-        }
+          const differ = differs.get(litKey) ?? wordPixelsOf(plain!, lit!);
+          differs.set(litKey, differ);
+          return differ;
+        });
         e.done = true;
         e.resolve(maker.picture(rgba, plain!.width, plain!.height, e.o));
         for (const s of e.sources) {
@@ -471,14 +489,21 @@ export class OverlayPictures {
    */
   async prepareMissing(overlays: Iterable<Overlay>): Promise<void> {
     const missing = new Map<string, Overlay>();
-    const exists = (file: string): Promise<boolean> => fs.stat(file).then(() => true, () => false);
+    // Whether each source's files are there, looked up once (a page's states share its sources).
+    const there = new Map<string, Promise<boolean>>();
+    const cached = (s: Overlay): Promise<boolean> => {
+      let known = there.get(s.key);
+      if (!known) {
+        const { png, boxes } = this.sourceFiles(s);
+        known = Promise.all([png, boxes].filter((f): f is string => f !== null).map((f) => fs.stat(f).then(() => true, () => false))).then((all) => all.every(Boolean));
+        there.set(s.key, known);
+      }
+      return known;
+    };
     for (const shown of overlays) {
       const o = pictureOverlay(shown);
       if (this.pictures.has(o.key) || missing.has(o.key)) continue;
-      for (const s of sourcesOf(o)) {
-        const lit = s.kind === 'caption' && s.litAll === true;
-        if (!(await exists(this.file(s))) || (lit && !(await exists(this.boxesFile(s))))) missing.set(o.key, o);
-      }
+      for (const s of sourcesOf(o)) if (!(await cached(s))) missing.set(o.key, o);
     }
     await this.prepare(missing.values());
   }
