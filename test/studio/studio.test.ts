@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBrowser } from '../../src/render/browser';
 
@@ -58,26 +58,57 @@ afterAll(async () => {
   studio?.kill('SIGTERM');
 });
 
+/** What the page and Studio said, for a failure message: a wait that times out says what was on screen. */
+async function explain(page: Page, consoleLines: string[], what: string, err: unknown): Promise<Error> {
+  const text = await page
+    .locator('body')
+    .innerText({ timeout: 5_000 })
+    .catch((e: Error) => `(no page text: ${e.message})`);
+  const shot = path.join(process.env.STILLMOTION_SCREENSHOT_DIR ?? '/tmp', 'stillmotion-studio-failed.png');
+  await page.screenshot({ path: shot }).catch(() => undefined);
+  return new Error(
+    [
+      `${what}: ${(err as Error).message.split('\n')[0]}`,
+      `page text:\n${text.slice(0, 3000)}`,
+      `page console (last 40):\n${consoleLines.slice(-40).join('\n')}`,
+      `studio log (last 3000 chars):\n${studioLog.slice(-3000)}`,
+      `screenshot: ${shot}`,
+    ].join('\n---\n'),
+  );
+}
+
 describe('Remotion Studio', () => {
   it('opens the three compositions with the example plan and no console errors', async () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
+    const consoleLines: string[] = [];
     page.on('console', (m) => {
+      consoleLines.push(`${m.type()}: ${m.text()}`);
       if (m.type() === 'error') errors.push(m.text());
     });
-    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('pageerror', (e) => {
+      consoleLines.push(`pageerror: ${e.message}`);
+      errors.push(e.message);
+    });
+    const step = async (what: string, wait: () => Promise<unknown>): Promise<void> => {
+      try {
+        await wait();
+      } catch (err) {
+        throw await explain(page, consoleLines, what, err);
+      }
+    };
     await page.goto(`http://127.0.0.1:${port}/Landscape`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     for (const id of ['Landscape', 'Portrait', 'Square']) {
-      await expect(page.getByText(id, { exact: true }).first()).toBeTruthy();
-      await page.getByText(id, { exact: true }).first().waitFor({ timeout: 90_000 });
+      await step(`composition ${id} listed`, () => page.getByText(id, { exact: true }).first().waitFor({ timeout: 90_000 }));
     }
     // The preview shows the example's first image (served from examples/launch-day).
-    const img = page.locator('img[src*="coffee.png"]').first();
-    await img.waitFor({ state: 'attached', timeout: 90_000 });
-    await page.waitForFunction(
-      () => Array.from(document.querySelectorAll('img')).some((i) => i.src.includes('coffee.png') && i.complete && i.naturalWidth > 0),
-      undefined,
-      { timeout: 60_000 },
+    await step('first image in the preview', () => page.locator('img[src*="coffee.png"]').first().waitFor({ state: 'attached', timeout: 90_000 }));
+    await step('first image loaded', () =>
+      page.waitForFunction(
+        () => Array.from(document.querySelectorAll('img')).some((i) => i.src.includes('coffee.png') && i.complete && i.naturalWidth > 0),
+        undefined,
+        { timeout: 60_000 },
+      ),
     );
     // The props editor knows the plan's fields (zod schema).
     const body = await page.locator('body').innerText();
@@ -86,5 +117,5 @@ describe('Remotion Studio', () => {
     const relevant = errors.filter((e) => !/favicon|Download the React DevTools|\[HMR\]|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED/i.test(e));
     expect(relevant).toEqual([]);
     await page.screenshot({ path: path.join(process.env.STILLMOTION_SCREENSHOT_DIR ?? '/tmp', 'stillmotion-studio.png') });
-  });
+  }, 300_000);
 });
