@@ -170,11 +170,17 @@ export async function decodePicture(png: Uint8Array | string, o: Overlay, scale:
 }
 
 /**
- * Most overlays one Chromium frame holds. A frame's fixed cost (seek, screenshot, hand-over) is
- * more than half of a one-overlay frame's, so whole pages (plain and lit) share frames; a bound
- * keeps each picture from waiting long for the others in its frame.
+ * Most overlays one Chromium frame holds: a bound, so that no picture waits long for the others in
+ * its frame. How many a frame does hold is chosen per pass (stackCapacity).
  */
 const MAX_STACK = 8;
+
+/**
+ * What a Chromium frame costs besides its pixels (seek, screenshot call, hand-over), as the pixels
+ * that cost as much. Measured on 9:16 bold captions (950x326 bands, 2 cores): about 0.07 CPU-s a
+ * frame, all processes, and 0.055 CPU-s a band's 0.31 MP of frame.
+ */
+const FRAME_COST_PIXELS = 400_000;
 
 /**
  * The pitch (CSS px) overlays of `height` CSS px are stacked at in one frame: the least at least
@@ -217,18 +223,39 @@ class PictureMaker {
 
 /**
  * Where frames start, for overlays in the order frames show them: the first page alone (the
- * first frame drawn waits for it), then whole pages while they fit MAX_STACK (a longer page is split).
+ * first frame drawn waits for it), then whole pages while they fit `capacity` (a longer page is split).
  */
-function stackStarts(list: readonly Overlay[]): number[] {
+export function stackStarts(list: readonly Overlay[], capacity: number): number[] {
   const pages = list.map(pageOf);
   const starts: number[] = [];
   pages.forEach((page, i) => {
     const from = starts.at(-1);
     let run = 0;
     if (i === 0 || page !== pages[i - 1]) while (pages[i + run] === page) run++;
-    if (from === undefined || (from === 0 && page !== pages[0]) || i - from >= MAX_STACK || i - from + run > MAX_STACK) starts.push(i);
+    if (from === undefined || (from === 0 && page !== pages[0]) || i - from >= capacity || i - from + run > capacity) starts.push(i);
   });
   return starts;
+}
+
+/**
+ * How many overlays a frame holds (up to MAX_STACK), for the least Chromium work: every frame of a
+ * pass is as tall as its fullest one, so a frame of a stack that is not full draws, screenshots
+ * and hands over empty rows - the first frame (one page) most of all - while each frame also costs
+ * FRAME_COST_PIXELS. `slotPixels`: one overlay's rows in a frame (output px).
+ */
+export function stackCapacity(list: readonly Overlay[], slotPixels: number): number {
+  let best = 1;
+  let bestCost = Infinity;
+  for (let capacity = 1; capacity <= MAX_STACK; capacity++) {
+    const starts = stackStarts(list, capacity);
+    const fullest = Math.max(...starts.map((from, f) => (starts[f + 1] ?? list.length) - from));
+    const cost = starts.length * (FRAME_COST_PIXELS + fullest * slotPixels);
+    if (cost < bestCost) {
+      best = capacity;
+      bestCost = cost;
+    }
+  }
+  return best;
 }
 
 /** What Chromium drew for an overlay (a source, see page-states.ts): its band's RGBA, and a lit page's word boxes (output px). */
@@ -432,7 +459,8 @@ export class OverlayPictures {
       }
       for (const { regions, list } of bySize.values()) {
         const pitch = stackPitch(regions[0]!.height, this.scale);
-        const starts = pitch ? stackStarts(list) : [];
+        const slotPixels = Math.round(regions[0]!.width * this.scale) * Math.round((pitch ?? 0) * this.scale);
+        const starts = pitch ? stackStarts(list, stackCapacity(list, slotPixels)) : [];
         const props: OverlayFramesProps = { overlays: list, regions, ...(pitch && starts.length < list.length ? { stacks: { starts, pitch } } : {}) };
         // Output rows of one overlay's picture, and between the tops of two stacked ones.
         const rows = Math.round(regions[0]!.height * this.scale);
