@@ -90,6 +90,9 @@ describe('Remotion Studio', () => {
       consoleLines.push(`pageerror: ${e.message}`);
       errors.push(e.message);
     });
+    // A crashed tab shows nothing more: said in the failure message, not guessed.
+    page.on('crash', () => consoleLines.push('the page crashed'));
+    page.on('requestfailed', (r) => consoleLines.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
     const step = async (what: string, wait: () => Promise<unknown>): Promise<void> => {
       try {
         await wait();
