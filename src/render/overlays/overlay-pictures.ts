@@ -163,7 +163,7 @@ function recoloured(rgba: Uint8Array, like: MadePicture): OverlayPicture | null 
   return { ...like.picture, image };
 }
 
-/** The picture of an overlay from the PNG of its region alone (one overlay a frame, or its cache file). */
+/** The picture of an overlay from the PNG of its region alone, converted as a pass converts it (the reference the tests compare passes with). */
 export async function decodePicture(png: Uint8Array | string, o: Overlay, scale: number): Promise<OverlayPicture> {
   const { rgba, width, height } = await rgbaOf(png);
   return pictureOf(rgba, width, height, o, scale).picture;
@@ -239,17 +239,16 @@ export function stackStarts(list: readonly Overlay[], capacity: number): number[
 
 /**
  * How many overlays a frame holds (up to MAX_STACK), for the least Chromium work: every frame of a
- * pass is as tall as its fullest one, so a frame of a stack that is not full draws, screenshots
- * and hands over empty rows - the first frame (one page) most of all - while each frame also costs
- * FRAME_COST_PIXELS. `slotPixels`: one overlay's rows in a frame (output px).
+ * pass is as tall as its fullest one (the composition's size, overlayFramesConfig), so a frame of
+ * a stack that is not full draws, screenshots and hands over empty rows - the first frame (one
+ * page) most of all - while each frame also costs FRAME_COST_PIXELS.
  */
-export function stackCapacity(list: readonly Overlay[], slotPixels: number): number {
+export function stackCapacity(list: Overlay[], regions: OverlayRegion[], pitch: number, scale: number): number {
   let best = 1;
   let bestCost = Infinity;
   for (let capacity = 1; capacity <= MAX_STACK; capacity++) {
-    const starts = stackStarts(list, capacity);
-    const fullest = Math.max(...starts.map((from, f) => (starts[f + 1] ?? list.length) - from));
-    const cost = starts.length * (FRAME_COST_PIXELS + fullest * slotPixels);
+    const c = overlayFramesConfig({ overlays: list, regions, stacks: { starts: stackStarts(list, capacity), pitch } });
+    const cost = c.durationInFrames * (FRAME_COST_PIXELS + Math.round(c.width * scale) * Math.round(c.height * scale));
     if (cost < bestCost) {
       best = capacity;
       bestCost = cost;
@@ -459,8 +458,7 @@ export class OverlayPictures {
       }
       for (const { regions, list } of bySize.values()) {
         const pitch = stackPitch(regions[0]!.height, this.scale);
-        const slotPixels = Math.round(regions[0]!.width * this.scale) * Math.round((pitch ?? 0) * this.scale);
-        const starts = pitch ? stackStarts(list, stackCapacity(list, slotPixels)) : [];
+        const starts = pitch ? stackStarts(list, stackCapacity(list, regions, pitch, this.scale)) : [];
         const props: OverlayFramesProps = { overlays: list, regions, ...(pitch && starts.length < list.length ? { stacks: { starts, pitch } } : {}) };
         // Output rows of one overlay's picture, and between the tops of two stacked ones.
         const rows = Math.round(regions[0]!.height * this.scale);
