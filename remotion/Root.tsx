@@ -11,8 +11,6 @@ import { compositionPropsSchemaFor } from '../src/plan/plan-schema-for';
 import type { CompositionProps } from '../src/plan/schema';
 import { registeredScenes } from '../src/scenes/registry';
 import { calculateStoryMetadata } from './calculate-metadata';
-import { OVERLAYS_COMPOSITION_ID, OVERLAYS_FPS } from '../src/frame/overlay';
-import { calculateOverlayMetadata, OverlayFrames, overlayFramesDefaults } from './overlays/OverlayFrames';
 import { SoundtrackVideo } from './SoundtrackVideo';
 import { StoryVideo } from './StoryVideo';
 
@@ -46,17 +44,6 @@ export const Root: React.FC = () => {
           />
         ))}
       </Folder>
-      {/* Overlays alone on a transparent frame, one per frame: the Node renderer composites these. */}
-      <Composition
-        id={OVERLAYS_COMPOSITION_ID}
-        component={OverlayFrames}
-        defaultProps={overlayFramesDefaults}
-        calculateMetadata={calculateOverlayMetadata}
-        width={1080}
-        height={1920}
-        fps={OVERLAYS_FPS}
-        durationInFrames={1}
-      />
     </>
   );
 };

@@ -1,23 +1,12 @@
 /**
  * Draws overlays (src/frame/overlay.ts) over a frame: `Overlays` draws what describeOverlays says
- * for the video's current frame (StoryVideo puts it above the scenes); `OverlayView` draws one.
+ * for the video's current frame (StoryVideo puts it above the scenes), each on its canvas (OverlayCanvas.tsx).
  */
 import React from 'react';
 import { useCurrentFrame } from 'remotion';
 import { describeOverlays } from '../../src/frame/describe-overlays';
-import type { Overlay } from '../../src/frame/overlay';
 import type { Timeline } from '../../src/timeline/types';
-import { CaptionOverlay } from './CaptionOverlay';
-import { CardOverlay } from './CardOverlay';
-
-export const OverlayView: React.FC<{ overlay: Overlay }> = ({ overlay }) => {
-  switch (overlay.kind) {
-    case 'caption':
-      return <CaptionOverlay overlay={overlay} />;
-    case 'card':
-      return <CardOverlay overlay={overlay} />;
-  }
-};
+import { OverlayCanvas } from './OverlayCanvas';
 
 /** The overlays at the current frame (used at the top level of the video: the frame is the video's). */
 export const Overlays: React.FC<{ timeline: Timeline }> = ({ timeline }) => {
@@ -25,7 +14,7 @@ export const Overlays: React.FC<{ timeline: Timeline }> = ({ timeline }) => {
   return (
     <>
       {describeOverlays(timeline, frame).map((o) => (
-        <OverlayView key={o.kind === 'card' ? `card-${o.role}-${o.text}` : o.kind} overlay={o} />
+        <OverlayCanvas key={o.kind === 'card' ? `card-${o.role}-${o.text}` : o.kind} overlay={o} />
       ))}
     </>
   );

@@ -1,5 +1,5 @@
 /**
- * The caption fonts (src/captions/styles.ts), loaded from the @fontsource packages' woff2 files,
+ * The caption fonts (src/captions/font-faces.ts), loaded from the @fontsource packages' woff2 files,
  * which the bundler copies into the bundle (no internet at render time). Loaded the first time a
  * caption is drawn; a frame with a caption is not captured before they are in, and text is not
  * measured before (a measurement taken with a fallback font would be cached and lay out wrong).
@@ -7,33 +7,57 @@
 import { loadFont } from '@remotion/fonts';
 import { useEffect, useState } from 'react';
 import { cancelRender, continueRender, delayRender } from 'remotion';
+import opentype from 'opentype.js';
+import { FONT_FACES, glyphFileOf } from '../../src/captions/font-faces';
+import { registerGlyphFont } from '../../src/frame/glyph-text';
 import interLatin600 from '@fontsource/inter/files/inter-latin-600-normal.woff2';
 import interLatinExt600 from '@fontsource/inter/files/inter-latin-ext-600-normal.woff2';
 import montserratLatin800 from '@fontsource/montserrat/files/montserrat-latin-800-normal.woff2';
 import montserratLatin900 from '@fontsource/montserrat/files/montserrat-latin-900-normal.woff2';
 import montserratLatinExt800 from '@fontsource/montserrat/files/montserrat-latin-ext-800-normal.woff2';
 import montserratLatinExt900 from '@fontsource/montserrat/files/montserrat-latin-ext-900-normal.woff2';
+import interLatin600Woff from '@fontsource/inter/files/inter-latin-600-normal.woff';
+import interLatinExt600Woff from '@fontsource/inter/files/inter-latin-ext-600-normal.woff';
+import montserratLatin800Woff from '@fontsource/montserrat/files/montserrat-latin-800-normal.woff';
+import montserratLatin900Woff from '@fontsource/montserrat/files/montserrat-latin-900-normal.woff';
+import montserratLatinExt800Woff from '@fontsource/montserrat/files/montserrat-latin-ext-800-normal.woff';
+import montserratLatinExt900Woff from '@fontsource/montserrat/files/montserrat-latin-ext-900-normal.woff';
 
-// The unicode ranges of fontsource's `latin` and `latin-ext` subsets (as in its CSS files).
-const LATIN = 'U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD';
-const LATIN_EXT =
-  'U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,U+0329,U+1D00-1DBF,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C0,U+2113,U+2C60-2C7F,U+A720-A7FF';
-
-/** Every family and weight a caption style uses. */
-const FONT_FACES = [
-  { family: 'Montserrat', weight: '900', url: montserratLatin900, unicodeRange: LATIN },
-  { family: 'Montserrat', weight: '900', url: montserratLatinExt900, unicodeRange: LATIN_EXT },
-  { family: 'Montserrat', weight: '800', url: montserratLatin800, unicodeRange: LATIN },
-  { family: 'Montserrat', weight: '800', url: montserratLatinExt800, unicodeRange: LATIN_EXT },
-  { family: 'Inter', weight: '600', url: interLatin600, unicodeRange: LATIN },
-  { family: 'Inter', weight: '600', url: interLatinExt600, unicodeRange: LATIN_EXT },
-];
+/** The bundled URL of each file of FONT_FACES (imported one by one, so the bundler copies them). */
+const URLS: Record<string, string> = {
+  'montserrat-latin-900-normal.woff2': montserratLatin900,
+  'montserrat-latin-ext-900-normal.woff2': montserratLatinExt900,
+  'montserrat-latin-800-normal.woff2': montserratLatin800,
+  'montserrat-latin-ext-800-normal.woff2': montserratLatinExt800,
+  'inter-latin-600-normal.woff2': interLatin600,
+  'inter-latin-ext-600-normal.woff2': interLatinExt600,
+  'montserrat-latin-900-normal.woff': montserratLatin900Woff,
+  'montserrat-latin-ext-900-normal.woff': montserratLatinExt900Woff,
+  'montserrat-latin-800-normal.woff': montserratLatin800Woff,
+  'montserrat-latin-ext-800-normal.woff': montserratLatinExt800Woff,
+  'inter-latin-600-normal.woff': interLatin600Woff,
+  'inter-latin-ext-600-normal.woff': interLatinExt600Woff,
+};
 
 let loading: Promise<void> | null = null;
 let loaded = false;
 
 function loadCaptionFonts(): Promise<void> {
-  loading ??= Promise.all(FONT_FACES.map((f) => loadFont({ ...f, format: 'woff2' }))).then(() => {
+  loading ??= Promise.all(
+    FONT_FACES.map((f) => {
+      const url = URLS[f.file];
+      if (!url) return Promise.reject(new Error(`caption font ${f.file} is not imported by remotion/overlays/fonts.ts`));
+      const glyphs = URLS[glyphFileOf(f)];
+      if (!glyphs) return Promise.reject(new Error(`caption font ${glyphFileOf(f)} is not imported by remotion/overlays/fonts.ts`));
+      // The FontFace serves the canvas's own text (words the outlines cannot draw); the outlines, everything else (src/frame/glyph-text.ts).
+      return Promise.all([
+        loadFont({ family: f.family, weight: f.weight, url, unicodeRange: f.unicodeRange, format: 'woff2' }),
+        fetch(glyphs)
+          .then((r) => r.arrayBuffer())
+          .then((bytes) => registerGlyphFont(f.family, f.weight, opentype.parse(bytes))),
+      ]);
+    }),
+  ).then(() => {
     loaded = true;
   });
   return loading;

@@ -1,8 +1,8 @@
 /**
  * The caption style presets' looks (named in caption-settings.ts, which also holds how each style
  * pages its words: CAPTION_PAGING): font, size, colours, outline and shadow, and how the spoken
- * word shows. Read by the renderer (remotion/overlays/CaptionOverlay.tsx). The fonts ship in @fontsource packages and are
- * loaded by remotion/overlays/fonts.ts, so a render needs no internet. Pure module (browser + Node).
+ * word shows. Read by the one drawing of overlays (src/frame/draw-overlay.ts). The fonts ship in
+ * @fontsource packages (src/captions/font-faces.ts), so a render needs no internet. Pure module (browser + Node).
  */
 import { StillmotionError } from '../errors';
 import { CAPTION_STYLE_NAMES, type CaptionStyleName } from './caption-settings';
@@ -22,7 +22,7 @@ export function wordLit(emphasis: WordEmphasis, index: number, active: number): 
 
 export interface CaptionStyle {
   fontFamily: 'Montserrat' | 'Inter';
-  /** A weight fonts.ts loads for that family. */
+  /** A weight src/captions/font-faces.ts has for that family. */
   fontWeight: 600 | 800 | 900;
   /** Font size as a share of the frame's shorter side (1080 px in every built-in format). */
   fontSize: number;
@@ -34,7 +34,7 @@ export interface CaptionStyle {
   emphasis: WordEmphasis;
   /** Text outline (painted under the fill): width as a share of the font size, and colour. */
   outline: { width: number; color: string } | null;
-  /** CSS text-shadow, lengths as shares of the font size: [x, y, blur, colour]. */
+  /** The text's shadow: [x, y, blur, colour], lengths as shares of the font size (blur as canvas shadowBlur and CSS text-shadow take it). */
   shadow: [number, number, number, string] | null;
   /** A box behind each line (subtitle style): colour, and padding as a share of the font size. */
   box: { color: string; padding: number } | null;

@@ -2,8 +2,9 @@
  * What is drawn over a frame's scenes, as plain data: caption pages, and title/end cards, on-screen
  * text and cover titles (add a member to `Overlay` and its case to the renderers' switches: the
  * union makes a missing case a type error). Each overlay carries a `key` made of everything that changes its pixels, so
- * equal keys draw equal pixels: the Node renderer draws each distinct overlay once in Chromium and
- * composites the picture (src/render/overlays/), and segment cache keys include the keys.
+ * equal keys draw equal pixels: the Node renderer draws each distinct overlay once
+ * (src/frame/draw-overlay.ts, the browser's drawing too) and composites the picture
+ * (src/render/overlays/), and segment cache keys include the keys.
  * Pure types (browser + Node).
  */
 import type { CaptionStyleName } from '../captions/caption-settings';
@@ -27,11 +28,6 @@ export interface CaptionOverlay {
   maxCharsPerLine: number;
   /** The word being spoken (the last one started), -1 before the first; always -1 on cue-level pages. */
   active: number;
-  /**
-   * Every word in the active colour (not a moment of the video: one of the two pictures the Node
-   * renderer makes a page's word states from, src/render/overlays/page-states.ts). Absent otherwise.
-   */
-  litAll?: true;
   /** Where in the safe zone it sits, and that band in frame px; the text hugs the band's outer edge. */
   place: TextPlace;
   box: Box;
@@ -78,68 +74,4 @@ export function pictureOverlay(o: Overlay): Overlay {
 /** The opacity `pictureOverlay(o)`'s picture is blended at. */
 export function overlayOpacity(o: Overlay): number {
   return o.kind === 'card' ? o.opacity : 1;
-}
-
-/**
- * The file name prefix of the artifact (Remotion's <Artifact>: data a rendered frame hands to
- * Node) the Overlays composition emits for each caption overlay it draws with every word lit:
- * JSON `{ key, boxes }`, each word's box [x, y, width, height] in CSS px of the overlay's region
- * (its band). The Node renderer makes the page's word states from it.
- */
-export const WORD_BOXES_ARTIFACT = 'word-boxes-';
-
-/** The composition that draws overlays alone on a transparent frame, overlay i at frame i (remotion/overlays/OverlayFrames.tsx). */
-export const OVERLAYS_COMPOSITION_ID = 'Overlays';
-
-/** A rectangle of the frame in CSS px (x, y may be fractional: whole output pixels at the render's scale). */
-export interface OverlayRegion {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface OverlayFramesProps extends Record<string, unknown> {
-  overlays: Overlay[];
-  /**
-   * Per overlay, the part of its frame drawn (its band: an overlay never draws outside its band,
-   * so a picture of the band is all of it). All of one size: bands in different places (a caption
-   * at the bottom, a card in the middle) share one pass. Absent: the whole frame of the first overlay.
-   */
-  regions?: OverlayRegion[];
-  /**
-   * Several overlays a frame (a caption page in each of its word states): frame i draws overlays
-   * starts[i] up to starts[i + 1] (the last frame: to the end), the k-th of them `pitch` * k CSS px
-   * below the top, each as it draws alone (pitch * scale whole output pixels: the same pixels,
-   * moved). Absent: overlay i alone at frame i.
-   */
-  stacks?: OverlayStacks;
-}
-
-export interface OverlayStacks {
-  starts: number[];
-  pitch: number;
-}
-
-/** The Overlays composition's frame rate (a frame is an overlay, not a moment: any rate does). */
-export const OVERLAYS_FPS = 30;
-
-/** The overlays frame `frame` of the Overlays composition draws (indices into `overlays`, top to bottom). */
-export function overlaysAtFrame(props: OverlayFramesProps, frame: number): number[] {
-  const { stacks } = props;
-  if (!stacks) return frame >= 0 && frame < props.overlays.length ? [frame] : [];
-  const from = stacks.starts[frame];
-  if (from === undefined) return [];
-  const to = stacks.starts[frame + 1] ?? props.overlays.length;
-  return Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
-}
-
-/** The Overlays composition's size and length for its props: the regions' size (or the first overlay's frame), as tall as its tallest stack; one frame per stack. */
-export function overlayFramesConfig(props: OverlayFramesProps): { width: number; height: number; fps: number; durationInFrames: number } {
-  const size = props.regions?.[0] ?? props.overlays[0]?.frame ?? { width: 1080, height: 1920 };
-  const frames = props.stacks ? props.stacks.starts.length : props.overlays.length;
-  let slots = 1;
-  for (let f = 0; f < frames; f++) slots = Math.max(slots, overlaysAtFrame(props, f).length);
-  const height = props.stacks ? Math.ceil((slots - 1) * props.stacks.pitch + size.height) : size.height;
-  return { width: size.width, height, fps: OVERLAYS_FPS, durationInFrames: Math.max(1, frames) };
 }

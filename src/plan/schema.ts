@@ -232,7 +232,7 @@ export const loudnessSchema = z
     `Delivery loudness of the final mix (EBU R128): youtube and tiktok -14 LUFS, podcast -16, broadcast -23, all with true peak <= -1 dBTP; off leaves the mix as rendered; or {integrated, truePeak}. Default ${DEFAULT_LOUDNESS}; --loudness overrides it`,
   );
 
-/** Title and end cards: text set over the video in the format's safe zone (remotion/overlays/CardOverlay.tsx). */
+/** Title and end cards: text set over the video in the format's safe zone (drawn by src/frame/draw-overlay.ts). */
 const cardText = z.string().trim().min(1);
 export const titleCardSchema = z
   .union([

@@ -1,8 +1,8 @@
 /**
  * `<name>-<format>.jpg`: the cover of one format's video. The frame (src/cards/cover-frame.ts) is
  * rendered as a still of the real composition, with the captions and the title/end cards off, and
- * the cover's title (a card overlay, src/cards/card-overlay.ts) is drawn alone on a transparent
- * frame by the same component the video uses and composited over it, exactly as the Node renderer
+ * the cover's title (a card overlay, src/cards/card-overlay.ts) is drawn by the overlays' one
+ * drawing (src/frame/draw-overlay.ts) on Node's canvas and composited over it, as the Node renderer
  * composites overlays over the frames it draws. Written atomically: a failed cover leaves no file.
  */
 import { promises as fs } from 'node:fs';
@@ -12,7 +12,7 @@ import { chooseCoverFrame, type CoverChoice } from '../cards/cover-frame';
 import { subjectAt } from '../frame/describe-overlays';
 import { produceAtomic, tempPathFor } from '../fs/atomic-write';
 import type { CompositionProps } from '../plan/schema';
-import { OverlayPictures, pictureRegion } from './overlays/overlay-pictures';
+import { overlayRgba } from './overlays/overlay-pictures';
 import type { PreparedFormat, RenderSession } from './render-session';
 
 export interface WrittenCover extends CoverChoice {
@@ -44,14 +44,12 @@ export async function writeCover(session: RenderSession, prepared: PreparedForma
   const still = tempPathFor(`${target}.scene.png`);
   try {
     const title = choice.title ? coverOverlay(timeline, choice.frame, choice.title, { subjectAt: (f) => subjectAt(timeline, f) }) : null;
-    // The title's picture is the one the Node renderer would composite (cached by the overlay's key); both in one browser at once.
-    const pictures = new OverlayPictures(session, scale);
-    await Promise.all([
-      session.renderStill({ ...prepared, inputProps: props, composition: { ...prepared.composition, props } }, choice.frame, still, scale),
-      title ? pictures.prepare([title]) : null,
-    ]);
-    // The picture is the title's band of the frame, placed where the Node renderer places it.
-    const layers: sharp.OverlayOptions[] = title ? [{ input: pictures.file(title), left: pictureRegion(title, scale).out.x, top: pictureRegion(title, scale).out.y }] : [];
+    await session.renderStill({ ...prepared, inputProps: props, composition: { ...prepared.composition, props } }, choice.frame, still, scale);
+    // The title's band as the Node renderer draws it, placed where it places it.
+    const band = title ? overlayRgba(title, scale) : null;
+    const layers: sharp.OverlayOptions[] = band
+      ? [{ input: Buffer.from(band.rgba.buffer, band.rgba.byteOffset, band.rgba.byteLength), raw: { width: band.width, height: band.height, channels: 4 }, left: band.out.x, top: band.out.y }]
+      : [];
     const { width, height } = await produceAtomic(target, (tmp) =>
       sharp(still).composite(layers).jpeg({ quality: COVER_QUALITY }).toFile(tmp),
     );

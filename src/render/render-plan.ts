@@ -27,8 +27,6 @@ import { prepareAssets, renderWarnings, type PreparedAssets, type PrepareAssetsO
 import { glForPlan, RenderSession, type PreparedFormat } from './render-session';
 import type { OutputLoudness } from './loudness';
 import { checkCachedSegment } from './segments/segment-record';
-import { OverlayPictures } from './overlays/overlay-pictures';
-import { startTimelineOverlays } from './overlays/segment-overlays';
 import { renderSegmented, renderSoundtrack, soundtrackFile, type SegmentStats } from './segments/render-segmented';
 
 export type RenderStage = 'preparing' | 'rendering' | 'encoding' | 'done';
@@ -162,18 +160,9 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
   const files: RenderedFile[] = [];
   // Each format's pictures are pre-scaled (sharp, on libuv's threads) while the format before it is drawn.
   const preparing = new Map<FormatId, Promise<PreparedFormat>>();
-  // Each format's caption and card pictures: their Chromium pass starts with its preparation, so
-  // its page is open and its first pictures made when Node draws the first frame (not for a frame
-  // range: Chromium draws those frames whole).
-  const overlays = new Map<FormatId, OverlayPictures>();
   const prepare = (format: FormatId): Promise<PreparedFormat> => {
     let p = preparing.get(format);
     if (!p) {
-      if (!opts.frames) {
-        const pictures = new OverlayPictures(session, scale);
-        startTimelineOverlays(timelines.get(format)!, pictures);
-        overlays.set(format, pictures);
-      }
       p = session.prepare(loaded, format, scale, assets);
       // Awaited when its format's turn comes; an earlier failure must not leave it unhandled.
       p.catch(() => undefined);
@@ -255,7 +244,6 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
           crf,
           concurrency: opts.concurrency ?? 1,
           reuse: opts.reuseSegments,
-          overlayPictures: overlays.get(format),
           loudness,
           signal: opts.signal,
           cancelSignal,
@@ -277,8 +265,7 @@ export async function renderPlan(loaded: LoadedPlan, opts: RenderOptions): Promi
       const fps = prepared.composition.fps;
       const finish = async (): Promise<RenderedFile> => {
         await produceAtomic(target, async (tmp) => {
-          // Its pictures are let go with the format's frames.
-          await produce(tmp).finally(() => overlays.delete(format));
+          await produce(tmp);
           // Before it replaces anything: every frame of the timeline is there, and the audio as long.
           await checkMedia(tmp, { frames: totalFrames, fps, audioSeconds: totalFrames / fps }, `the video rendered for ${target}`, opts.signal).catch((err: Error) => {
             throw new StillmotionError(`${err.message}; ${target} was not replaced`);

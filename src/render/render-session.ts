@@ -211,54 +211,6 @@ export class RenderSession {
     });
   }
 
-  /**
-   * Renders every frame of a composition as a PNG with alpha, handing each to `onFrame` (frame
-   * index, PNG bytes). `config` is the composition's size and length for these props, as its
-   * calculateMetadata gives them (the Overlays composition: overlayFramesConfig), so no page is
-   * opened just to ask. `onArtifact` gets each text artifact a frame emits (after that frame's `onFrame`).
-   */
-  async renderTransparentFrames(
-    compositionId: string,
-    config: Pick<VideoConfig, 'width' | 'height' | 'fps' | 'durationInFrames'>,
-    inputProps: Record<string, unknown>,
-    scale: number,
-    onFrame: (frame: number, png: Buffer) => Promise<void>,
-    onArtifact?: (filename: string, content: string) => void,
-  ): Promise<void> {
-    const composition: VideoConfig = {
-      id: compositionId,
-      ...config,
-      defaultProps: {},
-      props: inputProps,
-      defaultCodec: null,
-      defaultOutName: null,
-      defaultVideoImageFormat: null,
-      defaultPixelFormat: null,
-      defaultProResProfile: null,
-      defaultSampleRate: null,
-    };
-    await renderFrames({
-      serveUrl: this.serveUrl,
-      composition,
-      inputProps,
-      puppeteerInstance: this.puppeteer,
-      browserExecutable: this.browserExecutable,
-      chromiumOptions: this.chromiumOptions,
-      cancelSignal: this.cancelSignal(),
-      imageFormat: 'png',
-      scale,
-      // Few frames: one tab starts fastest.
-      concurrency: 1,
-      outputDir: null,
-      onStart: () => undefined,
-      onFrameUpdate: () => undefined,
-      onFrameBuffer: (png, frame) => onFrame(frame, png),
-      // Text artifacts (<Artifact> in the composition), handed over after their frame's onFrame.
-      onArtifact: (a) => onArtifact?.(a.filename, typeof a.content === 'string' ? a.content : new TextDecoder().decode(a.content)),
-      logLevel: 'error',
-    });
-  }
-
   /** Renders one frame to a PNG (for tests, thumbnails and storyboards). */
   async renderStill(prepared: PreparedFormat, frame: number, output: string, scale = 1): Promise<void> {
     await renderStill({

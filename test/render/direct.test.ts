@@ -142,6 +142,24 @@ describe('Y\'CbCr and layer conversion', () => {
     expect(rgbToYuv(new Uint8Array(3 * 3 * 3).fill(255), 3, 3).y.data[8]).toBe(235);
   });
 
+  it('converts RGBA of even size by its one-pass path to the same bytes as the general path (transparent blocks included)', () => {
+    const random = mulberry32(29);
+    for (const [w, h] of [[2, 2], [6, 4], [38, 22]] as const) {
+      // Left half transparent (whole blocks of alpha 0), the rest random with alpha 0, 255 and between.
+      const rgba = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i % 4 !== 3 ? Math.floor(random() * 256) : (i >> 2) % w < w / 2 ? 0 : [0, 255, Math.floor(random() * 256)][i % 3]!));
+      // The general path: the same pixels with one transparent column more (odd width); its first w columns must agree.
+      const wide = new Uint8Array((w + 1) * h * 4);
+      for (let y = 0; y < h; y++) wide.set(rgba.subarray(y * w * 4, (y + 1) * w * 4), y * (w + 1) * 4);
+      for (const base of [0, 16] as const) {
+        const fast = yuvPlanes(rgba, w, h, 4, base);
+        const general = yuvPlanes(wide, w + 1, h, 4, base);
+        const cut = (p: { data: Uint8Array; stride: number }, cols: number, rows: number): number[] => Array.from({ length: rows }, (_, y) => [...p.data.subarray(y * p.stride, y * p.stride + cols)]).flat();
+        for (const k of ['y', 'a'] as const) expect(cut(fast[k]!, w, h)).toEqual(cut(general[k]!, w, h));
+        for (const k of ['u', 'v', 'ac'] as const) expect(cut(fast[k]!, w / 2, h / 2)).toEqual(cut(general[k]!, w / 2, h / 2));
+      }
+    }
+  });
+
   it('premultiplies layers by alpha, finds their visible box and whether they are opaque', () => {
     const w = 6;
     const h = 4;

@@ -34,6 +34,7 @@ export interface YuvaPlanes extends YuvImage {
  */
 export function yuvPlanes(px: Uint8Array, width: number, height: number, channels: 3 | 4, lumaBase: 0 | 16): YuvaPlanes {
   if (channels === 3 && width % 2 === 0 && height % 2 === 0) return opaquePlanes(px, width, height, lumaBase);
+  if (channels === 4 && width % 2 === 0 && height % 2 === 0) return evenRgbaPlanes(px, width, height, lumaBase);
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
   const y = plane(width, height);
@@ -69,6 +70,80 @@ export function yuvPlanes(px: Uint8Array, width: number, height: number, channel
       u.data[cy * cw + cx] = clampByte(128 + (-0.148223 * r - 0.290993 * g + 0.439216 * b) / n);
       v.data[cy * cw + cx] = clampByte(128 + (0.439216 * r - 0.367788 * g - 0.071427 * b) / n);
       if (ac) ac.data[cy * cw + cx] = clampByte(al / n);
+    }
+  }
+  return { width, height, y, u, v, a, ac };
+}
+
+/**
+ * yuvPlanes of RGBA of even size, in one pass over each 2x2 block: the same arithmetic in the same
+ * order, so the same bytes, without the per-pixel closures (overlay pictures, depth layers).
+ */
+function evenRgbaPlanes(px: Uint8Array, width: number, height: number, lumaBase: 0 | 16): YuvaPlanes {
+  const cw = width / 2;
+  const ch = height / 2;
+  const y = plane(width, height);
+  const u = plane(cw, ch);
+  const v = plane(cw, ch);
+  const a = plane(width, height);
+  const ac = plane(cw, ch);
+  const yd = y.data;
+  const ad = a.data;
+  const row = width * 4;
+  const luma = (p: number): number => {
+    const l = lumaBase + (px[p + 3]! / 255) * (0.256788 * px[p]! + 0.504129 * px[p + 1]! + 0.097906 * px[p + 2]!);
+    return l < 0 ? 0 : l > 255 ? 255 : Math.round(l);
+  };
+  for (let cy = 0; cy < ch; cy++) {
+    const top = 2 * cy * row;
+    const yTop = 2 * cy * width;
+    for (let cx = 0; cx < cw; cx++) {
+      const p0 = top + cx * 8;
+      const p1 = p0 + row;
+      const i0 = yTop + 2 * cx;
+      const a00 = px[p0 + 3]!;
+      const a01 = px[p0 + 7]!;
+      const a10 = px[p1 + 3]!;
+      const a11 = px[p1 + 7]!;
+      if ((a00 | a01 | a10 | a11) === 0) {
+        // Nothing here: what the arithmetic gives for alpha 0 (planes start at 0; chroma is 128).
+        if (lumaBase !== 0) yd[i0] = yd[i0 + 1] = yd[i0 + width] = yd[i0 + width + 1] = lumaBase;
+        u.data[cy * cw + cx] = 128;
+        v.data[cy * cw + cx] = 128;
+        continue;
+      }
+      yd[i0] = luma(p0);
+      yd[i0 + 1] = luma(p0 + 4);
+      yd[i0 + width] = luma(p1);
+      yd[i0 + width + 1] = luma(p1 + 4);
+      ad[i0] = a00;
+      ad[i0 + 1] = a01;
+      ad[i0 + width] = a10;
+      ad[i0 + width + 1] = a11;
+      // Premultiplied sums in yuvPlanes' order (top-left, top-right, bottom-left, bottom-right).
+      const f00 = a00 / 255;
+      const f01 = a01 / 255;
+      const f10 = a10 / 255;
+      const f11 = a11 / 255;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      r += px[p0]! * f00;
+      g += px[p0 + 1]! * f00;
+      b += px[p0 + 2]! * f00;
+      r += px[p0 + 4]! * f01;
+      g += px[p0 + 5]! * f01;
+      b += px[p0 + 6]! * f01;
+      r += px[p1]! * f10;
+      g += px[p1 + 1]! * f10;
+      b += px[p1 + 2]! * f10;
+      r += px[p1 + 4]! * f11;
+      g += px[p1 + 5]! * f11;
+      b += px[p1 + 6]! * f11;
+      const al = a00 + a01 + a10 + a11;
+      u.data[cy * cw + cx] = clampByte(128 + (-0.148223 * r - 0.290993 * g + 0.439216 * b) / 4);
+      v.data[cy * cw + cx] = clampByte(128 + (0.439216 * r - 0.367788 * g - 0.071427 * b) / 4);
+      ac.data[cy * cw + cx] = clampByte(al / 4);
     }
   }
   return { width, height, y, u, v, a, ac };

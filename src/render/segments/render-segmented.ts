@@ -22,7 +22,7 @@ import { normalisedSoundtrack, type SoundtrackLoudness } from '../loudness';
 import type { PreparedFormat, RenderSession } from '../render-session';
 import { joinSegments } from './join-segments';
 import { OverlayPictures } from '../overlays/overlay-pictures';
-import { overlayCompositorVersion, segmentOverlayDrawer, startOverlays } from '../overlays/segment-overlays';
+import { overlayCompositorVersion, segmentOverlayDrawer } from '../overlays/segment-overlays';
 import { planSegments, type Segment } from './plan-segments';
 import { segmentKey, sceneIdentity } from './segment-key';
 import { checkCachedSegment, recordSegment } from './segment-record';
@@ -46,8 +46,6 @@ export interface SegmentedRenderOptions {
   onLog?: (message: string) => void;
   /** Called once every segment is drawn (or reused), before the soundtrack is waited for and the join. */
   onDrawn?: () => void;
-  /** The format's overlay pictures, when their pass was started before (renderPlan starts it with the format's preparation). */
-  overlayPictures?: OverlayPictures;
 }
 
 export interface SegmentStats {
@@ -93,7 +91,7 @@ export async function segmentJobs(session: RenderSession, prepared: PreparedForm
   const encoder = { x264Preset: o.x264Preset, crf: o.crf, scale: o.scale, pixelFormat: 'yuv420p' };
   const directRenderer = await directRendererVersion();
   const browserRenderer = `browser:${path.basename(session.serveUrl)}:${session.browser.executable ?? 'remotion'}:${session.chromiumOptions.gl}:jpeg90`;
-  // Overlays (captions) are drawn by Chromium, and composited by Node in direct segments.
+  // Overlays (captions, cards) are drawn by the page in Chromium's segments, and by Node's canvas in direct ones (src/frame/draw-overlay.ts both).
   const overlayRenderer = `${browserRenderer}:overlays:${await overlayCompositorVersion()}`;
   const jobs = planSegments(t).map((seg) => {
     const [a, b] = seg.scenes.map((i) => t.scenes[i]!) as [TimelineScene, TimelineScene | undefined];
@@ -168,7 +166,7 @@ export async function renderSegment(
       return file;
     };
     // Captions over the frames: frame i of the segment is video frame seg.from + i.
-    const overlays = segmentOverlayDrawer(t, seg.from, seg.to, o.overlayPictures ?? new OverlayPictures(session, o.scale));
+    const overlays = segmentOverlayDrawer(t, seg.from, seg.to, o.overlayPictures ?? new OverlayPictures(o.scale));
     await produce((tmp) =>
       renderDirectSegment({
         scenes: seg.scenes.map((i) => ({ scene: t.scenes[i]!, localFrom: seg.from - t.scenes[i]!.from })),
@@ -276,9 +274,8 @@ export async function renderSegmented(session: RenderSession, prepared: Prepared
   }
   const framesDone = jobs.map(() => 0);
   const report = (): void => o.onProgress?.({ renderedFrames: framesDone.reduce((a, b) => a + b, 0), totalFrames: t.durationInFrames });
-  // The captions of every segment Node will draw, rendered in one Chromium pass while Node draws.
-  const overlayPictures = o.overlayPictures ?? new OverlayPictures(session, o.scale);
-  startOverlays(t, jobs, overlayPictures, o.reuse !== false);
+  // The captions and cards of the segments Node draws, each drawn once and kept while shown.
+  const overlayPictures = new OverlayPictures(o.scale);
   /** Draws (or reuses) every segment; its decoded pictures are let go when it returns. */
   const drawAll = async (): Promise<void> => {
     const images = new DirectImages();
