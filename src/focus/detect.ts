@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { RecentMap } from '../cache/recent-map';
 import { heuristicDepth } from '../depth/heuristic';
 import { loadImage, resizeRgb, type RgbImage } from '../depth/image-io';
 import { boxBlur, gaussBlur, normalizeRobust } from '../depth/ops';
@@ -238,19 +239,16 @@ export async function detectFocus(imagePath: string, opts: FocusOptions = {}): P
   } catch {
     return detectFocusUncached(imagePath, opts); // loadImage says what is wrong with the file
   }
-  let pending = detected.get(key);
-  if (!pending) {
-    pending = detectFocusUncached(imagePath, opts);
-    detected.set(key, pending);
-    if (detected.size > DETECTED_MAX) detected.delete(detected.keys().next().value!);
-    pending.catch(() => detected.delete(key));
-  }
+  const pending = detected.get(key, () => {
+    const made = detectFocusUncached(imagePath, opts);
+    made.catch(() => detected.delete(key));
+    return made;
+  });
   return structuredClone(await pending);
 }
 
-/** Focal points found in this process, by file, size, mtime and options (oldest dropped first). */
-const detected = new Map<string, Promise<FocusResult>>();
-const DETECTED_MAX = 512;
+/** Focal points found in this process, by file, size, mtime and options (the least recently asked dropped first). */
+const detected = new RecentMap<string, Promise<FocusResult>>(512);
 
 async function detectFocusUncached(imagePath: string, opts: FocusOptions): Promise<FocusResult> {
   const img = await loadImage(imagePath, { maxSide: 1024, maxInputPixels: opts.maxInputPixels, label: opts.label ?? imagePath, quiet: true });

@@ -24,7 +24,6 @@ import { fontOf, layoutCard, layoutText, textWidth, type TextLayout, type TextMe
 
 /** What drawing needs of a canvas 2D context (the browser's and @napi-rs/canvas's both are). */
 export interface OverlayCanvas extends TextMeasure {
-  measureText(text: string): { width: number; fontBoundingBoxAscent: number; fontBoundingBoxDescent: number };
   fillStyle: unknown;
   strokeStyle: unknown;
   lineWidth: number;

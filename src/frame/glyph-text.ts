@@ -8,6 +8,7 @@
  * (remotion/overlays/fonts.ts) and Node (src/render/overlays/node-fonts.ts). Pure module.
  */
 import type { Font } from 'opentype.js';
+import { RecentMap } from '../cache/recent-map';
 import type { CaptionStyle } from '../captions/styles';
 
 /** The parsed faces of each family and weight, in FONT_FACES order (latin, then latin-ext). */
@@ -41,39 +42,28 @@ function runs(style: CaptionStyle, text: string): { font: Font; text: string }[]
   return out;
 }
 
-/** Whether the style's fonts draw every character of `text`. */
-export function hasGlyphs(style: CaptionStyle, text: string): boolean {
-  return runs(style, text) !== null;
-}
-
 /** The advance width of `text` at `size` (kerned), or null when the fonts lack one of its characters. */
 export function glyphAdvance(style: CaptionStyle, size: number, text: string): number | null {
   const r = runs(style, text);
   return r ? r.reduce((w, run) => w + run.font.getAdvanceWidth(run.text, size, { kerning: true }), 0) : null;
 }
 
-/** Outlines made lately (a page's word states draw the same words at the same places), most recent last. */
-const recentPaths = new Map<string, string | null>();
-const RECENT_PATHS = 256;
+/** Outlines made lately: a page's word states draw the same words at the same places. */
+const recentPaths = new RecentMap<string, string | null>(256);
 
 /** The outline of `text` with its baseline's left end at (x, y), as SVG path data, or null when the fonts lack a character. */
 export function glyphPath(style: CaptionStyle, size: number, text: string, x: number, y: number): string | null {
-  const key = `${style.fontFamily} ${style.fontWeight} ${size} ${x} ${y} ${text}`;
-  const known = recentPaths.get(key);
-  if (known !== undefined) return known;
-  const r = runs(style, text);
-  let d: string | null = null;
-  if (r) {
+  return recentPaths.get(`${style.fontFamily} ${style.fontWeight} ${size} ${x} ${y} ${text}`, () => {
+    const r = runs(style, text);
+    if (!r) return null;
     let at = x;
-    d = '';
+    let d = '';
     for (const run of r) {
       d += run.font.getPath(run.text, at, y, size, { kerning: true }).toPathData(3);
       at += run.font.getAdvanceWidth(run.text, size, { kerning: true });
     }
-  }
-  recentPaths.set(key, d);
-  if (recentPaths.size > RECENT_PATHS) recentPaths.delete(recentPaths.keys().next().value!);
-  return d;
+    return d;
+  });
 }
 
 /** The font's ascent and descent (its hhea line metrics) at `size`, px. */

@@ -17,9 +17,9 @@ import { loadPlanFile } from '../../src/plan/load-plan';
 import type { Media } from '../../src/plan/schema';
 import { overlayRgba, pictureRegion } from '../../src/render/overlays/overlay-pictures';
 import { RenderSession, type PreparedFormat } from '../../src/render/render-session';
-import { renderSegment, segmentJobs } from '../../src/render/segments/render-segmented';
 import { buildTimeline } from '../../src/timeline/build-timeline';
 import { tempDir, writePlan, writeWav } from '../helpers/fixtures';
+import { segmentBothWays } from '../helpers/segment-pair';
 import { captionOf, captionTimeline } from './overlay-timeline';
 
 const rocket = path.resolve('examples/launch-day/images/rocket.jpg');
@@ -182,14 +182,7 @@ describe('captions on rendered frames', () => {
     const scale = 0.5;
     const { withCaptions } = await preparedWithCaptions('bold', scale);
     const t = withCaptions.timeline;
-    const settings = { scale, x264Preset: 'ultrafast' as const, crf: 12, concurrency: 1 };
-    const { jobs } = await segmentJobs(session, withCaptions, { ...settings, segmentDir: path.join(dir, 'seg') });
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.direct).toBe(true);
-    const direct = { ...jobs[0]!, file: path.join(dir, 'direct.mp4') };
-    const browser = { ...jobs[0]!, direct: false, file: path.join(dir, 'browser.mp4') };
-    await renderSegment(session, withCaptions, direct, settings);
-    await renderSegment(session, withCaptions, browser, settings);
+    const { direct, browser } = await segmentBothWays(session, withCaptions, dir, scale);
     const report: string[] = [];
     const failures: string[] = [];
     // One of the frames shows a word highlighted mid-page.
@@ -198,8 +191,8 @@ describe('captions on rendered frames', () => {
       const f = Math.round((ms * t.fps) / 1000);
       const o = captionOf(describeOverlays(t, f));
       const band = scaled(o.box, scale);
-      const a = await frameAt(direct.file, f, t.fps);
-      const b = await frameAt(browser.file, f, t.fps);
+      const a = await frameAt(direct, f, t.fps);
+      const b = await frameAt(browser, f, t.fps);
       const whole = psnr(a, b);
       const inBand = psnr(a, b, band);
       const luma = Math.abs(meanLuma(a) - meanLuma(b)) / meanLuma(b);

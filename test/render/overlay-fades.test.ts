@@ -16,8 +16,9 @@ import { loadPlanFile } from '../../src/plan/load-plan';
 import { OverlayPictures, pictureRegion } from '../../src/render/overlays/overlay-pictures';
 import { distinctOverlays, framesOverlays, segmentOverlayDrawer } from '../../src/render/overlays/segment-overlays';
 import { RenderSession } from '../../src/render/render-session';
-import { renderSegment, segmentJobs } from '../../src/render/segments/render-segmented';
 import { tempDir, writePlan } from '../helpers/fixtures';
+import { psnr } from '../helpers/frame-compare';
+import { segmentBothWays } from '../helpers/segment-pair';
 
 const SCALE = 0.5;
 const rocket = path.resolve('examples/launch-day/images/rocket.jpg');
@@ -40,17 +41,6 @@ async function frameAt(file: string, frame: number, fps: number): Promise<{ data
   if (r.code !== 0) throw new Error(r.stderr);
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width };
-}
-
-/** PSNR of two RGB frames over rows [y0, y1). */
-function psnr(a: { data: Buffer; width: number }, b: { data: Buffer }, y0: number, y1: number): number {
-  let se = 0;
-  let n = 0;
-  for (let i = y0 * a.width * 3; i < y1 * a.width * 3; i++) {
-    se += (a.data[i]! - b.data[i]!) ** 2;
-    n++;
-  }
-  return 10 * Math.log10((255 * 255) / (se / n + 1e-9));
 }
 
 describe('card fades in the Node renderer', () => {
@@ -83,14 +73,7 @@ describe('card fades in the Node renderer', () => {
     expect(pictures.drawn).toBe(1);
 
     // Node's frames against Chromium's, in the card's band, at frames of both fades.
-    const settings = { scale: SCALE, x264Preset: 'ultrafast' as const, crf: 12, concurrency: 1 };
-    const { jobs } = await segmentJobs(session, prepared, { ...settings, segmentDir: path.join(dir, 'seg') });
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.direct).toBe(true);
-    const direct = { ...jobs[0]!, file: path.join(dir, 'direct.mp4') };
-    const browser = { ...jobs[0]!, direct: false, file: path.join(dir, 'browser.mp4') };
-    await renderSegment(session, prepared, direct, settings);
-    await renderSegment(session, prepared, browser, settings);
+    const { direct, browser } = await segmentBothWays(session, prepared, dir, SCALE);
     const fading = cards.flatMap((c, f) => (c && c.opacity > 0.15 && c.opacity < 0.9 ? [f] : []));
     const picks = [fading[0]!, fading[Math.floor(fading.length / 2)]!, fading.at(-1)!];
     const report: string[] = [];
@@ -98,9 +81,10 @@ describe('card fades in the Node renderer', () => {
     for (const f of picks) {
       const card = cards[f]!;
       const band = pictureRegion(card, SCALE);
-      const a = await frameAt(direct.file, f, t.fps);
-      const b = await frameAt(browser.file, f, t.fps);
-      const db = psnr(a, b, band.y, band.y + band.height);
+      const a = await frameAt(direct, f, t.fps);
+      const b = await frameAt(browser, f, t.fps);
+      const rows = (img: { data: Buffer; width: number }): Uint8Array => img.data.subarray(band.y * img.width * 3, (band.y + band.height) * img.width * 3);
+      const db = psnr(rows(a), rows(b));
       report.push(`frame ${f} opacity ${card.opacity}: card band ${db.toFixed(1)} dB`);
       if (db <= 32) failures.push(report.at(-1)!);
     }

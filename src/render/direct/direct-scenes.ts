@@ -63,7 +63,7 @@ export interface DirectSegmentOptions extends DrawContext {
   signal?: AbortSignal;
   onFrame?: (done: number) => void;
   /** Draws what is shown over segment frame i (captions: src/render/overlays/segment-overlays.ts), after the scenes. */
-  overlays?: (i: number, frame: YuvImage) => void | Promise<void>;
+  overlays?: (i: number, frame: YuvImage) => void;
   /** The render's drawing memory, reused across its segments (default: the segment's own). */
   scratch?: DrawScratchPool;
 }
@@ -130,7 +130,7 @@ export async function renderDirectSegment(o: DirectSegmentOptions): Promise<void
       draw: o.overlays
         ? async (i, frame) => {
             await draw(i, frame);
-            await o.overlays?.(i, frame);
+            o.overlays?.(i, frame);
           }
         : draw,
     });

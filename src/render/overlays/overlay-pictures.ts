@@ -8,6 +8,7 @@
  * milliseconds, so nothing is cached on disk; a render keeps the pictures its frames are showing.
  */
 import { createCanvas, Path2D, type SKRSContext2D } from '@napi-rs/canvas';
+import { RecentMap } from '../../cache/recent-map';
 import { drawOverlay } from '../../frame/draw-overlay';
 import { pictureOverlay, type Overlay } from '../../frame/overlay';
 import { rgbaToLayer, type LayerImage } from '../direct/layer-image';
@@ -89,16 +90,10 @@ function canvasOf(width: number, height: number): SKRSContext2D {
 }
 
 /** Path2D objects made lately, by their path data (a page's word states draw the same words). */
-const recentPaths = new Map<string, Path2D>();
+const recentPaths = new RecentMap<string, Path2D>(256);
 
 function pathOf(d: string): Path2D {
-  let p = recentPaths.get(d);
-  if (!p) {
-    p = new Path2D(d);
-    recentPaths.set(d, p);
-    if (recentPaths.size > 256) recentPaths.delete(recentPaths.keys().next().value!);
-  }
-  return p;
+  return recentPaths.get(d, () => new Path2D(d));
 }
 
 /** An overlay's picture, drawn at `scale`. */
@@ -115,7 +110,7 @@ const KEPT = 48;
 
 /** The pictures of a render's overlays at one scale, each drawn once while it is being shown. */
 export class OverlayPictures {
-  private readonly pictures = new Map<string, OverlayPicture>();
+  private readonly pictures = new RecentMap<string, OverlayPicture>(KEPT);
   /** Pictures drawn so far (for benchmarks and tests). */
   drawn = 0;
 
@@ -123,18 +118,10 @@ export class OverlayPictures {
 
   /** The picture of `o`'s `pictureOverlay` (blend it at `overlayOpacity`). */
   picture(o: Overlay): OverlayPicture {
-    const { key } = pictureOverlay(o);
-    const kept = this.pictures.get(key);
-    if (kept) {
-      // Most recently used last.
-      this.pictures.delete(key);
-      this.pictures.set(key, kept);
-      return kept;
-    }
-    const made = drawPicture(pictureOverlay(o), this.scale);
-    this.drawn++;
-    this.pictures.set(key, made);
-    if (this.pictures.size > KEPT) this.pictures.delete(this.pictures.keys().next().value!);
-    return made;
+    const shown = pictureOverlay(o);
+    return this.pictures.get(shown.key, () => {
+      this.drawn++;
+      return drawPicture(shown, this.scale);
+    });
   }
 }
