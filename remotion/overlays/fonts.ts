@@ -53,8 +53,14 @@ function loadCaptionFonts(): Promise<void> {
       return Promise.all([
         loadFont({ family: f.family, weight: f.weight, url, unicodeRange: f.unicodeRange, format: 'woff2' }),
         fetch(glyphs)
-          .then((r) => r.arrayBuffer())
-          .then((bytes) => registerGlyphFont(f.family, f.weight, opentype.parse(bytes))),
+          .then((r) => {
+            if (!r.ok) throw new Error(`HTTP ${r.status}`);
+            return r.arrayBuffer();
+          })
+          .then((bytes) => registerGlyphFont(f.family, f.weight, opentype.parse(bytes)))
+          .catch((err: unknown) => {
+            throw new Error(`caption font ${glyphFileOf(f)} (${glyphs}) could not be loaded: ${(err as Error).message}`);
+          }),
       ]);
     }),
   ).then(() => {

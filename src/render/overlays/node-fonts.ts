@@ -18,8 +18,13 @@ export function registerOverlayFonts(): void {
   for (const face of FONT_FACES) {
     const file = require.resolve(`@fontsource/${face.package}/files/${face.file}`);
     if (!GlobalFonts.registerFromPath(file, face.family)) throw new Error(`could not load the font ${file}`);
-    const bytes = readFileSync(require.resolve(`@fontsource/${face.package}/files/${glyphFileOf(face)}`));
-    registerGlyphFont(face.family, face.weight, opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    const glyphs = require.resolve(`@fontsource/${face.package}/files/${glyphFileOf(face)}`);
+    try {
+      const bytes = readFileSync(glyphs);
+      registerGlyphFont(face.family, face.weight, opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    } catch (err) {
+      throw new Error(`could not load the font ${glyphs}: ${(err as Error).message}`);
+    }
   }
   registered = true;
 }
